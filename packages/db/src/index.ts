@@ -1,0 +1,6 @@
+export * from './client';
+export * from './case-record';
+export * from './password';
+export * from './reference-data';
+export type { Prisma } from './generated/client';
+export type { Case, Task, TaskAssignee, CaseEvent, OrgUnit, User, Membership } from './generated/client';

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { chineseDaysSeed, policyDefaults, type OrgType } from '@dj/domain';
+import { createDb, type Db } from './client';
+import { hashPassword } from './password';
+
+type SeedOrg = { id: string; name: string; type: OrgType; parentId: string | null };
+
+export const demoOrgs: SeedOrg[] = [
+  { id: 'city', name: '示范市委组织部', type: 'city_org_dept', parentId: null },
+  { id: 'county-a', name: '东山县委', type: 'county', parentId: 'city' },
+  { id: 'county-b', name: '西河县委', type: 'county', parentId: 'city' },
+  { id: 'town-a1', name: '东湖镇党委', type: 'township', parentId: 'county-a' },
+  { id: 'town-a2', name: '西山镇党委', type: 'township', parentId: 'county-a' },
+  { id: 'town-b1', name: '河口镇党委', type: 'township', parentId: 'county-b' },
+  { id: 'village-a1-1', name: '东湖村党总支', type: 'village', parentId: 'town-a1' },
+  { id: 'branch-a1-1', name: '东湖村第一党支部', type: 'branch', parentId: 'village-a1-1' },
+  { id: 'village-a2-1', name: '西山村党总支', type: 'village', parentId: 'town-a2' },
+  { id: 'branch-a2-1', name: '西山村第一党支部', type: 'branch', parentId: 'village-a2-1' },
+  { id: 'village-b1-1', name: '河口村党总支', type: 'village', parentId: 'town-b1' },
+  { id: 'branch-b1-1', name: '河口村党支部', type: 'branch', parentId: 'village-b1-1' },
+];
+
+export const DEMO_PASSWORD = 'Dangjian@2026';
+
+type SeedUser = { username: string; displayName: string; memberships: { orgId: string; role: string }[]; description: string };
+
+export const demoUsers: SeedUser[] = [
+  { username: 'zhang.zhibu', displayName: '张志斌', memberships: [{ orgId: 'branch-a1-1', role: 'branch_secretary' }], description: '东湖村第一党支部书记 — submits requests' },
+  { username: 'li.zuzhi', displayName: '李晓梅', memberships: [{ orgId: 'town-a1', role: 'township_org_member' }], description: '东湖镇党委组织委员 — reviews requests' },
+  { username: 'wang.shuji', displayName: '王建国', memberships: [{ orgId: 'town-a1', role: 'township_secretary' }], description: '东湖镇党委书记 — supervises the township' },
+  { username: 'zhao.xianwei', displayName: '赵立新', memberships: [{ orgId: 'county-a', role: 'county_org_dept' }], description: '东山县委组织部 — decides forwarded requests, receives 督办' },
+  { username: 'chen.shiwei', displayName: '陈静', memberships: [{ orgId: 'city', role: 'city_org_dept' }], description: '市委组织部 — top of the escalation ladder' },
+  { username: 'sun.zhibu', displayName: '孙海涛', memberships: [{ orgId: 'branch-a2-1', role: 'branch_secretary' }], description: '西山村第一党支部书记 (another township)' },
+  { username: 'liu.zuzhi', displayName: '刘洋', memberships: [{ orgId: 'town-a2', role: 'township_org_member' }], description: '西山镇党委组织委员 (another township)' },
+  { username: 'zhou.zhibu', displayName: '周敏', memberships: [{ orgId: 'branch-b1-1', role: 'branch_secretary' }], description: '河口村党支部书记 (another county)' },
+  { username: 'admin', displayName: '系统管理员', memberships: [{ orgId: 'city', role: 'admin' }], description: 'administrator of the whole tree' },
+];
+
+function orgPath(id: string, byId: Map<string, SeedOrg>): string {
+  const parts: string[] = [];
+  for (let o = byId.get(id); o; o = o.parentId ? byId.get(o.parentId) : undefined) parts.unshift(o.id);
+  return `/${parts.join('/')}/`;
+}
+
+export async function seedReferenceData(db: Db): Promise<void> {
+  const { days, publishedYears } = chineseDaysSeed();
+  await db.calendarDay.createMany({
+    data: days.map((d) => ({ date: new Date(`${d.date}T00:00:00Z`), kind: d.kind, name: d.name })),
+    skipDuplicates: true,
+  });
+  await db.calendarYear.createMany({ data: publishedYears.map((year) => ({ year, source: 'chinese-days@1.5.7' })), skipDuplicates: true });
+  await db.policy.createMany({
+    data: Object.entries(policyDefaults).map(([key, value]) => ({ key, value: value as object })),
+    skipDuplicates: true,
+  });
+}
+
+/** Idempotent: existing rows (and passwords changed since) are kept. */
+export async function seedDemo(db: Db): Promise<{ logins: { username: string; password: string; description: string }[] }> {
+  await seedReferenceData(db);
+  const byId = new Map(demoOrgs.map((o) => [o.id, o]));
+  for (const o of demoOrgs) {
+    const path = orgPath(o.id, byId);
+    await db.orgUnit.upsert({
+      where: { id: o.id },
+      create: { ...o, path, depth: path.split('/').length - 3 },
+      update: {},
+    });
+  }
+  for (const u of demoUsers) {
+    const existing = await db.user.findUnique({ where: { username: u.username } });
+    const userId = existing?.id ?? randomUUID();
+    if (!existing) {
+      await db.user.create({
+        data: { id: userId, username: u.username, displayName: u.displayName, passwordHash: await hashPassword(DEMO_PASSWORD) },
+      });
+    }
+    await db.membership.createMany({ data: u.memberships.map((m) => ({ userId, ...m })), skipDuplicates: true });
+  }
+  return { logins: demoUsers.map((u) => ({ username: u.username, password: DEMO_PASSWORD, description: u.description })) };
+}
+
+export async function seedDemoData(databaseUrl: string) {
+  const db = createDb(databaseUrl, { max: 2 });
+  try {
+    return await seedDemo(db);
+  } finally {
+    await db.$disconnect();
+  }
+}

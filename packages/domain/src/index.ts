@@ -1,0 +1,6 @@
+export * from './calendar';
+export * from './roles';
+export * from './org-tree';
+export * from './policy';
+export * from './schedule';
+export * from './case-types';

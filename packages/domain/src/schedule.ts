@@ -1,0 +1,49 @@
+import type { WorkingCalendar } from './calendar';
+import type { EscalationPolicy } from './policy';
+
+/**
+ * When a step is due, when its assignee is reminded and when each 督办 rung fires.
+ *
+ * Time scale: with `workingDaySeconds` set (tests and demos), one working day lasts that many seconds
+ * of wall time and the holiday calendar is ignored; unset (production), durations are real working
+ * days of the statutory calendar, deadlines falling at the end of the working day.
+ */
+export type StepSchedule = {
+  dueAt: Date;
+  remindAt: Date;
+  /** Fire times of the 督办 rungs, level 1 first (level 1 fires at the due date). */
+  rungAt: Date[];
+  /** The due date lies in a year whose holiday calendar is not yet published. */
+  provisional: boolean;
+};
+
+export type ScheduleInput = {
+  openedAt: Date;
+  workingDays: number;
+  escalation: EscalationPolicy;
+  levels: number;
+  calendar: WorkingCalendar;
+  workingDaySeconds?: number | undefined;
+};
+
+export function scheduleStep(input: ScheduleInput): StepSchedule {
+  const { openedAt, workingDays, escalation, calendar, workingDaySeconds } = input;
+  const levels = Math.min(input.levels, escalation.maxLevels);
+  if (workingDaySeconds !== undefined) {
+    const day = workingDaySeconds * 1000;
+    const dueAt = new Date(openedAt.getTime() + workingDays * day);
+    const remindAt = new Date(Math.max(openedAt.getTime() + (dueAt.getTime() - openedAt.getTime()) / 2, dueAt.getTime() - escalation.reminderLeadWorkingDays * day));
+    const rungAt = Array.from({ length: levels }, (_, i) => new Date(dueAt.getTime() + i * escalation.rungIntervalWorkingDays * day));
+    return { dueAt, remindAt, rungAt, provisional: false };
+  }
+  const due = calendar.addWorkingDays(openedAt, workingDays);
+  const lead = workingDays - escalation.reminderLeadWorkingDays;
+  const remindAt =
+    lead > 0
+      ? calendar.addWorkingDays(openedAt, lead).due
+      : new Date(openedAt.getTime() + (due.due.getTime() - openedAt.getTime()) / 2);
+  const rungAt = Array.from({ length: levels }, (_, i) =>
+    i === 0 ? due.due : calendar.addWorkingDays(due.due, i * escalation.rungIntervalWorkingDays).due,
+  );
+  return { dueAt: due.due, remindAt, rungAt, provisional: due.provisional };
+}
