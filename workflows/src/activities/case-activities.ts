@@ -1,0 +1,308 @@
+/**
+ * Activities of the human-step primitive: each writes a projection change and its record event in
+ * one transaction, and is idempotent (keyed rows), so Temporal's retries never duplicate anything.
+ */
+import { appendCaseEvent, loadOrgTree, loadPolicy, loadWorkingCalendar, type Db, type Prisma } from '@dj/db';
+import { scheduleStep, supervisingChain, type EscalationPolicy, type StepDuration } from '@dj/domain';
+import type {
+  CaseActivities,
+  CloseTaskInput,
+  EscalateTaskInput,
+  OpenCaseInput,
+  OpenTaskInput,
+  OpenedTask,
+  RecordTaskActionInput,
+  UpdateCaseInput,
+} from '../human-step/activity-types';
+import type { Slot } from '../human-step/task-state';
+import { notify, usersOf } from './notify';
+
+export type CaseActivitiesConfig = {
+  db: Db;
+  /** Compressed time for tests and demos: one working day lasts this many seconds. */
+  workingDaySeconds?: number | undefined;
+};
+
+const SYSTEM = { actorId: null, actorName: '系统' };
+
+function slotRow(taskId: string, s: Slot) {
+  return {
+    id: s.id,
+    taskId,
+    userId: s.userId ?? null,
+    orgId: s.orgId ?? null,
+    role: s.role ?? null,
+    claimedById: s.claimedById ?? null,
+    status: s.status,
+    addedBySlot: s.addedBySlot ?? null,
+  };
+}
+
+export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesConfig): CaseActivities {
+  const tx = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) => db.$transaction(fn, { timeout: 20_000 });
+
+  return {
+    async openCase(input: OpenCaseInput) {
+      const org = await db.orgUnit.findUniqueOrThrow({ where: { id: input.orgId } });
+      await tx(async (t) => {
+        const now = new Date();
+        await t.case.upsert({
+          where: { id: input.caseId },
+          update: {},
+          create: {
+            id: input.caseId,
+            type: input.type,
+            workflowId: input.workflowId,
+            orgId: input.orgId,
+            orgPath: org.path,
+            title: input.title,
+            status: 'open',
+            stage: input.stage,
+            initiatorId: input.initiator.userId,
+            input: input.input as Prisma.InputJsonValue,
+            openedAt: now,
+          },
+        });
+        await appendCaseEvent(t, {
+          caseId: input.caseId,
+          idemKey: 'case.opened',
+          type: 'case.opened',
+          actorId: input.initiator.userId,
+          actorName: input.initiator.name,
+          orgId: input.orgId,
+          data: { type: input.type, title: input.title },
+          at: now,
+        });
+      });
+    },
+
+    async openTask(input: OpenTaskInput): Promise<OpenedTask> {
+      const existing = await db.task.findUnique({ where: { id: input.taskId } });
+      const [calendar, duration, escalation, orgs] = await Promise.all([
+        loadWorkingCalendar(db),
+        loadPolicy<StepDuration>(db, `duration.${input.policyKey}`),
+        loadPolicy<EscalationPolicy>(db, 'escalation.default'),
+        loadOrgTree(db),
+      ]);
+      const chain = supervisingChain(input.orgId, orgs);
+      const openedAt = existing?.openedAt ?? new Date();
+      const schedule = scheduleStep({ openedAt, workingDays: duration.workingDays, escalation, levels: chain.length, calendar, workingDaySeconds });
+      const result: OpenedTask = {
+        dueAt: schedule.dueAt.getTime(),
+        remindAt: schedule.remindAt.getTime(),
+        rungs: schedule.rungAt.map((at, i) => ({ at: at.getTime(), ...chain[i]! })),
+        provisional: schedule.provisional,
+      };
+      if (existing) return result;
+      await tx(async (t) => {
+        await t.task.create({
+          data: {
+            id: input.taskId,
+            caseId: input.caseId,
+            kind: 'step',
+            stepKey: input.stepKey,
+            round: input.round,
+            title: input.title,
+            orgId: input.orgId,
+            status: 'open',
+            mode: input.mode,
+            formId: input.formId ?? null,
+            actions: input.actions,
+            dueAt: schedule.dueAt,
+            dueProvisional: schedule.provisional,
+            openedAt,
+          },
+        });
+        await t.taskAssignee.createMany({ data: input.slots.map((s) => slotRow(input.taskId, s)) });
+        await t.case.update({ where: { id: input.caseId }, data: { stage: input.stepKey } });
+        await appendCaseEvent(t, {
+          caseId: input.caseId,
+          idemKey: `task.opened:${input.taskId}`,
+          type: 'task.opened',
+          ...SYSTEM,
+          orgId: input.orgId,
+          taskId: input.taskId,
+          data: {
+            stepKey: input.stepKey,
+            round: input.round,
+            title: input.title,
+            mode: input.mode,
+            dueAt: schedule.dueAt.toISOString(),
+            policy: input.policyKey,
+            workingDays: duration.workingDays,
+            assignees: input.slots.map((s) => ({ userId: s.userId, name: s.displayName, orgId: s.orgId, role: s.role })),
+          },
+          at: openedAt,
+        });
+        const recipients = await usersOf(t, input.slots.filter((s) => s.status === 'pending'));
+        await notify(t, { idemKey: `task.new:${input.taskId}`, userIds: recipients, kind: 'task.new', title: `新待办：${input.title}`, caseId: input.caseId, taskId: input.taskId, at: openedAt });
+      });
+      return result;
+    },
+
+    async recordTaskAction(input: RecordTaskActionInput) {
+      await tx(async (t) => {
+        const done = await t.caseEvent.findUnique({ where: { caseId_idemKey: { caseId: input.caseId, idemKey: input.idemKey } } });
+        if (done) return;
+        const now = new Date();
+        for (const s of input.changedSlots) {
+          await t.taskAssignee.update({ where: { id: s.id }, data: { ...slotRow(input.taskId, s), taskId: undefined, actedAt: s.status === 'approved' || s.status === 'rejected' ? now : undefined } });
+        }
+        if (input.newSlots.length) await t.taskAssignee.createMany({ data: input.newSlots.map((s) => slotRow(input.taskId, s)) });
+        if (input.copies.length) await t.taskCopy.createMany({ data: input.copies.map((userId) => ({ taskId: input.taskId, userId, createdAt: now })), skipDuplicates: true });
+        const task = await t.task.findUniqueOrThrow({ where: { id: input.taskId }, include: { assignees: true } });
+        await appendCaseEvent(t, {
+          caseId: input.caseId,
+          idemKey: input.idemKey,
+          type: `task.${input.action}`,
+          actorId: input.actor.userId,
+          actorName: input.actor.name,
+          orgId: task.orgId,
+          taskId: input.taskId,
+          data: { title: task.title, comment: input.comment, form: input.form, ...input.data },
+          at: now,
+        });
+        let recipients: string[] = [];
+        if (input.action === 'urge') recipients = await usersOf(t, task.assignees.filter((a) => a.status === 'pending'));
+        else if (input.action === 'cc') recipients = input.copies;
+        else if (input.action === 'transfer' || input.action === 'add_signer' || input.action === 'approve') recipients = await usersOf(t, [...input.changedSlots, ...input.newSlots].filter((s) => s.status === 'pending'));
+        recipients = recipients.filter((u) => u !== input.actor.userId);
+        await notify(t, { idemKey: input.idemKey, userIds: recipients, kind: `task.${input.action}`, title: `${input.actor.name}：${task.title}`, caseId: input.caseId, taskId: input.taskId, at: now });
+      });
+    },
+
+    async closeTask(input: CloseTaskInput) {
+      await tx(async (t) => {
+        const task = await t.task.findUniqueOrThrow({ where: { id: input.taskId } });
+        if (task.status !== 'open') return;
+        const now = new Date();
+        await t.task.update({
+          where: { id: input.taskId },
+          data: { status: input.status, outcome: input.outcome, closedAt: now, closedById: input.closedBy?.userId ?? null },
+        });
+        await t.task.updateMany({
+          where: { supervisesTaskId: input.taskId, status: 'open' },
+          data: { status: 'completed', outcome: 'resolved', closedAt: now },
+        });
+        await appendCaseEvent(t, {
+          caseId: input.caseId,
+          idemKey: `task.closed:${input.taskId}`,
+          type: 'task.closed',
+          actorId: input.closedBy?.userId ?? null,
+          actorName: input.closedBy?.name ?? SYSTEM.actorName,
+          orgId: task.orgId,
+          taskId: input.taskId,
+          data: { title: task.title, status: input.status, outcome: input.outcome, late: now > task.dueAt },
+          at: now,
+        });
+      });
+    },
+
+    async remindTask({ caseId, taskId }) {
+      await tx(async (t) => {
+        const task = await t.task.findUniqueOrThrow({ where: { id: taskId }, include: { assignees: true } });
+        if (task.status !== 'open') return;
+        const now = new Date();
+        const pending = task.assignees.filter((a) => a.status === 'pending');
+        await appendCaseEvent(t, {
+          caseId,
+          idemKey: `task.reminded:${taskId}`,
+          type: 'task.reminded',
+          ...SYSTEM,
+          orgId: task.orgId,
+          taskId,
+          data: { title: task.title, dueAt: task.dueAt.toISOString(), responsible: pending.map((a) => ({ userId: a.userId ?? a.claimedById, orgId: a.orgId, role: a.role })) },
+          at: now,
+        });
+        await notify(t, { idemKey: `task.reminded:${taskId}`, userIds: await usersOf(t, pending), kind: 'task.reminder', title: `即将到期：${task.title}`, caseId, taskId, at: now });
+      });
+    },
+
+    async escalateTask(input: EscalateTaskInput) {
+      await tx(async (t) => {
+        const task = await t.task.findUniqueOrThrow({ where: { id: input.taskId }, include: { assignees: true } });
+        if (task.status !== 'open') return;
+        const now = new Date();
+        await t.task.update({ where: { id: task.id }, data: { overdue: true, escalationLevel: Math.max(task.escalationLevel, input.level) } });
+        await t.case.update({ where: { id: input.caseId }, data: { overdue: true } });
+        const exists = await t.task.findUnique({ where: { id: input.supervisionTaskId } });
+        if (!exists) {
+          await t.task.create({
+            data: {
+              id: input.supervisionTaskId,
+              caseId: input.caseId,
+              kind: 'supervision',
+              stepKey: task.stepKey,
+              round: task.round,
+              title: `督办：${task.title}`,
+              orgId: input.supervisor.orgId,
+              status: 'open',
+              mode: 'any',
+              actions: ['urge', 'comment'],
+              dueAt: new Date(Math.max(input.supervisionDueAt, now.getTime())),
+              escalationLevel: input.level,
+              supervisesTaskId: task.id,
+              openedAt: now,
+            },
+          });
+          await t.taskAssignee.create({
+            data: { id: input.supervisionTaskId, taskId: input.supervisionTaskId, orgId: input.supervisor.orgId, role: input.supervisor.role, status: 'pending' },
+          });
+        }
+        const pending = task.assignees.filter((a) => a.status === 'pending');
+        await appendCaseEvent(t, {
+          caseId: input.caseId,
+          idemKey: `task.escalated:${task.id}:${input.level}`,
+          type: 'task.escalated',
+          ...SYSTEM,
+          orgId: task.orgId,
+          taskId: task.id,
+          data: {
+            title: task.title,
+            level: input.level,
+            dueAt: task.dueAt.toISOString(),
+            supervisor: input.supervisor,
+            supervisionTaskId: input.supervisionTaskId,
+            responsible: pending.map((a) => ({ userId: a.userId ?? a.claimedById, orgId: a.orgId, role: a.role })),
+          },
+          at: now,
+        });
+        await notify(t, { idemKey: `task.overdue:${task.id}:${input.level}`, userIds: await usersOf(t, pending), kind: 'task.overdue', title: `已超期：${task.title}`, caseId: input.caseId, taskId: task.id, at: now });
+        await notify(t, { idemKey: `supervision:${input.supervisionTaskId}`, userIds: await usersOf(t, [input.supervisor]), kind: 'supervision', title: `督办：${task.title}`, caseId: input.caseId, taskId: input.supervisionTaskId, at: now });
+      });
+    },
+
+    async updateCase(input: UpdateCaseInput) {
+      await tx(async (t) => {
+        const done = await t.caseEvent.findUnique({ where: { caseId_idemKey: { caseId: input.caseId, idemKey: input.idemKey } } });
+        if (done) return;
+        const now = new Date();
+        const closing = input.status && input.status !== 'open';
+        const c = await t.case.update({
+          where: { id: input.caseId },
+          data: {
+            stage: input.stage,
+            status: input.status,
+            result: input.result as Prisma.InputJsonValue | undefined,
+            title: input.title,
+            input: input.input as Prisma.InputJsonValue | undefined,
+            closedAt: closing ? now : undefined,
+          },
+        });
+        await appendCaseEvent(t, {
+          caseId: input.caseId,
+          idemKey: input.idemKey,
+          type: input.eventType,
+          actorId: input.actor?.userId ?? null,
+          actorName: input.actor?.name ?? SYSTEM.actorName,
+          orgId: c.orgId,
+          data: input.data ?? {},
+          at: now,
+        });
+        if (closing) {
+          await notify(t, { idemKey: `case.closed:${input.caseId}`, userIds: [c.initiatorId], kind: 'case.closed', title: `事项已办结：${c.title}`, caseId: input.caseId, at: now });
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/** The worker process: runs every case workflow and its activities on one task queue. */
+import { NativeConnection, Worker, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { createDb } from '@dj/db';
+import { createLogger } from '@dj/logging';
+import { loadWorkerConfig } from '@dj/config';
+import { createCaseActivities } from './activities/case-activities';
+import { TASK_QUEUE } from './messages';
+import { workflowsPath } from './worker-paths';
+
+async function main() {
+  const config = loadWorkerConfig();
+  const log = createLogger('worker', config.logLevel);
+  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+  const db = createDb(config.databaseUrl);
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: TASK_QUEUE,
+    workflowsPath,
+    activities: createCaseActivities({ db, workingDaySeconds: config.workingDaySeconds }),
+  });
+  log.info({ taskQueue: TASK_QUEUE, workingDaySeconds: config.workingDaySeconds ?? null }, 'worker started');
+  await worker.run();
+  await connection.close();
+  await db.$disconnect();
+  log.info('worker stopped');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+// Entry point of the workflow bundle: every process workflow, exported by name.
+export { requestReport } from './processes/request-report';

@@ -1,0 +1,61 @@
+/** Workflow-test harness: Temporal from @temporalio/testing on our built CLI, real activities on the test database. */
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Worker, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createDb, type Db } from '@dj/db';
+import { seedDemo } from '@dj/db/seed-demo';
+import type { Actor } from '@dj/contracts';
+import { supervisoryRoles } from '@dj/domain';
+import { createCaseActivities } from '../src/activities/case-activities';
+import { workflowsPath } from '../src/worker-paths';
+
+let runtimeInstalled = false;
+
+export type Harness = {
+  env: TestWorkflowEnvironment;
+  db: Db;
+  taskQueue: string;
+  actor(username: string, caseOrgPath?: string): Promise<Actor>;
+  close(): Promise<void>;
+};
+
+export async function startHarness(options: { workingDaySeconds: number }): Promise<Harness> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
+    runtimeInstalled = true;
+  }
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: inject('temporalCliPath') }, extraArgs: ['--log-level', 'error'] },
+  });
+  const db = createDb(inject('databaseUrl'), { max: 5 });
+  await seedDemo(db);
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath,
+    activities: createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds }),
+  });
+  const running = worker.run();
+  return {
+    env,
+    db,
+    taskQueue,
+    async actor(username, caseOrgPath = '/') {
+      const user = await db.user.findUniqueOrThrow({ where: { username }, include: { memberships: { include: { org: true } } } });
+      return {
+        userId: user.id,
+        name: user.displayName,
+        memberships: user.memberships.map((m) => ({ orgId: m.orgId, role: m.role })),
+        supervisesCase: user.memberships.some((m) => supervisoryRoles.has(m.role) && caseOrgPath.startsWith(m.org.path)),
+      };
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await db.$disconnect();
+      await env.teardown();
+    },
+  };
+}
