@@ -2,5 +2,5 @@ export * from './client';
 export * from './case-record';
 export * from './password';
 export * from './reference-data';
-export type { Prisma } from './generated/client';
+export { Prisma } from './generated/client';
 export type { Case, Task, TaskAssignee, CaseEvent, OrgUnit, User, Membership } from './generated/client';

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface OrchestratorConfig {
+  databaseUrl: string;
+  host: string;
+  gatewayPort: number;
+  identityPort: number;
+  inboxPort: number;
+  casesPort: number;
+  temporalPort: number;
+  temporalUiPort: number;
+  temporalNamespace: string;
+  dataDir: string;
+  /** Undefined means the real working-day calendar. */
+  workingDaySeconds: number | undefined;
+  jwtSecret: string;
+  /** Absolute path of the SQLite file, or the literal 'memory' for no persistence. */
+  temporalDbFile: string;
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {}
+
+function str(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value ? value : fallback;
+}
+
+function port(env: Env, name: string, fallback: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new ConfigError(`${name} must be a TCP port (1-65535), got "${raw}"`);
+  }
+  return value;
+}
+
+function optionalPositive(env: Env, name: string): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new ConfigError(`${name} must be a positive number of seconds, got "${raw}"`);
+  }
+  return value;
+}
+
+/** Generated once and kept in DATA_DIR so restarts do not invalidate existing sessions. */
+function persistentJwtSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (existing) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600); // mode above is ignored if the file already existed (empty)
+  return secret;
+}
+
+export function loadConfig(env: Env = process.env): OrchestratorConfig {
+  const dataDir = path.resolve(str(env, 'DATA_DIR', path.join(repoRoot, '.data')));
+  mkdirSync(dataDir, { recursive: true });
+
+  const databaseUrl = str(env, 'DATABASE_URL', 'postgresql://postgres@127.0.0.1:5432/dangjian');
+  try {
+    new URL(databaseUrl);
+  } catch {
+    throw new ConfigError('DATABASE_URL is not a valid URL');
+  }
+
+  const temporalDb = str(env, 'TEMPORAL_DB_FILE', path.join(dataDir, 'temporal.db'));
+  const config: OrchestratorConfig = {
+    databaseUrl,
+    host: str(env, 'HOST', '127.0.0.1'),
+    gatewayPort: port(env, 'PORT', 8080),
+    identityPort: port(env, 'IDENTITY_PORT', 8081),
+    inboxPort: port(env, 'INBOX_PORT', 8082),
+    casesPort: port(env, 'CASES_PORT', 8083),
+    temporalPort: port(env, 'TEMPORAL_PORT', 7233),
+    temporalUiPort: port(env, 'TEMPORAL_UI_PORT', 8233),
+    temporalNamespace: str(env, 'TEMPORAL_NAMESPACE', 'default'),
+    dataDir,
+    workingDaySeconds: optionalPositive(env, 'WORKING_DAY_SECONDS'),
+    jwtSecret: str(env, 'JWT_SECRET', '') || persistentJwtSecret(dataDir),
+    temporalDbFile: temporalDb === 'memory' ? 'memory' : path.resolve(temporalDb),
+    logLevel: str(env, 'LOG_LEVEL', 'info'),
+  };
+
+  const ports = [config.gatewayPort, config.identityPort, config.inboxPort, config.casesPort, config.temporalPort, config.temporalUiPort];
+  if (new Set(ports).size !== ports.length) {
+    throw new ConfigError('PORT, IDENTITY_PORT, INBOX_PORT, CASES_PORT, TEMPORAL_PORT and TEMPORAL_UI_PORT must all differ');
+  }
+  return config;
+}

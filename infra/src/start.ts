@@ -1,0 +1,168 @@
+// Runs the whole stack on one machine: PostgreSQL schema + demo data, Temporal dev server,
+// worker, services and gateway. Normally started through `bash infra/start.sh`.
+import path from 'node:path';
+import { migrateDatabase } from '@dj/db/migrate';
+import { seedDemoData } from '@dj/db/seed-demo';
+import { ConfigError, loadConfig, repoRoot, type OrchestratorConfig } from './config';
+import { ensureDatabase } from './database';
+import { Supervisor } from './processes';
+import { startTemporalDevServer, temporalCliPath, type TemporalDevServer } from './temporal-server';
+
+const READY_TIMEOUT_MS = 120_000;
+
+function say(message: string): void {
+  process.stdout.write(`${'start'.padEnd(8)} | ${message}\n`);
+}
+
+/** The URL without its password, for messages. */
+function redact(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1'; // listening everywhere: print a reachable one
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+let temporal: TemporalDevServer | undefined;
+let ready = false;
+let stopping: Promise<void> | undefined;
+
+const supervisor = new Supervisor(repoRoot, (name, code, signal) => {
+  const how = code !== null ? `exit code ${code}` : signal ? `signal ${signal}` : 'failed to spawn';
+  process.stderr.write(`\n✖ ${name} stopped ${ready ? 'unexpectedly' : 'during start-up'} (${how}); stopping everything.\n`);
+  void shutdown(1);
+});
+
+function shutdown(exitCode: number): Promise<void> {
+  stopping ??= (async () => {
+    say('stopping…');
+    await supervisor.stopAll();
+    await temporal?.stop();
+    process.exit(exitCode);
+  })();
+  return stopping;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    // A second Ctrl-C skips the graceful path; the children are tied to us and get SIGTERM.
+    if (stopping) process.exit(130);
+    void shutdown(0);
+  });
+}
+
+async function waitForGateway(url: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (stopping) return new Promise(() => {}); // shutdown owns the exit now
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.status === 200) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`gateway not ready after ${READY_TIMEOUT_MS / 1000} s at ${url} (last: ${last})`);
+}
+
+function childEnvironment(config: OrchestratorConfig, temporalAddress: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: config.databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: config.temporalNamespace,
+    JWT_SECRET: config.jwtSecret,
+    LOG_LEVEL: config.logLevel,
+  };
+  if (config.workingDaySeconds === undefined) delete env.WORKING_DAY_SECONDS;
+  else env.WORKING_DAY_SECONDS = String(config.workingDaySeconds);
+  return env;
+}
+
+function banner(config: OrchestratorConfig, baseUrl: string, logins: Array<{ username: string; password: string; description: string }>): string {
+  const userWidth = Math.max(8, ...logins.map((l) => l.username.length));
+  const passWidth = Math.max(8, ...logins.map((l) => l.password.length));
+  const lines = [
+    '',
+    '  Dangjian Flow is running',
+    '',
+    `  App / API        ${baseUrl}`,
+    `  Temporal Web UI  ${temporal?.uiUrl ?? '-'}`,
+    `  OpenAPI          ${baseUrl}/api/identity/openapi.json`,
+    `                   ${baseUrl}/api/inbox/openapi.json`,
+    `                   ${baseUrl}/api/cases/openapi.json`,
+    `  Data             ${config.dataDir}${config.temporalDbFile === 'memory' ? ' (Temporal state in memory)' : ''}`,
+    `  Working days     ${config.workingDaySeconds === undefined ? 'real calendar' : `1 working day = ${config.workingDaySeconds} s`}`,
+    '',
+    '  Demo logins',
+    `    ${'username'.padEnd(userWidth)}  ${'password'.padEnd(passWidth)}  who`,
+    ...logins.map((l) => `    ${l.username.padEnd(userWidth)}  ${l.password.padEnd(passWidth)}  ${l.description}`),
+    '',
+    '  Ctrl-C stops everything; data is kept for the next start.',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+
+  say(`database ${redact(config.databaseUrl)}`);
+  try {
+    if (await ensureDatabase(config.databaseUrl)) say('created the database');
+  } catch (error) {
+    throw new Error(`cannot reach PostgreSQL at ${redact(config.databaseUrl)}: ${(error as Error).message}`, { cause: error });
+  }
+  await migrateDatabase(config.databaseUrl);
+  say('migrations applied');
+  const { logins } = await seedDemoData(config.databaseUrl);
+  say('demo data in place');
+
+  temporal = await startTemporalDevServer({
+    binary: temporalCliPath(),
+    port: config.temporalPort,
+    uiPort: config.temporalUiPort,
+    dbFile: config.temporalDbFile,
+    namespace: config.temporalNamespace,
+    logFile: path.join(config.dataDir, 'temporal.log'),
+  });
+  say(`Temporal dev server on ${temporal.address} (log: ${path.join(config.dataDir, 'temporal.log')})`);
+
+  const env = childEnvironment(config, temporal.address);
+  const internal = (port: number) => ({ ...env, HOST: '127.0.0.1', PORT: String(port) });
+  const serviceUrl = (port: number) => `http://127.0.0.1:${port}`;
+  supervisor.start({ name: 'worker', entry: 'workflows/src/worker.ts', env });
+  supervisor.start({ name: 'identity', entry: 'services/identity/src/server.ts', env: internal(config.identityPort) });
+  supervisor.start({ name: 'inbox', entry: 'services/inbox/src/server.ts', env: internal(config.inboxPort) });
+  supervisor.start({ name: 'cases', entry: 'services/cases/src/server.ts', env: internal(config.casesPort) });
+  supervisor.start({
+    name: 'gateway',
+    entry: 'services/gateway/src/server.ts',
+    env: {
+      ...env,
+      HOST: config.host,
+      PORT: String(config.gatewayPort),
+      IDENTITY_URL: serviceUrl(config.identityPort),
+      INBOX_URL: serviceUrl(config.inboxPort),
+      CASES_URL: serviceUrl(config.casesPort),
+    },
+  });
+
+  const baseUrl = `http://${urlHost(config.host)}:${config.gatewayPort}`;
+  await waitForGateway(`${baseUrl}/api/health/ready`);
+  ready = true;
+  process.stdout.write(`${banner(config, baseUrl, logins)}\n`);
+  process.stdout.write(`DANGJIAN_READY ${baseUrl}\n`);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError ? `configuration: ${error.message}` : error instanceof Error ? (error.stack ?? error.message) : String(error);
+  process.stderr.write(`\n✖ start-up failed: ${message}\n`);
+  void shutdown(1);
+});

@@ -1,0 +1,5 @@
+#!/usr/bin/env bash
+# One command for a fresh machine: installs what is missing, then runs the whole stack.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+exec node --import tsx infra/src/start.ts "$@"

@@ -1,0 +1,86 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Client } from '@temporalio/client';
+import type { Db } from '@dj/db';
+import { errorMessage, isErrorCode } from '@dj/contracts';
+import { redactPaths } from '@dj/logging';
+import { temporalReachable } from '@dj/temporal';
+import { authPlugin } from './auth';
+import { HttpError } from './errors';
+import { ErrorBody } from './schemas';
+
+export type ServiceDeps = {
+  db: Db;
+  temporal?: Client | undefined;
+  jwtSecret: string;
+  tokenTtlSeconds?: number;
+  logLevel?: string;
+};
+
+export type ServiceOptions = ServiceDeps & {
+  /** Short name: its OpenAPI document is served at /api/<name>/openapi.json, health at /api/<name>/health/*. */
+  name: string;
+  title: string;
+  logger?: FastifyServerOptions['logger'];
+};
+
+export type App = FastifyInstance<never, never, never, never, TypeBoxTypeProvider> & FastifyInstance;
+
+/**
+ * A Fastify app with what every service has: TypeBox validation (unknown fields rejected), coded
+ * errors, bearer authentication, the OpenAPI document and liveness/readiness endpoints.
+ */
+export async function buildService(options: ServiceOptions) {
+  const app = Fastify({
+    logger: options.logger ?? { level: options.logLevel ?? 'info', redact: { paths: redactPaths.map((p) => `req.${p}`).concat(['req.headers.authorization']), censor: '[redacted]' } },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
+    bodyLimit: 1024 * 1024,
+    genReqId: () => crypto.randomUUID(),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorBody);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: options.title, version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(authPlugin, { db: options.db, secret: options.jwtSecret, ttlSeconds: options.tokenTtlSeconds ?? 8 * 3600 });
+
+  app.setErrorHandler((error, request, reply) => {
+    if (error instanceof HttpError) {
+      if (error.statusCode === 403) request.log.warn({ code: error.code, url: request.url, userId: request.auth?.id }, 'access denied');
+      return reply.status(error.statusCode).send({ code: error.code, message: error.message });
+    }
+    const e = error as { validation?: { message?: string; instancePath?: string }[]; statusCode?: number; code?: string };
+    if (e.validation) {
+      const details = e.validation.map((v) => `${v.instancePath || '/'} ${v.message ?? ''}`.trim());
+      return reply.status(400).send({ code: 'VALIDATION_FAILED', message: errorMessage('VALIDATION_FAILED'), details });
+    }
+    if (e.statusCode === 429) return reply.status(429).send({ code: 'RATE_LIMITED', message: errorMessage('RATE_LIMITED') });
+    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
+      // Fastify's own client errors (bad JSON, wrong content type, body too large).
+      return reply.status(e.statusCode).send({ code: 'VALIDATION_FAILED', message: `${errorMessage('VALIDATION_FAILED')}: ${error instanceof Error ? error.message : ''}` });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send({ code: 'INTERNAL', message: errorMessage('INTERNAL') });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ code: 'NOT_FOUND', message: errorMessage('NOT_FOUND') }));
+
+  const base = `/api/${options.name}`;
+  app.get(`${base}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
+  app.get(`${base}/health/live`, { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get(`${base}/health/ready`, { schema: { hide: true } }, async (_request, reply) => {
+    const database = await options.db.$queryRaw`SELECT 1`.then(
+      () => true,
+      () => false,
+    );
+    const temporal = options.temporal ? await temporalReachable(options.temporal) : true;
+    const ready = database && temporal;
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', database, temporal });
+  });
+  return app;
+}
+
+export { isErrorCode };

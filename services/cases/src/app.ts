@@ -1,0 +1,83 @@
+import { Type } from '@sinclair/typebox';
+import type { Client } from '@temporalio/client';
+import { verifyCaseRecord } from '@dj/db';
+import { actorFor, buildService, callWorkflow, caseRecord, errorResponses, httpError, visibleCaseId, type ServiceDeps } from '@dj/service-kit';
+import { caseActionUpdate } from '@dj/workflows/messages';
+import { startCase } from './start-case';
+
+const security = [{ bearer: [] }];
+const CaseParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+/** cases: start a case, read its state and record, case-level actions (撤回). */
+export async function buildCasesApp(deps: ServiceDeps & { temporal: Client }) {
+  const app = await buildService({ ...deps, name: 'cases', title: 'Dangjian Flow cases' });
+  const { db, temporal } = deps;
+
+  app.post(
+    '/api/cases',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['cases'],
+        security,
+        body: Type.Object(
+          {
+            type: Type.String({ minLength: 1, maxLength: 64 }),
+            orgId: Type.String({ minLength: 1, maxLength: 64 }),
+            input: Type.Object({}, { additionalProperties: true }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Unknown(), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
+      },
+    },
+    async (request, reply) => {
+      const snapshot = await startCase({ db, temporal }, request.auth, request.body);
+      request.log.info({ event: 'case.started', caseId: snapshot.caseId, type: request.body.type, userId: request.auth.id }, 'case started');
+      return reply.status(201).send(snapshot);
+    },
+  );
+
+  app.get(
+    '/api/cases/:id',
+    { onRequest: app.authenticate, schema: { tags: ['cases'], security, params: CaseParams, response: { 401: errorResponses[401], 404: errorResponses[404] } } },
+    async (request) => {
+      if (!(await visibleCaseId(db, request.auth, request.params.id))) throw httpError('NOT_FOUND');
+      const c = await db.case.findUniqueOrThrow({ where: { id: request.params.id } });
+      const openTasks = await db.task.findMany({ where: { caseId: c.id, status: 'open' }, orderBy: { openedAt: 'asc' } });
+      return {
+        case: { ...c, openedAt: c.openedAt.toISOString(), closedAt: c.closedAt?.toISOString() ?? null, updatedAt: c.updatedAt.toISOString(), deadlineAt: c.deadlineAt?.toISOString() ?? null },
+        openTasks: openTasks.map((t) => ({ id: t.id, kind: t.kind, stepKey: t.stepKey, title: t.title, orgId: t.orgId, dueAt: t.dueAt.toISOString(), overdue: t.overdue || t.dueAt < new Date(), escalationLevel: t.escalationLevel })),
+        record: await caseRecord(db, c.id),
+        recordVerification: await verifyCaseRecord(db, c.id),
+      };
+    },
+  );
+
+  app.post(
+    '/api/cases/:id/withdraw',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['cases'],
+        security,
+        params: CaseParams,
+        body: Type.Optional(Type.Object({ comment: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false })),
+        response: { 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404], 409: errorResponses[409] },
+      },
+    },
+    async (request) => {
+      if (!(await visibleCaseId(db, request.auth, request.params.id))) throw httpError('NOT_FOUND');
+      const c = await db.case.findUniqueOrThrow({ where: { id: request.params.id } });
+      if (c.status !== 'open') throw httpError('CASE_NOT_OPEN');
+      const snapshot = await callWorkflow(
+        () => temporal.workflow.getHandle(c.workflowId).executeUpdate(caseActionUpdate, { args: [{ action: 'withdraw', actor: actorFor(request.auth, c.orgPath), comment: request.body?.comment }] }),
+        'CASE_NOT_OPEN',
+      );
+      request.log.info({ event: 'case.withdrawn', caseId: c.id, userId: request.auth.id }, 'case withdrawn');
+      return snapshot;
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,1 @@
+export { runService } from '@dj/service-kit';

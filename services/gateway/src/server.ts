@@ -1,0 +1,14 @@
+import { runService } from './run';
+import { buildGateway } from './app';
+
+function required(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`environment variable ${name} is required`);
+  return v;
+}
+
+const app = await buildGateway(
+  { identity: required('IDENTITY_URL'), inbox: required('INBOX_URL'), cases: required('CASES_URL') },
+  process.env.LOG_LEVEL ?? 'info',
+);
+await runService(app, { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 8080) });

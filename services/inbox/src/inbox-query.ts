@@ -1,0 +1,96 @@
+/** The inbox queries: open tasks of the user by view, in due-date order with keyset pagination. */
+import { Prisma, type Db } from '@dj/db';
+import { assigneeHeldBy, type AuthUser } from '@dj/service-kit';
+
+export const inboxViews = ['todo', 'done', 'overdue', 'supervising', 'cc'] as const;
+export type InboxView = (typeof inboxViews)[number];
+
+export type Cursor = { dueAt: string; id: string };
+
+export function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+export function decodeCursor(raw: string): Cursor | undefined {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Cursor;
+    if (typeof c.id !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id) || Number.isNaN(Date.parse(c.dueAt))) return undefined;
+    return c;
+  } catch {
+    return undefined;
+  }
+}
+
+const ACTED_EVENT_TYPES = ['task.approve', 'task.reject', 'task.return', 'task.forward', 'task.transfer', 'task.add_signer', 'task.claim', 'task.comment', 'task.cc'];
+
+function viewPredicate(user: AuthUser, view: InboxView): Prisma.Sql {
+  const held = Prisma.sql`EXISTS (SELECT 1 FROM task_assignee a WHERE a.task_id = t.id AND a.status = 'pending' AND ${assigneeHeldBy(user)})`;
+  switch (view) {
+    case 'todo':
+      return Prisma.sql`t.status = 'open' AND t.kind = 'step' AND ${held}`;
+    case 'overdue':
+      return Prisma.sql`t.status = 'open' AND t.kind = 'step' AND t.due_at < now() AND ${held}`;
+    case 'supervising':
+      return Prisma.sql`t.status = 'open' AND t.kind = 'supervision' AND ${held}`;
+    case 'cc':
+      return Prisma.sql`EXISTS (SELECT 1 FROM task_copy tc WHERE tc.task_id = t.id AND tc.user_id = ${user.id}::uuid)`;
+    case 'done':
+      return Prisma.sql`EXISTS (SELECT 1 FROM case_event e WHERE e.task_id = t.id AND e.actor_id = ${user.id}::uuid AND e.type IN (${Prisma.join(ACTED_EVENT_TYPES)}))`;
+  }
+}
+
+type Row = {
+  id: string;
+  case_id: string;
+  case_type: string;
+  case_title: string;
+  title: string;
+  step_key: string;
+  kind: string;
+  status: string;
+  org_id: string;
+  org_name: string;
+  due_at: Date;
+  overdue: boolean;
+  escalation_level: number;
+};
+
+export async function listInbox(db: Db, user: AuthUser, view: InboxView, limit: number, cursor?: Cursor) {
+  const after = cursor ? Prisma.sql`AND (t.due_at, t.id) > (${new Date(cursor.dueAt)}, ${cursor.id}::uuid)` : Prisma.empty;
+  const rows = await db.$queryRaw<Row[]>`
+    SELECT t.id, t.case_id, c.type AS case_type, c.title AS case_title, t.title, t.step_key, t.kind, t.status,
+           t.org_id, o.name AS org_name, t.due_at, (t.overdue OR (t.status = 'open' AND t.due_at < now())) AS overdue, t.escalation_level
+    FROM task t JOIN "case" c ON c.id = t.case_id JOIN org_unit o ON o.id = t.org_id
+    WHERE ${viewPredicate(user, view)} ${after}
+    ORDER BY t.due_at, t.id
+    LIMIT ${limit + 1}`;
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      taskId: r.id,
+      caseId: r.case_id,
+      caseType: r.case_type,
+      caseTitle: r.case_title,
+      stepKey: r.step_key,
+      stepTitle: r.title,
+      kind: r.kind,
+      status: r.status,
+      org: { id: r.org_id, name: r.org_name },
+      dueAt: r.due_at.toISOString(),
+      overdue: r.overdue,
+      escalationLevel: r.escalation_level,
+    })),
+    nextCursor: rows.length > limit && last ? encodeCursor({ dueAt: last.due_at.toISOString(), id: last.id }) : null,
+  };
+}
+
+export async function countInbox(db: Db, user: AuthUser): Promise<Record<InboxView, number>> {
+  const counts = await Promise.all(
+    inboxViews.map(async (view) => {
+      const [row] = await db.$queryRaw<{ n: bigint }[]>`SELECT count(*) AS n FROM task t WHERE ${viewPredicate(user, view)}`;
+      return [view, Number(row?.n ?? 0)] as const;
+    }),
+  );
+  return Object.fromEntries(counts) as Record<InboxView, number>;
+}

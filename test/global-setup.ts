@@ -1,0 +1,48 @@
+// vitest globalSetup: one fresh PostgreSQL database and one in-memory Temporal dev server per run.
+// Test files read them with `inject('databaseUrl')` etc. or from process.env.
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { migrateDatabase } from '@dj/db/migrate';
+import { repoRoot } from '@dj/infra/config';
+import { recreateDatabase } from '@dj/infra/database';
+import { freePort, startTemporalDevServer, temporalCliPath } from '@dj/infra/temporal-server';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    temporalAddress: string;
+    temporalCliPath: string;
+  }
+}
+
+const TEST_DATABASE = 'dangjian_test';
+const TEMPORAL_NAMESPACE = 'default';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const url = new URL(process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/dangjian');
+  url.pathname = `/${TEST_DATABASE}`;
+  const databaseUrl = url.toString();
+  await recreateDatabase(databaseUrl);
+  await migrateDatabase(databaseUrl);
+
+  const cliPath = temporalCliPath();
+  const temporal = await startTemporalDevServer({
+    binary: cliPath,
+    port: await freePort(),
+    uiPort: null,
+    dbFile: 'memory',
+    namespace: TEMPORAL_NAMESPACE,
+    logFile: path.join(repoRoot, '.data', 'temporal-test.log'),
+  });
+
+  project.provide('databaseUrl', databaseUrl);
+  project.provide('temporalAddress', temporal.address);
+  project.provide('temporalCliPath', cliPath);
+  // Test workers are forked after global setup and inherit these.
+  process.env.DATABASE_URL = databaseUrl;
+  process.env.TEMPORAL_ADDRESS = temporal.address;
+  process.env.TEMPORAL_NAMESPACE = TEMPORAL_NAMESPACE;
+  process.env.TEMPORAL_CLI_PATH = cliPath;
+
+  return () => temporal.stop();
+}
