@@ -1,5 +1,5 @@
 /** The worker process: runs every case workflow and its activities on one task queue. */
-import { NativeConnection, Worker, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Worker, Runtime, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
 import { createDb } from '@dj/db';
 import { createLogger } from '@dj/logging';
 import { loadWorkerConfig } from '@dj/config';
@@ -10,7 +10,8 @@ import { workflowsPath } from './worker-paths';
 async function main() {
   const config = loadWorkerConfig();
   const log = createLogger('worker', config.logLevel);
-  Runtime.install({ telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
+  const sdkLevel: LogLevel = config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN';
+  Runtime.install({ logger: new DefaultLogger(sdkLevel), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
   const db = createDb(config.databaseUrl);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker = await Worker.create({

@@ -34,7 +34,8 @@ export async function migrateDatabase(databaseUrl: string): Promise<void> {
   await prisma(['migrate', 'deploy'], databaseUrl);
 }
 
-/** Creates the schema straight from schema.prisma, bypassing migrations (used to check they agree). */
-export async function pushSchema(databaseUrl: string): Promise<void> {
-  await prisma(['db', 'push', '--skip-generate', '--accept-data-loss'], databaseUrl);
+/** The SQL that creates schema.prisma's tables from nothing, generated without a database (to check that the migrations agree with it). */
+export async function schemaSql(databaseUrl: string): Promise<string> {
+  // The CLI connects even though the diff needs no database; any reachable one will do.
+  return prisma(['migrate', 'diff', '--from-empty', '--to-schema-datamodel', 'prisma/schema.prisma', '--script'], databaseUrl);
 }

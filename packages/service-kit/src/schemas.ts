@@ -9,3 +9,7 @@ export const errorResponses = {
   404: Type.Ref('ErrorBody'),
   409: Type.Ref('ErrorBody'),
 };
+
+/** A string enum as plain JSON Schema `enum` (clear validation messages, clean OpenAPI). */
+export const StringEnum = <T extends string>(values: readonly T[], options: { default?: NoInfer<T> } = {}) =>
+  Type.Unsafe<T>({ type: 'string', enum: [...values], ...options });

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Client } from '@temporalio/client';
 import { taskActions, type AssigneeRef, type TaskActionRequest } from '@dj/contracts';
-import { actorFor, buildService, callWorkflow, caseRecord, errorResponses, httpError, type ServiceDeps } from '@dj/service-kit';
+import { StringEnum, actorFor, buildService, callWorkflow, caseRecord, errorResponses, httpError, type ServiceDeps } from '@dj/service-kit';
 import { taskActionUpdate } from '@dj/workflows/messages';
 import { countInbox, decodeCursor, inboxViews, listInbox } from './inbox-query';
 import { availableActions, formOf, loadVisibleTask } from './task-detail';
@@ -27,7 +27,7 @@ export async function buildInboxApp(deps: ServiceDeps & { temporal: Client }) {
         security,
         querystring: Type.Object(
           {
-            view: Type.Optional(Type.Union(inboxViews.map((v) => Type.Literal(v)), { default: 'todo' })),
+            view: Type.Optional(StringEnum(inboxViews, { default: 'todo' })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
             cursor: Type.Optional(Type.String({ maxLength: 200 })),
           },
@@ -74,7 +74,7 @@ export async function buildInboxApp(deps: ServiceDeps & { temporal: Client }) {
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' })) }),
         body: Type.Object(
           {
-            action: Type.Union(taskActions.map((a) => Type.Literal(a))),
+            action: StringEnum(taskActions),
             comment: Type.Optional(Type.String({ maxLength: 2000 })),
             form: Type.Optional(Type.Object({}, { additionalProperties: true })),
             to: Type.Optional(Type.Array(Target, { minItems: 1, maxItems: 20 })),
