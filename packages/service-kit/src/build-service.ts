@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import type { Db } from '@dj/db';
@@ -34,11 +36,15 @@ export type App = FastifyInstance<never, never, never, never, TypeBoxTypeProvide
 export async function buildService(options: ServiceOptions) {
   const app = Fastify({
     logger: options.logger ?? { level: options.logLevel ?? 'info', redact: { paths: redactPaths.map((p) => `req.${p}`).concat(['req.headers.authorization']), censor: '[redacted]' } },
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true } },
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Query strings and path params are text and are coerced to their schema types; JSON bodies are
+  // not: a number where a string belongs is a 400, never silently converted.
+  const strict = addFormats.default(new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, coerceTypes: false }));
+  const coercing = addFormats.default(new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, coerceTypes: 'array' }));
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
   app.addSchema(ErrorBody);
   await app.register(swagger, {
     openapi: {

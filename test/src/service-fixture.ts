@@ -1,0 +1,76 @@
+/**
+ * Service-test fixture: the identity, inbox and cases apps (Fastify inject) on the test database and
+ * the run's Temporal server, with a real worker for the case workflows.
+ */
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { inject } from 'vitest';
+import { createDb, type Db } from '@dj/db';
+import { DEMO_PASSWORD, seedDemo } from '@dj/db/seed-demo';
+import { buildIdentityApp } from '@dj/identity';
+import { buildInboxApp } from '@dj/inbox';
+import { buildCasesApp } from '@dj/cases';
+import { createCaseActivities, TASK_QUEUE } from '@dj/workflows';
+import { workflowsPath } from '@dj/workflows/worker-paths';
+
+export type Fixture = {
+  db: Db;
+  identity: FastifyInstance;
+  inbox: FastifyInstance;
+  cases: FastifyInstance;
+  login(username: string): Promise<string>;
+  close(): Promise<void>;
+};
+
+let runtimeInstalled = false;
+
+export async function startServices(options: { workingDaySeconds?: number } = {}): Promise<Fixture> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  const db = createDb(inject('databaseUrl'), { max: 5 });
+  await seedDemo(db);
+  const address = inject('temporalAddress');
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue: TASK_QUEUE,
+    workflowsPath,
+    activities: createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const temporal = new Client({ connection });
+  const deps = { db, temporal, jwtSecret: randomBytes(32).toString('hex'), logLevel: 'warn' };
+  const identity = await buildIdentityApp(deps);
+  const inbox = await buildInboxApp(deps);
+  const cases = await buildCasesApp(deps);
+  return {
+    db,
+    identity,
+    inbox,
+    cases,
+    async login(username) {
+      const res = await identity.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } });
+      if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+      return (res.json() as { token: string }).token;
+    },
+    async close() {
+      await Promise.all([identity.close(), inbox.close(), cases.close()]);
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+      await db.$disconnect();
+    },
+  };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export function body<T = Record<string, unknown>>(res: LightMyRequestResponse): T {
+  return res.json() as T;
+}
