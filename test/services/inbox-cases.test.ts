@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, body, startServices, type Fixture } from '../src/service-fixture';
+
+let f: Fixture;
+const tokens: Record<string, string> = {};
+beforeAll(async () => {
+  f = await startServices();
+  for (const u of ['zhang.zhibu', 'li.zuzhi', 'wang.shuji', 'zhao.xianwei', 'liu.zuzhi', 'sun.zhibu', 'zhou.zhibu', 'admin']) tokens[u] = await f.login(u);
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+type Snapshot = { caseId: string; status: string; stage: string; openTasks: { id: string; stepKey: string }[] };
+type InboxPage = { items: { taskId: string; caseId: string; dueAt: string; overdue: boolean }[]; nextCursor: string | null; counts: Record<string, number> };
+
+async function startCase(title = `请示 ${randomUUID().slice(0, 8)}`) {
+  const res = await f.cases.inject({ method: 'POST', url: '/api/cases', headers: bearer(tokens['zhang.zhibu']!), payload: { type: 'request-report', orgId: 'branch-a1-1', input: { title, body: '正文' } } });
+  expect(res.statusCode).toBe(201);
+  return body<Snapshot>(res);
+}
+
+const inbox = (user: string, query: string) => f.inbox.inject({ method: 'GET', url: `/api/inbox?${query}`, headers: bearer(tokens[user]!) });
+const act = (user: string, taskId: string, payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  f.inbox.inject({ method: 'POST', url: `/api/tasks/${taskId}/actions`, headers: { ...bearer(tokens[user]!), ...headers }, payload });
+
+describe('inbox', () => {
+  it('pages through todo in due-date order with a keyset cursor, with counts per view', async () => {
+    for (let i = 0; i < 5; i++) await startCase();
+    const before = body<InboxPage>(await inbox('li.zuzhi', 'view=todo&limit=100'));
+    expect(before.counts.todo).toBe(before.items.length);
+    const seen: InboxPage['items'] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await inbox('li.zuzhi', `view=todo&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.statusCode).toBe(200);
+      const page = body<InboxPage>(res);
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.map((i) => i.taskId)).toEqual(before.items.map((i) => i.taskId));
+    expect(new Set(seen.map((i) => i.taskId)).size).toBe(seen.length);
+    const due = seen.map((i) => i.dueAt);
+    expect([...due].sort()).toEqual(due);
+    expect(before.counts.todo).toBeGreaterThanOrEqual(5);
+    // The same role in another township sees none of them.
+    const other = body<InboxPage>(await inbox('liu.zuzhi', 'view=todo'));
+    expect(other.items.filter((i) => seen.some((s) => s.caseId === i.caseId))).toEqual([]);
+  });
+
+  it('rejects a bad cursor, a bad view and a limit out of range', async () => {
+    for (const q of ['cursor=abc', 'view=all', 'limit=0', 'limit=101', 'extra=1']) {
+      const res = await inbox('li.zuzhi', q);
+      expect(res.statusCode, q).toBe(400);
+      expect(body(res)).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+  });
+
+  it('done and cc views follow what the user did and was copied on', async () => {
+    const s = await startCase();
+    const taskId = s.openTasks[0]!.id;
+    const wang = await f.db.user.findUniqueOrThrow({ where: { username: 'wang.shuji' } });
+    expect((await act('li.zuzhi', taskId, { action: 'cc', to: [{ userId: wang.id }] })).statusCode).toBe(200);
+    const cc = body<InboxPage>(await inbox('wang.shuji', 'view=cc&limit=100'));
+    expect(cc.items.map((i) => i.taskId)).toContain(taskId);
+    expect((await act('li.zuzhi', taskId, { action: 'approve', form: { opinion: '同意' } })).statusCode).toBe(200);
+    const done = body<InboxPage>(await inbox('li.zuzhi', 'view=done&limit=100'));
+    expect(done.items.map((i) => i.taskId)).toContain(taskId);
+    const todo = body<InboxPage>(await inbox('li.zuzhi', 'view=todo&limit=100'));
+    expect(todo.items.map((i) => i.taskId)).not.toContain(taskId);
+  });
+
+  it('task detail: visible to assignees and supervisors above, 404 to everyone else; actions offered per user', async () => {
+    const s = await startCase();
+    const taskId = s.openTasks[0]!.id;
+    const detail = await f.inbox.inject({ method: 'GET', url: `/api/tasks/${taskId}`, headers: bearer(tokens['li.zuzhi']!) });
+    expect(detail.statusCode).toBe(200);
+    const d = body<{ availableActions: string[]; form: { id: string }; record: { type: string }[]; case: { id: string } }>(detail);
+    expect(d.availableActions).toEqual(expect.arrayContaining(['approve', 'reject', 'return', 'forward', 'transfer', 'claim']));
+    expect(d.availableActions).not.toContain('urge');
+    expect(d.form.id).toBe('review.opinion');
+    expect(d.record.map((e) => e.type)).toEqual(['case.opened', 'task.opened']);
+
+    const asInitiator = body<{ availableActions: string[] }>(await f.inbox.inject({ method: 'GET', url: `/api/tasks/${taskId}`, headers: bearer(tokens['zhang.zhibu']!) }));
+    expect(asInitiator.availableActions).toEqual(['comment', 'urge']);
+    const asCounty = await f.inbox.inject({ method: 'GET', url: `/api/tasks/${taskId}`, headers: bearer(tokens['zhao.xianwei']!) });
+    expect(asCounty.statusCode).toBe(200);
+    expect(body<{ availableActions: string[] }>(asCounty).availableActions).toEqual(['comment', 'urge']);
+
+    for (const outsider of ['liu.zuzhi', 'sun.zhibu', 'zhou.zhibu']) {
+      const res = await f.inbox.inject({ method: 'GET', url: `/api/tasks/${taskId}`, headers: bearer(tokens[outsider]!) });
+      expect(res.statusCode, outsider).toBe(404);
+      expect((await act(outsider, taskId, { action: 'comment', comment: '看看' })).statusCode).toBe(404);
+    }
+    expect((await f.inbox.inject({ method: 'GET', url: `/api/tasks/${randomUUID()}`, headers: bearer(tokens['li.zuzhi']!) })).statusCode).toBe(404);
+    expect(await f.db.caseEvent.count({ where: { caseId: s.caseId } })).toBe(2);
+  });
+
+  it('an Idempotency-Key makes a retried action take effect once', async () => {
+    const s = await startCase();
+    const taskId = s.openTasks[0]!.id;
+    const key = `retry-${randomUUID()}`;
+    const first = await act('li.zuzhi', taskId, { action: 'comment', comment: '收到' }, { 'idempotency-key': key });
+    const retry = await act('li.zuzhi', taskId, { action: 'comment', comment: '收到' }, { 'idempotency-key': key });
+    expect([first.statusCode, retry.statusCode]).toEqual([200, 200]);
+    expect(await f.db.caseEvent.count({ where: { caseId: s.caseId, type: 'task.comment' } })).toBe(1);
+  });
+
+  it('transfer to an unknown user is a 400 and changes nothing', async () => {
+    const s = await startCase();
+    const taskId = s.openTasks[0]!.id;
+    const res = await act('li.zuzhi', taskId, { action: 'transfer', comment: '转', to: [{ userId: randomUUID() }] });
+    expect(res.statusCode).toBe(400);
+    expect(body(res)).toMatchObject({ code: 'UNKNOWN_TARGET' });
+    expect(await f.db.caseEvent.count({ where: { caseId: s.caseId } })).toBe(2);
+  });
+});
+
+describe('cases', () => {
+  it('only a branch secretary of that branch may start a 请示报告', async () => {
+    const payload = { type: 'request-report', orgId: 'branch-a1-1', input: { title: 't', body: 'b' } };
+    const before = await f.db.case.count();
+    for (const [user, orgId] of [['li.zuzhi', 'branch-a1-1'], ['sun.zhibu', 'branch-a1-1'], ['zhang.zhibu', 'town-a1'], ['zhang.zhibu', 'no-such-org']] as const) {
+      const res = await f.cases.inject({ method: 'POST', url: '/api/cases', headers: bearer(tokens[user]!), payload: { ...payload, orgId } });
+      expect(res.statusCode, `${user}@${orgId}`).toBe(403);
+      expect(body(res)).toMatchObject({ code: 'FORBIDDEN' });
+    }
+    const unknown = await f.cases.inject({ method: 'POST', url: '/api/cases', headers: bearer(tokens['zhang.zhibu']!), payload: { ...payload, type: 'nope' } });
+    expect(body(unknown)).toMatchObject({ code: 'UNKNOWN_CASE_TYPE' });
+    const badForm = await f.cases.inject({ method: 'POST', url: '/api/cases', headers: bearer(tokens['zhang.zhibu']!), payload: { ...payload, input: { title: 'x'.repeat(201), body: 'b' } } });
+    expect(badForm.statusCode).toBe(400);
+    expect(body(badForm)).toMatchObject({ code: 'INVALID_FORM' });
+    expect(await f.db.case.count()).toBe(before);
+  });
+
+  it('case view: state, open tasks and the verified record, for those allowed', async () => {
+    const s = await startCase();
+    const res = await f.cases.inject({ method: 'GET', url: `/api/cases/${s.caseId}`, headers: bearer(tokens['wang.shuji']!) });
+    expect(res.statusCode).toBe(200);
+    const c = body<{ case: { status: string; orgId: string }; openTasks: unknown[]; record: unknown[]; recordVerification: { valid: boolean } }>(res);
+    expect(c.case).toMatchObject({ status: 'open', orgId: 'branch-a1-1' });
+    expect(c.openTasks).toHaveLength(1);
+    expect(c.recordVerification).toEqual({ valid: true, events: 2 });
+    for (const user of ['zhou.zhibu', 'sun.zhibu', 'liu.zuzhi']) {
+      expect((await f.cases.inject({ method: 'GET', url: `/api/cases/${s.caseId}`, headers: bearer(tokens[user]!) })).statusCode, user).toBe(404);
+    }
+    expect((await f.cases.inject({ method: 'GET', url: `/api/cases/${s.caseId}`, headers: bearer(tokens['admin']!) })).statusCode).toBe(200);
+  });
+
+  it('撤回 over HTTP: only the initiator, only before anyone acted', async () => {
+    const s = await startCase();
+    const notMine = await f.cases.inject({ method: 'POST', url: `/api/cases/${s.caseId}/withdraw`, headers: bearer(tokens['wang.shuji']!), payload: {} });
+    expect(notMine.statusCode).toBe(403);
+    const res = await f.cases.inject({ method: 'POST', url: `/api/cases/${s.caseId}/withdraw`, headers: bearer(tokens['zhang.zhibu']!), payload: { comment: '撤回重报' } });
+    expect(res.statusCode).toBe(200);
+    expect(body(res)).toMatchObject({ status: 'withdrawn', openTasks: [] });
+    const again = await f.cases.inject({ method: 'POST', url: `/api/cases/${s.caseId}/withdraw`, headers: bearer(tokens['zhang.zhibu']!), payload: {} });
+    expect(again.statusCode).toBe(409);
+    expect((await act('li.zuzhi', s.openTasks[0]!.id, { action: 'approve', form: {} })).statusCode).toBe(409);
+  });
+});
