@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyCaseRecord } from '@dj/db';
 import { settledUpdate, taskActionUpdate } from '../src/messages';
 import type { RequestReportInput } from '../src/processes/request-report';
-import { startHarness, type Harness } from './harness';
+import { captureHistory, startHarness, type Harness } from './harness';
 
 // One working day lasts 1 s: the township review (5 working days) is due after 5 s, the reminder
 // goes 1 working day before, 督办 to the county at the due date and to the city 3 working days later.
@@ -70,4 +70,5 @@ it('a step left alone: reminder, overdue, 督办 to the county then the city; th
   const closed = await h.db.caseEvent.findFirstOrThrow({ where: { caseId, taskId, type: 'task.closed' } });
   expect(closed.data).toMatchObject({ late: true });
   expect((await verifyCaseRecord(h.db, caseId)).valid).toBe(true);
+  await captureHistory(handle, 'request-report-escalated-urged');
 });

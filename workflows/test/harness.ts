@@ -1,5 +1,8 @@
 /** Workflow-test harness: Temporal from @temporalio/testing on our built CLI, real activities on the test database. */
 import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Worker, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -58,4 +61,14 @@ export async function startHarness(options: { workingDaySeconds: number }): Prom
       await env.teardown();
     },
   };
+}
+
+/**
+ * With CAPTURE_HISTORIES=1, stores a finished workflow's history as a replay fixture
+ * (workflows/test/histories/<name>.json); replay.test.ts runs every fixture against the current code.
+ */
+export async function captureHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (process.env.CAPTURE_HISTORIES !== '1') return;
+  const history = await handle.fetchHistory();
+  writeFileSync(new URL(`./histories/${name}.json`, import.meta.url), historyToJSON(history));
 }

@@ -5,7 +5,7 @@ import { verifyCaseRecord } from '@dj/db';
 import type { Actor } from '@dj/contracts';
 import { caseActionUpdate, settledUpdate, taskActionUpdate } from '../src/messages';
 import type { RequestReportInput } from '../src/processes/request-report';
-import { startHarness, type Harness } from './harness';
+import { captureHistory, startHarness, type Harness } from './harness';
 
 let h: Harness;
 
@@ -92,6 +92,7 @@ describe('请示报告审批 workflow', () => {
     ]);
     expect(events.find((e) => e.type === 'task.forward')).toMatchObject({ actorId: li.userId, actorName: li.name });
     expect(await verifyCaseRecord(h.db, caseId)).toEqual({ valid: true, events: events.length });
+    await captureHistory(handle, 'request-report-forwarded-approved');
   });
 
   it('rejects an outsider and invalid forms in the validator, leaving nothing in history', async () => {
@@ -135,6 +136,8 @@ describe('请示报告审批 workflow', () => {
     const second = resubmitted.case.openTasks[0]!;
     const row = await h.db.task.findUniqueOrThrow({ where: { id: second.id } });
     expect(row.round).toBe(2);
+    await act(handle, second.id, await h.actor('li.zuzhi'), 'reject', { comment: '经费另行安排' });
+    await captureHistory(handle, 'request-report-returned-resubmitted-rejected');
   });
 
   it('认领, 加签, 转办, 抄送, 评论 on a role-assigned task', async () => {
@@ -162,6 +165,7 @@ describe('请示报告审批 workflow', () => {
 
     expect(await h.db.taskCopy.count({ where: { taskId, userId: wang.userId } })).toBe(1);
     const types = (await h.db.caseEvent.findMany({ where: { caseId, taskId }, orderBy: { seq: 'asc' } })).map((e) => e.type);
+    await captureHistory(handle, 'request-report-claim-addsigner-transfer');
     expect(types).toEqual(['task.opened', 'task.claim', 'task.add_signer', 'task.approve', 'task.transfer', 'task.cc', 'task.comment', 'task.approve', 'task.closed']);
     const transfer = await h.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'task.transfer' } });
     expect(transfer).toMatchObject({ actorId: wang.userId, data: expect.objectContaining({ comment: '请市委组织部把关' }) });
@@ -175,6 +179,7 @@ describe('请示报告审批 workflow', () => {
     expect(withdrawn.status).toBe('withdrawn');
     expect(withdrawn.openTasks).toHaveLength(0);
     expect((await h.db.task.findUniqueOrThrow({ where: { id: first.snapshot.openTasks[0]!.id } })).status).toBe('cancelled');
+    await captureHistory(first.handle, 'request-report-withdrawn');
 
     const second = await startRequest();
     const li = await h.actor('li.zuzhi');
