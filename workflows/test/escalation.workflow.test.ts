@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyCaseRecord } from '@dj/db';
-import { settledUpdate, taskActionUpdate } from '../src/messages';
-import type { RequestReportInput } from '../src/processes/request-report';
+import { taskActionUpdate } from '../src/messages';
 import { captureHistory, startHarness, type Harness } from './harness';
 
 // One working day lasts 1 s: the township review (5 working days) is due after 5 s, the reminder
@@ -26,18 +24,8 @@ async function until<T>(fn: () => Promise<T | undefined | null | false>, timeout
 }
 
 it('a step left alone: reminder, overdue, 督办 to the county then the city; the task keeps its owner', async () => {
-  const initiator = await h.actor('zhang.zhibu');
-  const caseId = randomUUID();
-  const input: RequestReportInput = {
-    caseId,
-    branchId: 'branch-a1-1',
-    townshipId: 'town-a1',
-    countyId: 'county-a',
-    initiator: { userId: initiator.userId, name: initiator.name },
-    form: { title: '关于调整党小组设置的请示', body: '拟将第一党小组拆分为两个党小组。' },
-  };
-  const handle = await h.env.client.workflow.start('requestReport', { taskQueue: h.taskQueue, workflowId: `request-report:${caseId}`, args: [input] });
-  const { openTasks } = await handle.executeUpdate(settledUpdate);
+  const { handle, caseId, snapshot } = await h.startRequest('关于调整党小组设置的请示', '拟将第一党小组拆分为两个党小组。');
+  const { openTasks } = snapshot;
   const taskId = openTasks[0]!.id;
   const li = await h.actor('li.zuzhi');
 

@@ -8,18 +8,24 @@ import { DefaultLogger, Worker, Runtime, makeTelemetryFilterString } from '@temp
 import { inject } from 'vitest';
 import { createDb, type Db } from '@dj/db';
 import { seedDemo } from '@dj/db/seed-demo';
-import type { Actor } from '@dj/contracts';
+import type { Actor, CaseSnapshot } from '@dj/contracts';
+import { settledUpdate } from '../src/messages';
+import type { RequestReportInput } from '../src/processes/request-report';
 import { supervisoryRoles } from '@dj/domain';
 import { createCaseActivities } from '../src/activities/case-activities';
 import { workflowsPath } from '../src/worker-paths';
 
 let runtimeInstalled = false;
 
+export type StartedRequest = { handle: WorkflowHandle; caseId: string; snapshot: CaseSnapshot; initiator: Actor };
+
 export type Harness = {
   env: TestWorkflowEnvironment;
   db: Db;
   taskQueue: string;
   actor(username: string, caseOrgPath?: string): Promise<Actor>;
+  /** zhang.zhibu submits a 请示报告 from branch-a1-1; returns once the first task is open. */
+  startRequest(title?: string, body?: string): Promise<StartedRequest>;
   close(): Promise<void>;
 };
 
@@ -41,10 +47,25 @@ export async function startHarness(options: { workingDaySeconds: number }): Prom
     activities: createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds }),
   });
   const running = worker.run();
-  return {
+  const harness: Harness = {
     env,
     db,
     taskQueue,
+    async startRequest(title = '关于修缮村党群服务中心的请示', body = '村党群服务中心屋顶漏雨，申请专项经费修缮。') {
+      const initiator = await harness.actor('zhang.zhibu');
+      const caseId = randomUUID();
+      const input: RequestReportInput = {
+        caseId,
+        branchId: 'branch-a1-1',
+        townshipId: 'town-a1',
+        countyId: 'county-a',
+        initiator: { userId: initiator.userId, name: initiator.name },
+        form: { title, body },
+      };
+      const handle = await env.client.workflow.start('requestReport', { taskQueue, workflowId: `request-report:${caseId}`, args: [input] });
+      const snapshot = await handle.executeUpdate(settledUpdate);
+      return { handle, caseId, snapshot, initiator };
+    },
     async actor(username, caseOrgPath = '/') {
       const user = await db.user.findUniqueOrThrow({ where: { username }, include: { memberships: { include: { org: true } } } });
       return {
@@ -61,6 +82,7 @@ export async function startHarness(options: { workingDaySeconds: number }): Prom
       await env.teardown();
     },
   };
+  return harness;
 }
 
 /**

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { verifyCaseRecord } from '@dj/db';
 import type { Actor } from '@dj/contracts';
-import { caseActionUpdate, settledUpdate, taskActionUpdate } from '../src/messages';
-import type { RequestReportInput } from '../src/processes/request-report';
+import { caseActionUpdate, taskActionUpdate } from '../src/messages';
 import { captureHistory, startHarness, type Harness } from './harness';
 
 let h: Harness;
@@ -16,21 +15,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function startRequest(title = '关于修缮村党群服务中心的请示') {
-  const initiator = await h.actor('zhang.zhibu');
-  const caseId = randomUUID();
-  const input: RequestReportInput = {
-    caseId,
-    branchId: 'branch-a1-1',
-    townshipId: 'town-a1',
-    countyId: 'county-a',
-    initiator: { userId: initiator.userId, name: initiator.name },
-    form: { title, body: '村党群服务中心屋顶漏雨，申请专项经费修缮。' },
-  };
-  const handle = await h.env.client.workflow.start('requestReport', { taskQueue: h.taskQueue, workflowId: `request-report:${caseId}`, args: [input] });
-  const snapshot = await handle.executeUpdate(settledUpdate);
-  return { handle, caseId, snapshot, initiator };
-}
+const startRequest = (title?: string) => h.startRequest(title);
 
 function act(handle: WorkflowHandle, taskId: string, actor: Actor, action: string, extra: Record<string, unknown> = {}) {
   return handle.executeUpdate(taskActionUpdate, { args: [{ taskId, actor, action: action as never, ...extra }] });
