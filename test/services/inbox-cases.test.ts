@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadWorkingCalendar } from '@dj/db';
 import { bearer, body, startServices, type Fixture } from '../src/service-fixture';
 
 let f: Fixture;
@@ -159,5 +160,47 @@ describe('cases', () => {
     const again = await f.cases.inject({ method: 'POST', url: `/api/cases/${s.caseId}/withdraw`, headers: bearer(tokens['zhang.zhibu']!), payload: {} });
     expect(again.statusCode).toBe(409);
     expect((await act('li.zuzhi', s.openTasks[0]!.id, { action: 'approve', form: {} })).statusCode).toBe(409);
+  });
+});
+
+describe('working-day calendar administration', () => {
+  const put = (user: string, year: number, payload: unknown) =>
+    f.cases.inject({ method: 'PUT', url: `/api/calendar/years/${year}`, headers: bearer(tokens[user]!), payload: payload as Record<string, unknown> });
+  const year2027 = {
+    source: '国务院办公厅关于2027年部分节假日安排的通知 (test)',
+    days: [
+      { date: '2027-01-01', kind: 'holiday', name: '元旦' },
+      { date: '2027-02-06', kind: 'workday', name: '春节' },
+    ],
+  };
+
+  it('an administrator adds a year; deadlines in it stop being provisional', async () => {
+    expect((await loadWorkingCalendar(f.db)).isPublished(2027)).toBe(false);
+    expect((await put('li.zuzhi', 2027, year2027)).statusCode).toBe(403);
+    const res = await put('admin', 2027, year2027);
+    expect(res.statusCode).toBe(200);
+    const calendar = await loadWorkingCalendar(f.db);
+    expect(calendar.isPublished(2027)).toBe(true);
+    expect(calendar.isWorkingDay('2027-01-01')).toBe(false); // a Friday, now a holiday
+    expect(calendar.isWorkingDay('2027-02-06')).toBe(true); // a Saturday, now a make-up workday
+    const listed = body<{ items: { year: number }[] }>(await f.cases.inject({ method: 'GET', url: '/api/calendar/years', headers: bearer(tokens['li.zuzhi']!) }));
+    expect(listed.items.map((y) => y.year)).toContain(2027);
+    const got = body<{ days: unknown[] }>(await f.cases.inject({ method: 'GET', url: '/api/calendar/years/2027', headers: bearer(tokens['li.zuzhi']!) }));
+    expect(got.days).toEqual(year2027.days);
+  });
+
+  it('refuses days outside the year, weekday make-up days and duplicates, changing nothing', async () => {
+    const before = await f.db.calendarDay.count();
+    for (const days of [
+      [{ date: '2028-01-03', kind: 'holiday', name: 'x' }],
+      [{ date: '2027-03-03', kind: 'workday', name: 'x' }],
+      [{ date: '2027-05-01', kind: 'holiday', name: 'x' }, { date: '2027-05-01', kind: 'holiday', name: 'x' }],
+      [{ date: '2027-02-30', kind: 'holiday', name: 'x' }],
+    ]) {
+      const res = await put('admin', 2027, { source: 's', days });
+      expect(res.statusCode, JSON.stringify(days)).toBe(400);
+      expect(body(res)).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
+    expect(await f.db.calendarDay.count()).toBe(before);
   });
 });

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -27,7 +27,6 @@ export type ServiceOptions = ServiceDeps & {
   logger?: FastifyServerOptions['logger'];
 };
 
-export type App = FastifyInstance<never, never, never, never, TypeBoxTypeProvider> & FastifyInstance;
 
 /**
  * A Fastify app with what every service has: TypeBox validation (unknown fields rejected), coded
@@ -90,3 +89,6 @@ export async function buildService(options: ServiceOptions) {
 }
 
 export { isErrorCode };
+
+/** A service app as built here (TypeBox type provider), for modules that register routes on it. */
+export type App = Awaited<ReturnType<typeof buildService>>;

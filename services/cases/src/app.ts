@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { verifyCaseRecord } from '@dj/db';
 import { actorFor, buildService, callWorkflow, caseRecord, errorResponses, httpError, visibleCaseId, type ServiceDeps } from '@dj/service-kit';
 import { caseActionUpdate } from '@dj/workflows/messages';
+import { registerCalendarRoutes } from './calendar-routes';
 import { startCase } from './start-case';
 
 const security = [{ bearer: [] }];
@@ -79,5 +80,6 @@ export async function buildCasesApp(deps: ServiceDeps & { temporal: Client }) {
     },
   );
 
+  registerCalendarRoutes(app, db);
   return app;
 }

@@ -16,6 +16,7 @@ export function routeTable(u: Upstreams): { prefix: string; upstream: string }[]
     { prefix: '/api/inbox', upstream: u.inbox },
     { prefix: '/api/tasks', upstream: u.inbox },
     { prefix: '/api/cases', upstream: u.cases },
+    { prefix: '/api/calendar', upstream: u.cases },
   ];
 }
 
