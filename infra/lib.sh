@@ -20,7 +20,11 @@ export PATH="$PNPM_DIR/node_modules/.bin:$PATH"
 
 # --- JS dependencies + Prisma client ---------------------------------------------------------
 # pnpm itself is quick when node_modules already matches the lockfile.
-pnpm install --frozen-lockfile --reporter=silent
+if ! install_output="$(pnpm install --frozen-lockfile 2>&1)"; then
+  printf '%s\n' "$install_output" >&2
+  log "pnpm install failed"
+  exit 1
+fi
 
 # Prisma's CLI tries to download native engines on start-up; we use its JS/Wasm engines only,
 # and pointing these at any existing file skips the download (see shared docs/environment.md).
