@@ -1,5 +1,6 @@
 // vitest globalSetup: one fresh PostgreSQL database and one in-memory Temporal dev server per run.
 // Test files read them with `inject('databaseUrl')` etc. or from process.env.
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase } from '@dj/db/migrate';
@@ -15,7 +16,8 @@ declare module 'vitest' {
   }
 }
 
-const TEST_DATABASE = 'dangjian_test';
+// One test database per checkout, so two clones on one machine (a developer's and CI's) never collide.
+const TEST_DATABASE = process.env.TEST_DATABASE || `dangjian_test_${createHash('sha256').update(repoRoot).digest('hex').slice(0, 8)}`;
 const TEMPORAL_NAMESPACE = 'default';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {

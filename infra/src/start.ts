@@ -97,6 +97,7 @@ function banner(config: OrchestratorConfig, baseUrl: string, logins: Array<{ use
     `  OpenAPI          ${baseUrl}/api/identity/openapi.json`,
     `                   ${baseUrl}/api/inbox/openapi.json`,
     `                   ${baseUrl}/api/cases/openapi.json`,
+    `                   ${baseUrl}/api/notice-board/openapi.json`,
     `  Data             ${config.dataDir}${config.temporalDbFile === 'memory' ? ' (Temporal state in memory)' : ''}`,
     `  Working days     ${config.workingDaySeconds === undefined ? 'real calendar' : `1 working day = ${config.workingDaySeconds} s`}`,
     '',
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
   supervisor.start({ name: 'identity', entry: 'services/identity/src/server.ts', env: internal(config.identityPort) });
   supervisor.start({ name: 'inbox', entry: 'services/inbox/src/server.ts', env: internal(config.inboxPort) });
   supervisor.start({ name: 'cases', entry: 'services/cases/src/server.ts', env: internal(config.casesPort) });
+  supervisor.start({ name: 'notice-board', entry: 'services/notice-board/src/server.ts', env: internal(config.noticeBoardPort) });
   supervisor.start({
     name: 'gateway',
     entry: 'services/gateway/src/server.ts',
@@ -151,6 +153,7 @@ async function main(): Promise<void> {
       IDENTITY_URL: serviceUrl(config.identityPort),
       INBOX_URL: serviceUrl(config.inboxPort),
       CASES_URL: serviceUrl(config.casesPort),
+      NOTICE_BOARD_URL: serviceUrl(config.noticeBoardPort),
     },
   });
 

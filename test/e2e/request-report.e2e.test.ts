@@ -1,7 +1,7 @@
 // End to end over HTTP: the whole stack as the README starts it (orchestrator, Temporal dev server,
 // worker, services, gateway), driving 请示报告审批 through the gateway like the console does.
 // One working day lasts 2 s, so the township review (5 working days) is due 10 s after it opens.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startStack, type Stack } from './stack';
 
 const WORKING_DAY_SECONDS = 2;
@@ -12,8 +12,9 @@ let stack: Stack | undefined;
 
 beforeAll(async () => {
   stack = await startStack({
-    database: 'dangjian_e2e',
-    baseDatabaseUrl: process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/dangjian',
+    // Named after this run's test database, so parallel checkouts never share one.
+    database: `${new URL(inject('databaseUrl')).pathname.slice(1)}_e2e`,
+    baseDatabaseUrl: inject('databaseUrl'),
     workingDaySeconds: WORKING_DAY_SECONDS,
     readyTimeoutMs: 150_000,
   });

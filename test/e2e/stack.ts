@@ -59,7 +59,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const databaseUrl = url.toString();
   await recreateDatabase(databaseUrl);
 
-  const [gateway, identity, inbox, cases, temporal, temporalUi] = await distinctFreePorts(6);
+  const [gateway, identity, inbox, cases, noticeBoard, temporal, temporalUi] = await distinctFreePorts(7);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dangjian-e2e-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/src/start.ts'], {
     cwd: repoRoot,
@@ -71,6 +71,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       IDENTITY_PORT: String(identity),
       INBOX_PORT: String(inbox),
       CASES_PORT: String(cases),
+      NOTICE_BOARD_PORT: String(noticeBoard),
       TEMPORAL_PORT: String(temporal),
       TEMPORAL_UI_PORT: String(temporalUi),
       TEMPORAL_DB_FILE: 'memory',

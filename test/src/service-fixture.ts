@@ -1,6 +1,6 @@
 /**
- * Service-test fixture: the identity, inbox and cases apps (Fastify inject) on the test database and
- * the run's Temporal server, with a real worker for the case workflows.
+ * Service-test fixture: the identity, inbox, cases and notice-board apps (Fastify inject) on the test
+ * database and the run's Temporal server, with a real worker for the case workflows.
  */
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -12,7 +12,8 @@ import { DEMO_PASSWORD, seedDemo } from '@dj/db/seed-demo';
 import { buildIdentityApp } from '@dj/identity';
 import { buildInboxApp } from '@dj/inbox';
 import { buildCasesApp } from '@dj/cases';
-import { createCaseActivities, TASK_QUEUE } from '@dj/workflows';
+import { buildNoticeBoardApp } from '@dj/notice-board';
+import { createCaseActivities, createNoticeActivities, createSecretaryActivities, TASK_QUEUE } from '@dj/workflows';
 import { workflowsPath } from '@dj/workflows/worker-paths';
 
 export type Fixture = {
@@ -20,6 +21,9 @@ export type Fixture = {
   identity: FastifyInstance;
   inbox: FastifyInstance;
   cases: FastifyInstance;
+  noticeBoard: FastifyInstance;
+  /** What the apps were built with, for a test that builds one more (e.g. with its own logger). */
+  deps: { db: Db; temporal: Client; jwtSecret: string; logLevel: string };
   login(username: string): Promise<string>;
   close(): Promise<void>;
 };
@@ -39,7 +43,11 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
     connection: nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowsPath,
-    activities: createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
+    activities: {
+      ...createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
+      ...createNoticeActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
+      ...createSecretaryActivities({ db }),
+    },
   });
   const running = worker.run();
   const connection = await Connection.connect({ address });
@@ -48,18 +56,21 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
   const identity = await buildIdentityApp(deps);
   const inbox = await buildInboxApp(deps);
   const cases = await buildCasesApp(deps);
+  const noticeBoard = await buildNoticeBoardApp(deps);
   return {
     db,
     identity,
     inbox,
     cases,
+    noticeBoard,
+    deps,
     async login(username) {
       const res = await identity.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } });
       if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
       return (res.json() as { token: string }).token;
     },
     async close() {
-      await Promise.all([identity.close(), inbox.close(), cases.close()]);
+      await Promise.all([identity.close(), inbox.close(), cases.close(), noticeBoard.close()]);
       worker.shutdown();
       await running;
       await connection.close();

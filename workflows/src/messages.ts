@@ -1,5 +1,5 @@
 /** Messages of every case workflow, shared by workflow code and the services that send them. */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActionResult, CaseActionRequest, CaseSnapshot, TaskActionRequest } from '@dj/contracts';
 
 export const TASK_QUEUE = 'dangjian-cases';
@@ -10,6 +10,8 @@ export const taskActionUpdate = defineUpdate<ActionResult, [TaskActionRequest]>(
 export const caseActionUpdate = defineUpdate<CaseSnapshot, [CaseActionRequest]>('caseAction');
 /** Returns the snapshot once the workflow has reached a stable point (used right after starting a case). */
 export const settledUpdate = defineUpdate<CaseSnapshot, []>('settled');
+/** The notice board stored an objection (异议) to a notice of this case; the case opens a 核实 task for it. */
+export const objectionFiledSignal = defineSignal<[{ objectionId: string; noticeId: string }]>('objectionFiled');
 export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');
 
 export const workflowIdOf = (type: string, caseId: string) => `${type}:${caseId}`;

@@ -4,6 +4,8 @@ import { createDb } from '@dj/db';
 import { createLogger } from '@dj/logging';
 import { loadWorkerConfig } from '@dj/config';
 import { createCaseActivities } from './activities/case-activities';
+import { createNoticeActivities } from './activities/notice-activities';
+import { createSecretaryActivities } from './activities/secretary-activities';
 import { TASK_QUEUE } from './messages';
 import { workflowsPath } from './worker-paths';
 
@@ -19,7 +21,11 @@ async function main() {
     namespace: config.temporalNamespace,
     taskQueue: TASK_QUEUE,
     workflowsPath,
-    activities: createCaseActivities({ db, workingDaySeconds: config.workingDaySeconds }),
+    activities: {
+      ...createCaseActivities({ db, workingDaySeconds: config.workingDaySeconds }),
+      ...createNoticeActivities({ db, workingDaySeconds: config.workingDaySeconds }),
+      ...createSecretaryActivities({ db }),
+    },
   });
   log.info({ taskQueue: TASK_QUEUE, workingDaySeconds: config.workingDaySeconds ?? null }, 'worker started');
   await worker.run();

@@ -1,2 +1,3 @@
 // Entry point of the workflow bundle: every process workflow, exported by name.
 export { requestReport } from './processes/request-report';
+export { secretaryReplacement } from './processes/secretary-replacement';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyCaseRecord } from '@dj/db';
 import { taskActionUpdate } from '../src/messages';
-import { captureHistory, startHarness, type Harness } from './harness';
+import { captureHistory, startHarness, until, type Harness } from './harness';
 
 // One working day lasts 1 s: the township review (5 working days) is due after 5 s, the reminder
 // goes 1 working day before, 督办 to the county at the due date and to the city 3 working days later.
@@ -13,15 +13,6 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function until<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 it('a step left alone: reminder, overdue, 督办 to the county then the city; the task keeps its owner', async () => {
   const { handle, caseId, snapshot } = await h.startRequest('关于调整党小组设置的请示', '拟将第一党小组拆分为两个党小组。');

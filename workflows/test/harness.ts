@@ -13,6 +13,8 @@ import { settledUpdate } from '../src/messages';
 import type { RequestReportInput } from '../src/processes/request-report';
 import { supervisoryRoles } from '@dj/domain';
 import { createCaseActivities } from '../src/activities/case-activities';
+import { createNoticeActivities } from '../src/activities/notice-activities';
+import { createSecretaryActivities } from '../src/activities/secretary-activities';
 import { workflowsPath } from '../src/worker-paths';
 
 let runtimeInstalled = false;
@@ -44,7 +46,11 @@ export async function startHarness(options: { workingDaySeconds: number }): Prom
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath,
-    activities: createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds }),
+    activities: {
+      ...createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds }),
+      ...createNoticeActivities({ db, workingDaySeconds: options.workingDaySeconds }),
+      ...createSecretaryActivities({ db }),
+    },
   });
   const running = worker.run();
   const harness: Harness = {
@@ -93,4 +99,15 @@ export async function captureHistory(handle: WorkflowHandle, name: string): Prom
   if (process.env.CAPTURE_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
   writeFileSync(new URL(`./histories/${name}.json`, import.meta.url), historyToJSON(history));
+}
+
+/** Polls until `fn` returns something truthy (projections are written asynchronously by activities). */
+export async function until<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

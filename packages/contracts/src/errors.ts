@@ -16,6 +16,7 @@ export const errorCatalogue = {
   TASK_NOT_OPEN: { status: 409, zh: '任务已办结或已被他人处理', en: 'Task is no longer open' },
   ALREADY_ACTED: { status: 409, zh: '您已处理过该任务', en: 'You have already acted on this task' },
   CASE_NOT_OPEN: { status: 409, zh: '事项已结束', en: 'Case is no longer open' },
+  NOTICE_NOT_ACTIVE: { status: 409, zh: '公示期外不受理异议', en: 'Notice is not open for objections' },
   WITHDRAW_TOO_LATE: { status: 409, zh: '已有人办理，不能撤回', en: 'Someone has already acted; the case cannot be withdrawn' },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests' },
   UNAVAILABLE: { status: 503, zh: '服务暂不可用，请稍后重试', en: 'Service temporarily unavailable' },

@@ -1,3 +1,5 @@
 export * from './errors';
 export * from './forms';
 export * from './tasks';
+export * from './secretary-forms';
+export * from './form-registry';

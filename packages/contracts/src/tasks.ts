@@ -50,7 +50,8 @@ export type TaskActionRequest = {
   to?: AssigneeRef[] | undefined;
 };
 
-export type CaseActionRequest = { action: 'withdraw'; actor: Actor; comment?: string | undefined };
+/** A case-level action: 撤回 (withdraw) by the initiator, or one a process registers (e.g. cancel). */
+export type CaseActionRequest = { action: string; actor: Actor; comment?: string | undefined; data?: Record<string, unknown> | undefined };
 
 export type TaskSummary = { id: string; stepKey: string; title: string; kind: 'step' | 'supervision'; status: string; outcome?: string | undefined };
 

@@ -5,6 +5,9 @@ import { inject } from 'vitest';
 import { appendCaseEvent, createDb, verifyCaseRecord, type Db } from '../src/index';
 import { migrateDatabase, schemaSql } from '../src/migrate';
 
+/** Scratch databases named after this run's test database, so parallel checkouts never share one. */
+const scratch = (suffix: string) => `${new URL(inject('databaseUrl')).pathname.slice(1)}_${suffix}`;
+
 function urlFor(name: string): string {
   const url = new URL(inject('databaseUrl'));
   url.pathname = `/${name}`;
@@ -41,12 +44,12 @@ async function catalog(url: string) {
 describe('migrations', () => {
   let migratedUrl: string;
   beforeAll(async () => {
-    migratedUrl = await recreate('dangjian_test_migrated');
+    migratedUrl = await recreate(scratch('migrated'));
     await migrateDatabase(migratedUrl);
   });
 
   it('applied to an empty database, give exactly the schema of schema.prisma', async () => {
-    const pushedUrl = await recreate('dangjian_test_pushed');
+    const pushedUrl = await recreate(scratch('pushed'));
     const c = new pg.Client({ connectionString: pushedUrl });
     await c.connect();
     await c.query(await schemaSql(pushedUrl));

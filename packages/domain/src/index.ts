@@ -4,3 +4,4 @@ export * from './org-tree';
 export * from './policy';
 export * from './schedule';
 export * from './case-types';
+export * from './secretary-replacement';

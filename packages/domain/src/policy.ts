@@ -1,3 +1,5 @@
+import { secretaryPolicyDefaults } from './secretary-replacement';
+
 /** Policy: durations and escalation as typed data with defaults here; administrators override them in the policy table. */
 export type StepDuration = { workingDays: number };
 
@@ -20,6 +22,16 @@ export const stepDurationDefaults = {
   'request-report.revise': { workingDays: 10 },
   'request-report.township-review': { workingDays: 5 },
   'request-report.county-decision': { workingDays: 5 },
+  // 村党组织书记选配 (domain.md §1)
+  'secretary-replacement.propose': { workingDays: 10 },
+  'secretary-replacement.joint-review': { workingDays: 5 },
+  'secretary-replacement.interview': { workingDays: 10 },
+  'secretary-replacement.township-decision': { workingDays: 5 },
+  'secretary-replacement.county-filing': { workingDays: 5 },
+  'secretary-replacement.public-notice': { workingDays: 5 },
+  'secretary-replacement.verify-objection': { workingDays: 5 },
+  'secretary-replacement.election': { workingDays: 10 },
+  'secretary-replacement.appointment': { workingDays: 5 },
 } satisfies Record<string, StepDuration>;
 
 export type StepPolicyKey = keyof typeof stepDurationDefaults;
@@ -27,6 +39,7 @@ export type StepPolicyKey = keyof typeof stepDurationDefaults;
 export const policyDefaults: Record<string, unknown> = {
   ...Object.fromEntries(Object.entries(stepDurationDefaults).map(([k, v]) => [`duration.${k}`, v])),
   'escalation.default': defaultEscalation,
+  ...secretaryPolicyDefaults,
 };
 
 export function isStepDuration(v: unknown): v is StepDuration {

@@ -4,7 +4,11 @@ export const Role = {
   townshipOrgMember: 'township_org_member', // 乡镇党委组织委员
   townshipSecretary: 'township_secretary', // 乡镇党委书记
   countyOrgDept: 'county_org_dept', // 县委组织部 (staff)
-  countySecretary: 'county_secretary', // 县委书记
+  countySecretary: 'county_secretary', // 县委书记 (the county committee)
+  countyCivilAffairs: 'county_civil_affairs', // 县民政局
+  countyDiscipline: 'county_discipline', // 县纪委监委
+  countyPoliticalLegal: 'county_political_legal', // 县委政法委
+  countyJustice: 'county_justice', // 县司法局
   cityOrgDept: 'city_org_dept', // 市委组织部 (staff)
   admin: 'admin', // 系统管理员 of an organization subtree
 } as const;
@@ -18,6 +22,10 @@ export const roleNames: Record<Role, string> = {
   township_secretary: '乡镇党委书记',
   county_org_dept: '县委组织部',
   county_secretary: '县委书记',
+  county_civil_affairs: '县民政局',
+  county_discipline: '县纪委监委',
+  county_political_legal: '县委政法委',
+  county_justice: '县司法局',
   city_org_dept: '市委组织部',
   admin: '系统管理员',
 };

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { Client } from '@temporalio/client';
+import type { FastifyBaseLogger } from 'fastify';
 import { verifyCaseRecord } from '@dj/db';
-import { actorFor, buildService, callWorkflow, caseRecord, errorResponses, httpError, visibleCaseId, type ServiceDeps } from '@dj/service-kit';
+import { StringEnum, actorFor, buildService, callWorkflow, caseRecord, errorResponses, httpError, visibleCaseId, type AuthUser, type ServiceDeps } from '@dj/service-kit';
 import { caseActionUpdate } from '@dj/workflows/messages';
 import { registerCalendarRoutes } from './calendar-routes';
 import { startCase } from './start-case';
@@ -55,6 +56,42 @@ export async function buildCasesApp(deps: ServiceDeps & { temporal: Client }) {
     },
   );
 
+  /** Case-level actions through the case workflow's Update: 撤回 (initiator), and those a process offers (e.g. cancel, record_first_secretary). */
+  async function caseAction(request: { auth: AuthUser; log: FastifyBaseLogger }, caseId: string, body: { action: string; comment?: string; data?: Record<string, unknown> }) {
+    if (!(await visibleCaseId(db, request.auth, caseId))) throw httpError('NOT_FOUND');
+    const c = await db.case.findUniqueOrThrow({ where: { id: caseId } });
+    if (c.status !== 'open') throw httpError('CASE_NOT_OPEN');
+    const snapshot = await callWorkflow(
+      () => temporal.workflow.getHandle(c.workflowId).executeUpdate(caseActionUpdate, { args: [{ action: body.action, actor: actorFor(request.auth, c.orgPath), comment: body.comment, data: body.data }] }),
+      'CASE_NOT_OPEN',
+    );
+    request.log.info({ event: 'case.action', action: body.action, caseId: c.id, userId: request.auth.id }, 'case action accepted');
+    return snapshot;
+  }
+  const caseActionResponses = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404], 409: errorResponses[409] };
+
+  app.post(
+    '/api/cases/:id/actions',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['cases'],
+        security,
+        params: CaseParams,
+        body: Type.Object(
+          {
+            action: StringEnum(['withdraw', 'cancel', 'record_first_secretary'] as const),
+            comment: Type.Optional(Type.String({ maxLength: 2000 })),
+            data: Type.Optional(Type.Object({}, { additionalProperties: true })),
+          },
+          { additionalProperties: false },
+        ),
+        response: caseActionResponses,
+      },
+    },
+    async (request) => caseAction(request, request.params.id, request.body),
+  );
+
   app.post(
     '/api/cases/:id/withdraw',
     {
@@ -64,20 +101,10 @@ export async function buildCasesApp(deps: ServiceDeps & { temporal: Client }) {
         security,
         params: CaseParams,
         body: Type.Optional(Type.Object({ comment: Type.Optional(Type.String({ maxLength: 2000 })) }, { additionalProperties: false })),
-        response: { 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404], 409: errorResponses[409] },
+        response: caseActionResponses,
       },
     },
-    async (request) => {
-      if (!(await visibleCaseId(db, request.auth, request.params.id))) throw httpError('NOT_FOUND');
-      const c = await db.case.findUniqueOrThrow({ where: { id: request.params.id } });
-      if (c.status !== 'open') throw httpError('CASE_NOT_OPEN');
-      const snapshot = await callWorkflow(
-        () => temporal.workflow.getHandle(c.workflowId).executeUpdate(caseActionUpdate, { args: [{ action: 'withdraw', actor: actorFor(request.auth, c.orgPath), comment: request.body?.comment }] }),
-        'CASE_NOT_OPEN',
-      );
-      request.log.info({ event: 'case.withdrawn', caseId: c.id, userId: request.auth.id }, 'case withdrawn');
-      return snapshot;
-    },
+    async (request) => caseAction(request, request.params.id, { action: 'withdraw', comment: request.body?.comment }),
   );
 
   registerCalendarRoutes(app, db);

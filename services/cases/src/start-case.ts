@@ -1,11 +1,38 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { formErrors, type CaseSnapshot } from '@dj/contracts';
-import type { Db } from '@dj/db';
+import { formErrors, type CaseSnapshot, type RequestSubmissionForm, type SecretaryOpenForm } from '@dj/contracts';
+import type { Db, OrgUnit } from '@dj/db';
 import { canStartCase, caseTypes, type OrgType } from '@dj/domain';
 import { callWorkflow, httpError, type AuthUser } from '@dj/service-kit';
 import { settledUpdate, TASK_QUEUE, workflowIdOf } from '@dj/workflows/messages';
-import type { RequestReportInput } from '@dj/workflows';
+import type { RequestReportInput, SecretaryReplacementInput } from '@dj/workflows';
+
+type StartContext = { caseId: string; org: OrgUnit; ancestor(type: OrgType): OrgUnit; user: AuthUser; input: Record<string, unknown> };
+
+/** How each case type's workflow input is built from the request (the form is validated before). */
+const workflowInputs: Record<string, (ctx: StartContext) => unknown> = {
+  'request-report': ({ caseId, org, ancestor, user, input }): RequestReportInput => ({
+    caseId,
+    branchId: org.id,
+    townshipId: ancestor('township').id,
+    countyId: ancestor('county').id,
+    initiator: { userId: user.id, name: user.displayName },
+    form: input as RequestSubmissionForm,
+  }),
+  'secretary-replacement': ({ caseId, org, ancestor, user, input }): SecretaryReplacementInput => {
+    const form = input as SecretaryOpenForm;
+    return {
+      caseId,
+      branchId: org.id,
+      branchName: org.name,
+      townshipId: ancestor('township').id,
+      countyId: ancestor('county').id,
+      initiator: { userId: user.id, name: user.displayName },
+      reason: form.reason,
+      description: form.description,
+    };
+  },
+};
 
 /** Starts a case workflow after checking who may start which type, and returns its first stable state. */
 export async function startCase(
@@ -14,31 +41,28 @@ export async function startCase(
   body: { type: string; orgId: string; input: Record<string, unknown> },
 ): Promise<CaseSnapshot> {
   const def = caseTypes[body.type];
-  if (!def) throw httpError('UNKNOWN_CASE_TYPE');
+  const buildInput = workflowInputs[body.type];
+  if (!def || !buildInput) throw httpError('UNKNOWN_CASE_TYPE');
   const org = await deps.db.orgUnit.findUnique({ where: { id: body.orgId } });
-  if (!org || !canStartCase(def, { id: org.id, type: org.type as OrgType }, user.memberships)) throw httpError('FORBIDDEN');
+  const ancestors = org ? await deps.db.orgUnit.findMany({ where: { id: { in: org.path.split('/').filter(Boolean) } } }) : [];
+  if (!org || !canStartCase(def, { id: org.id, type: org.type as OrgType }, user.memberships, ancestors.map((a) => ({ id: a.id, type: a.type as OrgType })))) {
+    throw httpError('FORBIDDEN');
+  }
   const errors = formErrors(def.startForm, body.input);
   if (errors.length) throw httpError('INVALID_FORM', errors.join('; '));
 
-  const ancestors = await deps.db.orgUnit.findMany({ where: { id: { in: org.path.split('/').filter(Boolean) } } });
-  const ofType = (type: string) => ancestors.find((a) => a.type === type)?.id;
-  const caseId = randomUUID();
-  const workflowId = workflowIdOf(def.type, caseId);
-
-  const args: RequestReportInput = {
-    caseId,
-    branchId: org.id,
-    townshipId: ofType('township') ?? '',
-    countyId: ofType('county') ?? '',
-    initiator: { userId: user.id, name: user.displayName },
-    form: body.input as RequestReportInput['form'],
+  const ancestor = (type: OrgType) => {
+    const found = ancestors.find((a) => a.type === type);
+    if (!found) throw httpError('FORBIDDEN', `organization is not under a ${type}`);
+    return found;
   };
-  if (!args.townshipId || !args.countyId) throw httpError('FORBIDDEN', 'organization is not under a township and county');
+  const caseId = randomUUID();
+  const args = buildInput({ caseId, org, ancestor, user, input: body.input });
 
   return callWorkflow(async () => {
-    const handle = await deps.temporal.workflow.start('requestReport', {
+    const handle = await deps.temporal.workflow.start(def.workflowType, {
       taskQueue: TASK_QUEUE,
-      workflowId,
+      workflowId: workflowIdOf(def.type, caseId),
       args: [args],
       workflowIdConflictPolicy: 'FAIL',
       searchAttributes: { CaseType: [def.type], CaseOrgId: [org.id] },

@@ -3,7 +3,7 @@ import proxy from '@fastify/http-proxy';
 import { errorMessage } from '@dj/contracts';
 import { redactPaths } from '@dj/logging';
 
-export type Upstreams = { identity: string; inbox: string; cases: string };
+export type Upstreams = { identity: string; inbox: string; cases: string; noticeBoard: string };
 
 /** Which service answers which path prefix: one base URL for the browser and API clients. */
 export function routeTable(u: Upstreams): { prefix: string; upstream: string }[] {
@@ -17,15 +17,21 @@ export function routeTable(u: Upstreams): { prefix: string; upstream: string }[]
     { prefix: '/api/tasks', upstream: u.inbox },
     { prefix: '/api/cases', upstream: u.cases },
     { prefix: '/api/calendar', upstream: u.cases },
+    { prefix: '/api/notices', upstream: u.noticeBoard },
+    { prefix: '/api/notice-board', upstream: u.noticeBoard },
   ];
 }
 
 export async function buildGateway(upstreams: Upstreams, logLevel = 'info') {
   const app = Fastify({ logger: { level: logLevel, redact: { paths: redactPaths.map((p) => `req.${p}`), censor: '[redacted]' } } });
   for (const { prefix, upstream } of routeTable(upstreams)) {
-    await app.register(proxy, { upstream, prefix, rewritePrefix: prefix, http2: false });
+    // The gateway is the edge: the client is whoever connected to it. X-Forwarded-For is set to that
+    // address, replacing anything the client sent, so a service trusting its loopback proxy (the
+    // notice board's rate limit per client) sees the real client and nobody can pose as another.
+    const replyOptions = { rewriteRequestHeaders: (request: { socket: { remoteAddress?: string | undefined } }, headers: object) => ({ ...headers, 'x-forwarded-for': request.socket.remoteAddress ?? '' }) };
+    await app.register(proxy, { upstream, prefix, rewritePrefix: prefix, http2: false, replyOptions });
   }
-  const services = Object.entries({ identity: upstreams.identity, inbox: upstreams.inbox, cases: upstreams.cases });
+  const services = Object.entries({ identity: upstreams.identity, inbox: upstreams.inbox, cases: upstreams.cases, 'notice-board': upstreams.noticeBoard });
   app.get('/api/health/live', async () => ({ status: 'ok' }));
   app.get('/api/health/ready', async (_request, reply) => {
     const checks = await Promise.all(

@@ -3,9 +3,10 @@
  * one transaction, and is idempotent (keyed rows), so Temporal's retries never duplicate anything.
  */
 import { appendCaseEvent, loadOrgTree, loadPolicy, loadWorkingCalendar, type Db, type Prisma } from '@dj/db';
-import { scheduleStep, supervisingChain, type EscalationPolicy, type StepDuration } from '@dj/domain';
+import { addCalendarMonths, scheduleStep, supervisingChain, type EscalationPolicy, type StepDuration } from '@dj/domain';
 import type {
   CaseActivities,
+  CaseDeadlineActivities,
   CloseTaskInput,
   EscalateTaskInput,
   OpenCaseInput,
@@ -25,6 +26,9 @@ export type CaseActivitiesConfig = {
 
 const SYSTEM = { actorId: null, actorName: '系统' };
 
+/** With compressed time, a calendar month lasts as long as 21 working days. */
+const COMPRESSED_MONTH_WORKING_DAYS = 21;
+
 function slotRow(taskId: string, s: Slot) {
   return {
     id: s.id,
@@ -38,7 +42,7 @@ function slotRow(taskId: string, s: Slot) {
   };
 }
 
-export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesConfig): CaseActivities {
+export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesConfig): CaseActivities & CaseDeadlineActivities {
   const tx = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) => db.$transaction(fn, { timeout: 20_000 });
 
   return {
@@ -108,6 +112,8 @@ export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesCo
             mode: input.mode,
             formId: input.formId ?? null,
             actions: input.actions,
+            subjectType: input.subjectType ?? null,
+            subjectId: input.subjectId ?? null,
             dueAt: schedule.dueAt,
             dueProvisional: schedule.provisional,
             openedAt,
@@ -269,6 +275,74 @@ export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesCo
         });
         await notify(t, { idemKey: `task.overdue:${task.id}:${input.level}`, userIds: await usersOf(t, pending), kind: 'task.overdue', title: `已超期：${task.title}`, caseId: input.caseId, taskId: task.id, at: now });
         await notify(t, { idemKey: `supervision:${input.supervisionTaskId}`, userIds: await usersOf(t, [input.supervisor]), kind: 'supervision', title: `督办：${task.title}`, caseId: input.caseId, taskId: input.supervisionTaskId, at: now });
+      });
+    },
+
+    async setCaseDeadline({ caseId, months, warnMonths }) {
+      const c = await db.case.findUniqueOrThrow({ where: { id: caseId } });
+      const at = (m: number) =>
+        workingDaySeconds !== undefined ? new Date(c.openedAt.getTime() + m * COMPRESSED_MONTH_WORKING_DAYS * workingDaySeconds * 1000) : addCalendarMonths(c.openedAt, m);
+      const deadlineAt = at(months);
+      if (!c.deadlineAt) {
+        await tx(async (t) => {
+          await t.case.update({ where: { id: caseId }, data: { deadlineAt } });
+          await appendCaseEvent(t, { caseId, idemKey: 'case.deadline', type: 'case.deadline', ...SYSTEM, orgId: c.orgId, data: { months, deadlineAt: deadlineAt.toISOString() }, at: new Date() });
+        });
+      }
+      return { warnAt: at(warnMonths).getTime(), deadlineAt: (c.deadlineAt ?? deadlineAt).getTime() };
+    },
+
+    async warnCaseDeadline({ caseId, recipients, deadlineAt }) {
+      await tx(async (t) => {
+        const c = await t.case.findUniqueOrThrow({ where: { id: caseId } });
+        const now = new Date();
+        await appendCaseEvent(t, { caseId, idemKey: 'case.deadline-warning', type: 'case.deadline-warning', ...SYSTEM, orgId: c.orgId, data: { deadlineAt: new Date(deadlineAt).toISOString(), recipients }, at: now });
+        await notify(t, { idemKey: `case.deadline-warning:${caseId}`, userIds: await usersOf(t, recipients), kind: 'case.deadline-warning', title: `即将到期：${c.title}`, caseId, at: now });
+      });
+    },
+
+    async caseDeadlinePassed({ caseId, supervisionTaskId, supervisor, title }) {
+      await tx(async (t) => {
+        const c = await t.case.findUniqueOrThrow({ where: { id: caseId } });
+        const now = new Date();
+        await t.case.update({ where: { id: caseId }, data: { overdue: true } });
+        if (!(await t.task.findUnique({ where: { id: supervisionTaskId } }))) {
+          await t.task.create({
+            data: {
+              id: supervisionTaskId,
+              caseId,
+              kind: 'supervision',
+              stepKey: 'case-deadline',
+              round: 1,
+              title,
+              orgId: supervisor.orgId,
+              status: 'open',
+              mode: 'any',
+              actions: ['urge', 'comment'],
+              dueAt: c.deadlineAt ?? now,
+              overdue: true,
+              escalationLevel: 1,
+              openedAt: now,
+            },
+          });
+          await t.taskAssignee.create({ data: { id: supervisionTaskId, taskId: supervisionTaskId, orgId: supervisor.orgId, role: supervisor.role, status: 'pending' } });
+        }
+        const open = await t.task.findMany({ where: { caseId, status: 'open', kind: 'step' }, include: { assignees: true } });
+        await appendCaseEvent(t, {
+          caseId,
+          idemKey: 'case.deadline-passed',
+          type: 'case.deadline-passed',
+          ...SYSTEM,
+          orgId: c.orgId,
+          data: {
+            deadlineAt: c.deadlineAt?.toISOString() ?? null,
+            supervisor,
+            supervisionTaskId,
+            openSteps: open.map((o) => ({ taskId: o.id, title: o.title, responsible: o.assignees.filter((a) => a.status === 'pending').map((a) => ({ userId: a.userId ?? a.claimedById, orgId: a.orgId, role: a.role })) })),
+          },
+          at: now,
+        });
+        await notify(t, { idemKey: `case.deadline-passed:${caseId}`, userIds: await usersOf(t, [supervisor]), kind: 'supervision', title, caseId, taskId: supervisionTaskId, at: now });
       });
     },
 

@@ -27,6 +27,8 @@ export type OpenTaskInput = {
   slots: Slot[];
   /** Key of the step-duration policy, e.g. "request-report.township-review". */
   policyKey: string;
+  subjectType?: string | undefined;
+  subjectId?: string | undefined;
 };
 
 export type Rung = { at: number; orgId: string; role: string; orgName: string };
@@ -79,6 +81,17 @@ export type UpdateCaseInput = {
   data?: Record<string, unknown> | undefined;
 };
 
+export type OrgRole = { orgId: string; role: string };
+
+export type CaseDeadlineActivities = {
+  /** Sets the case deadline (calendar months from opening; compressed: 21 working days a month) and returns when to warn. */
+  setCaseDeadline(input: { caseId: string; months: number; warnMonths: number }): Promise<{ warnAt: number; deadlineAt: number }>;
+  /** Warning before the deadline: record event + notifications to the holders of these roles. */
+  warnCaseDeadline(input: { caseId: string; recipients: OrgRole[]; deadlineAt: number }): Promise<void>;
+  /** The deadline passed: case overdue on every board, a 督办 task for the supervisor; the case goes on. */
+  caseDeadlinePassed(input: { caseId: string; supervisionTaskId: string; supervisor: OrgRole; title: string }): Promise<void>;
+};
+
 export type CaseActivities = {
   openCase(input: OpenCaseInput): Promise<void>;
   openTask(input: OpenTaskInput): Promise<OpenedTask>;
@@ -87,4 +100,43 @@ export type CaseActivities = {
   remindTask(input: { caseId: string; taskId: string }): Promise<void>;
   escalateTask(input: EscalateTaskInput): Promise<void>;
   updateCase(input: UpdateCaseInput): Promise<void>;
+};
+
+/** 公示: notices published by a case and the objections the public files against them. */
+export type PublishNoticeInput = {
+  caseId: string;
+  /** One notice per key, e.g. "<caseId>:public-notice:<round>": a retried activity finds it. */
+  idemKey: string;
+  orgId: string;
+  title: string;
+  body: string;
+  /** Policy key of the notice length in working days, e.g. "secretary-replacement.public-notice". */
+  policyKey: string;
+};
+export type PublishedNotice = { noticeId: string; startsAt: number; endsAt: number; workingDays: number };
+
+export type NoticeActivities = {
+  publishNotice(input: PublishNoticeInput): Promise<PublishedNotice>;
+  /** closed: ran its course; withdrawn: the case went back before it ended. */
+  closeNotice(input: { caseId: string; noticeId: string; status: 'closed' | 'withdrawn' }): Promise<void>;
+  /** Objections still pending, oldest first (reconciles signals that never arrived). */
+  pendingObjections(input: { noticeId: string }): Promise<{ objectionId: string }[]>;
+  recordObjectionFinding(input: {
+    caseId: string;
+    objectionId: string;
+    taskId: string;
+    substantiated: boolean;
+    finding: string;
+    handledBy: Person;
+  }): Promise<void>;
+};
+
+/** Activities of 村党组织书记选配 beyond the shared ones. */
+export type SecretaryActivities = {
+  /** The negative list and election rules in force (policy table, defaults in @dj/domain). */
+  loadSecretaryPolicies(): Promise<{ negativeList: unknown; election: unknown }>;
+  /** The branch's secretary is updated when the case closes (vacancy filled). */
+  setBranchSecretary(input: { caseId: string; branchId: string; name: string; since: string; method: 'election' | 'appointment' }): Promise<void>;
+  /** A 第一书记 dispatched by the county to the branch while the case runs. */
+  recordFirstSecretary(input: { caseId: string; branchId: string; name: string; unit: string; actor: Person; idemKey: string }): Promise<void>;
 };

@@ -13,9 +13,9 @@ import {
   setHandler,
   uuid4,
 } from '@temporalio/workflow';
-import type { ActionResult, AssigneeRef, CaseSnapshot, TaskAction, TaskSummary } from '@dj/contracts';
+import type { ActionResult, AssigneeRef, CaseActionRequest, CaseSnapshot, TaskAction, TaskSummary } from '@dj/contracts';
 import { caseActionUpdate, settledUpdate, snapshotQuery, taskActionUpdate } from '../messages';
-import type { CaseActivities, OpenCaseInput, Person, Rung } from './activity-types';
+import type { CaseActivities, CaseDeadlineActivities, OpenCaseInput, OrgRole, Person, Rung } from './activity-types';
 import {
   ActionRejected,
   applyTaskAction,
@@ -25,10 +25,12 @@ import {
   type TaskState,
 } from './task-state';
 
-const activities = proxyActivities<CaseActivities>({
+const activityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+} as const;
+const activities = proxyActivities<CaseActivities>(activityOptions);
+const deadlineActivities = proxyActivities<CaseDeadlineActivities>(activityOptions);
 
 export type HumanStepSpec = {
   /** Stable id of the step within the process. */
@@ -43,16 +45,43 @@ export type HumanStepSpec = {
   actions: TaskAction[];
   /** Step-duration policy key, e.g. "request-report.township-review". */
   policy: string;
+  /** What the task is about when it is not the case itself, e.g. { type: 'objection', id }. */
+  subject?: { type: string; id: string };
+  /** Checks of the submitted form beyond its schema; returns error messages. */
+  checkForm?: (form: Record<string, unknown>) => string[];
 };
 
 export type CaseStatus = CaseSnapshot['status'];
 
-/** Thrown out of humanStep when the initiator withdraws (撤回) the case; runCase turns it into the end of the case. */
-class CaseWithdrawn extends Error {
-  constructor(readonly by: Person, readonly comment: string | undefined) {
-    super('case withdrawn');
-    this.name = 'CaseWithdrawn';
+/** Thrown out of humanStep when the case is ended early (撤回 by the initiator, or cancelled); run() turns it into the end of the case. */
+class CaseEnded extends Error {
+  constructor(
+    readonly status: 'withdrawn' | 'cancelled',
+    readonly by: Person,
+    readonly comment: string | undefined,
+  ) {
+    super(`case ${status}`);
+    this.name = 'CaseEnded';
   }
+}
+
+/** Thrown out of humanStep when the process cancelled that step (e.g. the case went back). */
+export class StepCancelled extends Error {
+  constructor(readonly taskId: string) {
+    super('step cancelled');
+    this.name = 'StepCancelled';
+  }
+}
+
+/** A case-level action a process offers (besides 撤回): who may, and what it does. */
+export type CaseActionDefinition = {
+  /** Throws an ApplicationFailure (via `refuse`) when the actor may not. */
+  validate(req: CaseActionRequest): void;
+  handle(req: CaseActionRequest): Promise<void>;
+};
+
+export function refuse(code: string, message?: string): never {
+  throw ApplicationFailure.create({ type: code, message: message ?? code, nonRetryable: true });
 }
 
 function rejectAs(e: unknown): never {
@@ -70,7 +99,9 @@ export class CaseRuntime {
   /** Bumped whenever the workflow reaches a stable point; update handlers wait for it to report the new state. */
   private settledVersion = 0;
   private anyoneActed = false;
-  private withdrawal: CaseWithdrawn | undefined;
+  private ending: CaseEnded | undefined;
+  private readonly caseActions = new Map<string, CaseActionDefinition>();
+  private readonly cancelledSteps = new Set<string>();
 
   constructor(private readonly init: CaseRuntimeInit) {
     this.stage = init.stage;
@@ -91,14 +122,81 @@ export class CaseRuntime {
         }
       },
     });
-    setHandler(caseActionUpdate, (req) => this.handleWithdraw(req.actor, req.comment), {
+    this.caseActions.set('withdraw', {
+      validate: (req) => {
+        if (req.actor.userId !== this.init.initiator.userId) refuse('FORBIDDEN');
+        if (this.anyoneActed) refuse('WITHDRAW_TOO_LATE');
+      },
+      handle: (req) => this.endEarly('withdrawn', req),
+    });
+    setHandler(caseActionUpdate, (req) => this.handleCaseAction(req), {
       validator: (req) => {
-        if (req.action !== 'withdraw') throw ApplicationFailure.create({ type: 'ACTION_NOT_ALLOWED', nonRetryable: true });
-        if (this.status !== 'open' || this.withdrawal) throw ApplicationFailure.create({ type: 'CASE_NOT_OPEN', nonRetryable: true });
-        if (req.actor.userId !== this.init.initiator.userId) throw ApplicationFailure.create({ type: 'FORBIDDEN', nonRetryable: true });
-        if (this.anyoneActed) throw ApplicationFailure.create({ type: 'WITHDRAW_TOO_LATE', nonRetryable: true });
+        const def = this.caseActions.get(req.action);
+        if (!def) refuse('ACTION_NOT_ALLOWED');
+        if (this.status !== 'open' || this.ending) refuse('CASE_NOT_OPEN');
+        def.validate(req);
       },
     });
+  }
+
+  /** Offers a case-level action (besides 撤回) through the caseAction Update. */
+  registerCaseAction(name: string, def: CaseActionDefinition): void {
+    this.caseActions.set(name, def);
+  }
+
+  /** Ends the case early (cancelled or withdrawn): every open step stops, run() records the end. */
+  async endEarly(status: 'withdrawn' | 'cancelled', req: CaseActionRequest): Promise<void> {
+    const versionBefore = this.settledVersion;
+    this.ending = new CaseEnded(status, { userId: req.actor.userId, name: req.actor.name }, req.comment);
+    await condition(() => this.settledVersion > versionBefore);
+  }
+
+  /** Stops an open step of this case (its humanStep throws StepCancelled); the task is closed as cancelled. */
+  cancelStep(taskId: string): void {
+    const task = this.tasks.get(taskId);
+    if (task && task.status === 'open') this.cancelledSteps.add(taskId);
+  }
+
+  /** Ids of this case's open tasks of one step (e.g. every open 核实 task). */
+  openTaskIds(stepKey: string): string[] {
+    return [...this.tasks.values()].filter((t) => t.stepKey === stepKey && t.status === 'open' && t.kind === 'step').map((t) => t.id);
+  }
+
+  isOpen(): boolean {
+    return this.status === 'open' && !this.ending;
+  }
+
+  /**
+   * Watches a case-level deadline apart from the steps: a warning at `warnMonths`, and at `months` the
+   * case is marked overdue and `supervisor` gets a 督办 task; the process goes on either way.
+   */
+  watchDeadline(spec: { months: number; warnMonths: number; warn: OrgRole[]; supervisor: OrgRole; title: string }): void {
+    const openUntil = async (at: number) => {
+      const wait = at - Date.now();
+      if (wait > 0) await condition(() => !this.isOpen(), wait);
+      return this.isOpen();
+    };
+    const watch = async () => {
+      const { warnAt, deadlineAt } = await deadlineActivities.setCaseDeadline({ caseId: this.caseId, months: spec.months, warnMonths: spec.warnMonths });
+      if (!(await openUntil(warnAt))) return;
+      await deadlineActivities.warnCaseDeadline({ caseId: this.caseId, recipients: spec.warn, deadlineAt });
+      if (!(await openUntil(deadlineAt))) return;
+      const supervision: TaskState = {
+        id: uuid4(),
+        kind: 'supervision',
+        stepKey: 'case-deadline',
+        round: 1,
+        title: spec.title,
+        orgId: spec.supervisor.orgId,
+        mode: 'any',
+        actions: ['urge', 'comment'],
+        slots: [{ id: uuid4(), orgId: spec.supervisor.orgId, role: spec.supervisor.role, status: 'pending' }],
+        status: 'open',
+      };
+      await deadlineActivities.caseDeadlinePassed({ caseId: this.caseId, supervisionTaskId: supervision.id, supervisor: spec.supervisor, title: spec.title });
+      if (this.isOpen()) this.tasks.set(supervision.id, supervision);
+    };
+    void watch();
   }
 
   get caseId(): string {
@@ -141,6 +239,7 @@ export class CaseRuntime {
       actions: spec.actions,
       slots: spec.assignees.map((a) => ({ id: uuid4(), status: 'pending', ...a })),
       status: 'open',
+      checkForm: spec.checkForm,
     };
     const opened = await activities.openTask({
       caseId: this.caseId,
@@ -154,6 +253,7 @@ export class CaseRuntime {
       actions: task.actions,
       slots: task.slots,
       policyKey: spec.policy,
+      ...(spec.subject ? { subjectType: spec.subject.type, subjectId: spec.subject.id } : {}),
     });
     this.tasks.set(task.id, task);
     this.settle();
@@ -164,7 +264,7 @@ export class CaseRuntime {
       ...opened.rungs.map((rung, i) => ({ at: rung.at, fire: () => this.escalate(task, i + 1, rung, opened.rungs[i + 1]?.at ?? rung.at) })),
     ].sort((a, b) => a.at - b.at);
 
-    const decidedOrWithdrawn = () => task.decision !== undefined || this.withdrawal !== undefined;
+    const decidedOrWithdrawn = () => task.decision !== undefined || this.ending !== undefined || this.cancelledSteps.has(task.id);
     for (const timer of timers) {
       const wait = timer.at - Date.now();
       if (wait > 0 && (await condition(decidedOrWithdrawn, wait))) break;
@@ -172,12 +272,22 @@ export class CaseRuntime {
       await timer.fire();
     }
     await condition(decidedOrWithdrawn);
-    if (this.withdrawal) throw this.withdrawal;
+    if (this.ending) throw this.ending;
+    if (this.cancelledSteps.has(task.id) && task.decision === undefined) {
+      await activities.closeTask({ caseId: this.caseId, taskId: task.id, status: 'cancelled', outcome: 'cancelled' });
+      this.closeInState(task);
+      throw new StepCancelled(task.id);
+    }
 
     const decision = task.decision!;
     await activities.closeTask({ caseId: this.caseId, taskId: task.id, status: 'completed', outcome: decision.outcome, closedBy: decision.actor });
     this.closeInState(task);
     return decision;
+  }
+
+  /** Adds a process event to the case record (e.g. a screening result), with the responsible person if any. */
+  async recordEvent(type: string, data: Record<string, unknown>, actor?: Person): Promise<void> {
+    await activities.updateCase({ caseId: this.caseId, idemKey: `${type}:${uuid4()}`, eventType: type, actor, data });
   }
 
   /** Replaces the case's submitted input (a revised request), recorded. */
@@ -187,6 +297,12 @@ export class CaseRuntime {
 
   /** Ends the case: records the final status, reports the final state to waiting callers. */
   async finish(status: Exclude<CaseStatus, 'open'>, result: Record<string, unknown>, actor?: Person): Promise<CaseSnapshot> {
+    // Case-level 督办 tasks (not tied to a step) end with the case.
+    for (const t of this.tasks.values()) {
+      if (t.status === 'closed') continue;
+      await activities.closeTask({ caseId: this.caseId, taskId: t.id, status: 'completed', outcome: 'resolved' });
+      this.closeInState(t);
+    }
     await activities.updateCase({ caseId: this.caseId, idemKey: 'case.closed', eventType: 'case.closed', status, stage: 'closed', result, actor, data: { status, result } });
     this.status = status;
     this.stage = 'closed';
@@ -195,23 +311,27 @@ export class CaseRuntime {
     return this.snapshot();
   }
 
-  /** Runs a process body, turning a withdrawal (撤回) into the end of the case. */
+  /** Runs a process body, turning an early end (撤回, cancel) into the end of the case. */
   async run(body: () => Promise<{ status: Exclude<CaseStatus, 'open'>; result: Record<string, unknown>; actor?: Person }>): Promise<CaseSnapshot> {
     try {
       const outcome = await body();
       return await this.finish(outcome.status, outcome.result, outcome.actor);
     } catch (e) {
-      if (!(e instanceof CaseWithdrawn)) throw e;
+      if (!(e instanceof CaseEnded)) throw e;
       for (const t of this.tasks.values()) {
         if (t.status === 'closed') continue;
-        await activities.closeTask({ caseId: this.caseId, taskId: t.id, status: 'cancelled', outcome: 'withdrawn', closedBy: e.by });
+        await activities.closeTask({ caseId: this.caseId, taskId: t.id, status: 'cancelled', outcome: e.status, closedBy: e.by });
         this.closeInState(t);
       }
-      return await this.finish('withdrawn', { comment: e.comment ?? null }, e.by);
+      return await this.finish(e.status, { comment: e.comment ?? null }, e.by);
     }
   }
 
-  private settle(): void {
+  /**
+   * Marks a stable point: callers waiting on an action get their answer. humanStep does this when its
+   * task is open; a process calls it before any other long wait (e.g. a public-notice period).
+   */
+  settle(): void {
     this.settledVersion += 1;
   }
 
@@ -269,16 +389,14 @@ export class CaseRuntime {
       data: req.to ? { to: req.to, viaTaskId: effect.targetTaskId !== task.id ? task.id : undefined } : undefined,
     });
     if (effect.decided) {
-      task.decision = { outcome: effect.decided, form: req.form, comment: req.comment, actor };
+      task.decision = { taskId: task.id, outcome: effect.decided, form: req.form, comment: req.comment, actor };
       await condition(() => this.settledVersion > versionBefore);
     }
     return { task: summaryOf(task), case: this.snapshot() };
   }
 
-  private async handleWithdraw(actor: Person, comment: string | undefined): Promise<CaseSnapshot> {
-    const versionBefore = this.settledVersion;
-    this.withdrawal = new CaseWithdrawn({ userId: actor.userId, name: actor.name }, comment);
-    await condition(() => this.settledVersion > versionBefore);
+  private async handleCaseAction(req: CaseActionRequest): Promise<CaseSnapshot> {
+    await this.caseActions.get(req.action)!.handle(req);
     return this.snapshot();
   }
 }

@@ -30,6 +30,7 @@ export type Slot = {
 };
 
 export type Decision = {
+  taskId: string;
   outcome: DecisionAction;
   form?: Record<string, unknown> | undefined;
   comment?: string | undefined;
@@ -51,6 +52,8 @@ export type TaskState = {
   status: 'open' | 'closing' | 'closed';
   supervisesTaskId?: string | undefined;
   decision?: Decision | undefined;
+  /** Process-specific checks of the submitted form beyond its schema (e.g. the chosen candidate exists). */
+  checkForm?: ((form: Record<string, unknown>) => string[]) | undefined;
 };
 
 export class ActionRejected extends Error {
@@ -130,6 +133,7 @@ export function validateTaskAction(task: TaskState | undefined, req: TaskActionR
   if (req.action === 'cc' && (!req.to?.length || req.to.some((t) => !('userId' in t)))) throw new ActionRejected('TARGET_REQUIRED');
   if ((req.action === 'approve' || req.action === 'forward') && task.formId) {
     const errors = formErrors(task.formId, req.form ?? {});
+    if (!errors.length && task.checkForm) errors.push(...task.checkForm(req.form ?? {}));
     if (errors.length) throw new ActionRejected('INVALID_FORM', errors.join('; '));
   }
 }

@@ -1,0 +1,273 @@
+/**
+ * Approvals per second and p50/p99 latency, measured in one run on one Temporal server:
+ *   A  POST /api/tasks/:id/actions {"action":"approve"} through the whole stack (gateway → inbox → case workflow Update)
+ *   B  a bare Temporal Update to a minimal workflow (bench/minimal-workflow.ts), sent by a client in this process
+ *
+ *   node --import tsx bench/approvals.ts [--cases 200] [--concurrency 8] [--warmup 8]
+ *
+ * Before each measurement, --warmup extra items go through the same path untimed (JIT, connection pools, caches).
+ *
+ * Starts its own stack (infra/src/start.ts) on free ports, with Temporal in memory and its own PostgreSQL
+ * database `dangjian_bench` (dropped and recreated each run) on the server named by DATABASE_URL.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { repoRoot } from '@dj/infra/config';
+import { recreateDatabase } from '@dj/infra/database';
+import { freePort } from '@dj/infra/temporal-server';
+import { approveUpdate, minimalCase } from './minimal-workflow';
+
+const NAMESPACE = 'default';
+const READY_TIMEOUT_MS = 180_000;
+const REQUEST_TIMEOUT_MS = 60_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function positiveInt(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+/** Starts infra/src/start.ts; `ready` resolves with the gateway URL, `stop` sends SIGINT and waits (SIGKILL after 30 s). */
+async function launchStack(dataDir: string, databaseUrl: string) {
+  const ports = new Set<number>();
+  while (ports.size < 7) ports.add(await freePort());
+  const [gateway, identity, inbox, cases, noticeBoard, temporal, ui] = [...ports].map(String);
+  const logFile = path.join(dataDir, 'stack.log');
+  const log = createWriteStream(logFile);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'infra/src/start.ts'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: gateway, IDENTITY_PORT: identity, INBOX_PORT: inbox, CASES_PORT: cases, NOTICE_BOARD_PORT: noticeBoard, TEMPORAL_PORT: temporal, TEMPORAL_UI_PORT: ui,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_DB_FILE: 'memory',
+      TEMPORAL_NAMESPACE: NAMESPACE,
+      WORKING_DAY_SECONDS: '3600',
+      LOG_LEVEL: 'warn',
+      DATA_DIR: dataDir,
+    },
+  });
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  let echo = false; // after start-up, pass the stack's output (warnings and errors at LOG_LEVEL=warn) through
+  const ready = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`stack not ready after ${READY_TIMEOUT_MS / 1000} s; see ${logFile}`)), READY_TIMEOUT_MS);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      log.write(`${line}\n`);
+      if (echo) process.stderr.write(`stack | ${line}\n`);
+      const url = /^DANGJIAN_READY (\S+)/.exec(line)?.[1];
+      if (url) {
+        clearTimeout(timer);
+        echo = true;
+        resolve(url);
+      }
+    });
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      log.write(`${line}\n`);
+      process.stderr.write(`stack | ${line}\n`);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`stack exited (${code ?? signal}); see ${logFile}`));
+    });
+  });
+  ready.catch(() => {}); // observed by the caller; avoids an unhandled rejection if it never awaits
+  const stop = async () => {
+    echo = false;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(kill);
+    log.end();
+  };
+  return { ready, stop, temporalAddress: `127.0.0.1:${temporal}`, logFile };
+}
+
+async function api(baseUrl: string, method: string, pathname: string, body: unknown, token?: string) {
+  const response = await fetch(`${baseUrl}${pathname}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: response.status, json };
+}
+
+type Outcome = { latencies: number[]; wallMs: number; errors: string[] };
+
+/** Runs `op` over every item, `concurrency` at a time; records each successful call's latency and each failure. */
+async function measure<T>(items: T[], concurrency: number, op: (item: T) => Promise<void>): Promise<Outcome> {
+  const latencies: number[] = [];
+  const errors: string[] = [];
+  let next = 0;
+  const start = performance.now();
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      const t0 = performance.now();
+      try {
+        await op(item);
+        latencies.push(performance.now() - t0);
+      } catch (error) {
+        errors.push(`${(performance.now() - t0).toFixed(0)} ms: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+  return { latencies, wallMs: performance.now() - start, errors };
+}
+
+/** Like measure, for the untimed setup: any failure aborts the run. */
+async function setup<T>(what: string, items: T[], concurrency: number, op: (item: T) => Promise<void>): Promise<void> {
+  const { errors, wallMs } = await measure(items, concurrency, op);
+  if (errors.length) throw new Error(`setup (${what}): ${errors.length} of ${items.length} failed, first: ${errors[0]}`);
+  console.log(`setup: ${what} ×${items.length} in ${(wallMs / 1000).toFixed(1)} s`);
+}
+
+/** The measured phase, with progress lines. */
+async function timed<T>(label: string, items: T[], concurrency: number, op: (item: T) => Promise<void>): Promise<Outcome> {
+  console.log(`${label}: measuring ${items.length} approvals…`);
+  const outcome = await measure(items, concurrency, op);
+  console.log(`${label}: done in ${(outcome.wallMs / 1000).toFixed(1)} s, ${outcome.errors.length} failed`);
+  return outcome;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]! : NaN;
+}
+
+function summarize(o: Outcome) {
+  const sorted = [...o.latencies].sort((a, b) => a - b);
+  return { count: o.latencies.length, wallS: o.wallMs / 1000, perS: o.latencies.length / (o.wallMs / 1000), p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+}
+
+/** A: every task approved by li.zuzhi through the gateway. */
+async function benchHttp(baseUrl: string, cases: number, warmup: number, concurrency: number): Promise<Outcome> {
+  const login = async (username: string) => {
+    const { status, json } = await api(baseUrl, 'POST', '/api/auth/login', { username, password: 'Dangjian@2026' });
+    if (status !== 200) throw new Error(`login ${username}: HTTP ${status} ${JSON.stringify(json)}`);
+    return (json as { token: string }).token;
+  };
+  const [initiator, reviewer] = [await login('zhang.zhibu'), await login('li.zuzhi')];
+  const taskIds: string[] = [];
+  await setup('POST /api/cases', Array.from({ length: warmup + cases }, (_, i) => i), concurrency, async (i) => {
+    const input = { title: `压测请示 ${i + 1}`, body: 'bench/approvals.ts' };
+    const { status, json } = await api(baseUrl, 'POST', '/api/cases', { type: 'request-report', orgId: 'branch-a1-1', input }, initiator);
+    const taskId = (json as { openTasks?: { id: string }[] }).openTasks?.[0]?.id;
+    if (status !== 201 || !taskId) throw new Error(`HTTP ${status} ${JSON.stringify(json).slice(0, 300)}`);
+    taskIds.push(taskId);
+  });
+  const approve = async (taskId: string) => {
+    const { status, json } = await api(baseUrl, 'POST', `/api/tasks/${taskId}/actions`, { action: 'approve', form: {} }, reviewer);
+    if (status !== 200 || (json as { task?: { outcome?: string } }).task?.outcome !== 'approve') {
+      throw new Error(`HTTP ${status} ${JSON.stringify(json).slice(0, 300)}`);
+    }
+  };
+  await setup('warm-up approvals', taskIds.slice(0, warmup), concurrency, approve);
+  return timed('A', taskIds.slice(warmup), concurrency, approve);
+}
+
+/** B: one minimal workflow per item on its own task queue and worker, each sent one `approve` Update. */
+async function benchBare(temporalAddress: string, cases: number, warmup: number, concurrency: number): Promise<Outcome> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') }); // not the 'no activities registered' warning
+  const native = await NativeConnection.connect({ address: temporalAddress });
+  const taskQueue = `bench-minimal-${process.pid}`;
+  const worker = await Worker.create({
+    connection: native,
+    namespace: NAMESPACE,
+    taskQueue,
+    workflowsPath: fileURLToPath(new URL('./minimal-workflow.ts', import.meta.url)),
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address: temporalAddress });
+  try {
+    const client = new Client({ connection, namespace: NAMESPACE });
+    const ids = Array.from({ length: warmup + cases }, (_, i) => `bench-minimal-${process.pid}-${i}`);
+    await setup('start minimal workflow', ids, concurrency, async (id) => {
+      const handle = await client.workflow.start(minimalCase, { taskQueue, workflowId: id, args: [`task-${id}`] });
+      // Like a case after POST /api/cases: wait until its first workflow task has run (handler registered).
+      while ((await handle.describe()).historyLength < 4) await sleep(20);
+    });
+    const approve = async (id: string) => {
+      const result = await client.workflow.getHandle(id).executeUpdate(approveUpdate, { args: [{ taskId: `task-${id}`, action: 'approve' }] });
+      if (result.outcome !== 'approve') throw new Error(`unexpected result ${JSON.stringify(result)}`);
+    };
+    await setup('warm-up Updates', ids.slice(0, warmup), concurrency, approve);
+    return await timed('B', ids.slice(warmup), concurrency, approve);
+  } finally {
+    await connection.close();
+    worker.shutdown();
+    await running;
+    await native.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const options = { cases: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' }, warmup: { type: 'string', default: '8' } } as const;
+  const { values } = parseArgs({ options });
+  const cases = positiveInt('cases', values.cases);
+  const concurrency = positiveInt('concurrency', values.concurrency);
+  const warmup = values.warmup === '0' ? 0 : positiveInt('warmup', values.warmup);
+
+  const loadBefore = os.loadavg()[0]!; // before our stack: other work on the machine
+  const dbUrl = new URL(process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/dangjian');
+  dbUrl.pathname = '/dangjian_bench';
+  await recreateDatabase(dbUrl.toString());
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dangjian-bench-'));
+  const stack = await launchStack(dataDir, dbUrl.toString());
+  process.once('SIGINT', () => void stack.stop().finally(() => process.exit(130)));
+
+  let failed = true;
+  try {
+    const t0 = performance.now();
+    const baseUrl = await stack.ready;
+    console.log(`stack ready at ${baseUrl} (Temporal ${stack.temporalAddress}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const a = await benchHttp(baseUrl, cases, warmup, concurrency);
+    const b = await benchBare(stack.temporalAddress, cases, warmup, concurrency);
+
+    const cpus = os.cpus();
+    console.log(`\nmachine: ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? '?'}), ${os.platform()} ${os.arch()}, Node ${process.version}`);
+    console.log(`run: ${cases} approvals each (after ${warmup} warm-up), concurrency ${concurrency}, one Temporal dev server (in memory)`);
+    console.log(`1-min load average: ${loadBefore.toFixed(2)} before the stack started, ${os.loadavg()[0]!.toFixed(2)} after B (includes the bench itself)\n`);
+    const [sa, sb] = [summarize(a), summarize(b)];
+    const row = (label: string, cells: string[]) => console.log(label.padEnd(34) + cells.map((c) => c.padStart(12)).join(''));
+    row('', ['count', 'wall s', 'approvals/s', 'p50 ms', 'p99 ms']);
+    for (const [label, s] of [['A  POST /api/tasks/:id/actions', sa], ['B  bare Temporal Update', sb]] as const) {
+      row(label, [String(s.count), s.wallS.toFixed(2), s.perS.toFixed(1), s.p50.toFixed(1), s.p99.toFixed(1)]);
+    }
+    row('A/B', ['', '', (sa.perS / sb.perS).toFixed(2), (sa.p50 / sb.p50).toFixed(2), (sa.p99 / sb.p99).toFixed(2)]);
+
+    for (const [label, o] of [['A', a], ['B', b]] as const) {
+      if (!o.errors.length) continue;
+      console.log(`\n${label}: ${o.errors.length} of ${cases} failed (latencies above exclude them); first ${Math.min(5, o.errors.length)}:`);
+      for (const e of o.errors.slice(0, 5)) console.log(`  ${e}`);
+    }
+    failed = a.errors.length + b.errors.length > 0;
+  } finally {
+    const t1 = performance.now();
+    await stack.stop();
+    console.log(`stack stopped in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    if (failed) console.error(`stack output kept in ${stack.logFile}`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  }
+  if (failed) process.exitCode = 1;
+}
+
+await main();

@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import { Type } from '@sinclair/typebox';
+import type { Client } from '@temporalio/client';
+import type { FastifyServerOptions } from 'fastify';
+import { Prisma } from '@dj/db';
+import { maskIdentifier } from '@dj/logging';
+import { assigneeHeldBy, buildService, errorResponses, httpError, type ServiceDeps } from '@dj/service-kit';
+import { objectionFiledSignal } from '@dj/workflows/messages';
+import { clientAddress } from './client-address';
+import { CONTENT_MIN, ObjectionBody, clientKeyOf, receiptNumber } from './objection-rules';
+
+/** Objections per client address and window: a person with a real concern files one or two. */
+export const OBJECTION_RATE_LIMIT = { max: 5, timeWindowMs: 10 * 60_000 };
+/** The objection is stored before the signal; a slow Temporal does not hold the citizen's answer longer. */
+const SIGNAL_TIMEOUT_MS = 5_000;
+
+const security = [{ bearer: [] }];
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const NoticeView = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  body: Type.String(),
+  org: Type.Object({ id: Type.String(), name: Type.String() }),
+  startsAt: Type.String({ format: 'date-time' }),
+  endsAt: Type.String({ format: 'date-time' }),
+  /** active | closed (ran its course) | withdrawn (the case went back) */
+  status: Type.String(),
+  /** Open for objections now: status active and now within [startsAt, endsAt]. */
+  active: Type.Boolean(),
+});
+const ObjectionView = Type.Object({
+  id: Type.String(),
+  receiptNo: Type.String(),
+  notice: Type.Object({ id: Type.String(), title: Type.String(), caseId: Type.Union([Type.String(), Type.Null()]) }),
+  name: Type.String(),
+  phone: Type.String(),
+  content: Type.String(),
+  status: Type.String(),
+  finding: Type.Union([Type.String(), Type.Null()]),
+  taskId: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+  handledAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+});
+
+type NoticeRow = { id: string; title: string; body: string; org_id: string; org_name: string; starts_at: Date; ends_at: Date; status: string };
+type Cursor = { startsAt: string; id: string };
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+function decodeCursor(raw: string): Cursor | undefined {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as Cursor;
+    if (typeof c.id !== 'string' || !/^[0-9a-f-]{36}$/.test(c.id) || typeof c.startsAt !== 'string' || Number.isNaN(Date.parse(c.startsAt))) return undefined;
+    return c;
+  } catch {
+    return undefined;
+  }
+}
+
+const isActive = (n: { status: string; startsAt: Date; endsAt: Date }, now: Date) => n.status === 'active' && n.startsAt <= now && now <= n.endsAt;
+const activeSql = (now: Date) => Prisma.sql`(n.status = 'active' AND n.starts_at <= ${now} AND n.ends_at >= ${now})`;
+const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, '\\$&')}%`;
+
+function noticeView(r: NoticeRow, now: Date) {
+  return {
+    id: r.id,
+    title: r.title,
+    body: r.body,
+    org: { id: r.org_id, name: r.org_name },
+    startsAt: r.starts_at.toISOString(),
+    endsAt: r.ends_at.toISOString(),
+    status: r.status,
+    active: isActive({ status: r.status, startsAt: r.starts_at, endsAt: r.ends_at }, now),
+  };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  promise.catch(() => {}); // a late failure after the timeout is already reported
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * notice-board (公示): public notices any case publishes through an activity, read without login; the
+ * public files objections (异议) against an active notice; the officials verifying one read it in full.
+ */
+export async function buildNoticeBoardApp(deps: ServiceDeps & { temporal: Client; logger?: FastifyServerOptions['logger'] }) {
+  const app = await buildService({ ...deps, name: 'notice-board', title: 'Dangjian Flow notice board (公示)' });
+  const { db, temporal } = deps;
+  await app.register(rateLimit, { global: false });
+
+  app.get(
+    '/api/notices',
+    {
+      schema: {
+        tags: ['notices'],
+        summary: 'Notices of an organization and the organizations below it, newest first (public)',
+        querystring: Type.Object(
+          {
+            orgId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            active: Type.Optional(Type.Boolean()),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+            cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(NoticeView), nextCursor: Type.Union([Type.String(), Type.Null()]) }), 400: errorResponses[400], 404: errorResponses[404] },
+      },
+    },
+    async (request) => {
+      const { orgId, active, limit = 20, cursor } = request.query;
+      const after = cursor === undefined ? undefined : decodeCursor(cursor);
+      if (cursor !== undefined && !after) throw httpError('VALIDATION_FAILED', 'cursor');
+      let subtree = Prisma.empty;
+      if (orgId !== undefined) {
+        const org = await db.orgUnit.findUnique({ where: { id: orgId }, select: { path: true } });
+        if (!org) throw httpError('NOT_FOUND');
+        subtree = Prisma.sql`AND n.org_path LIKE ${likePrefix(org.path)}`;
+      }
+      const now = new Date();
+      const activeFilter = active === undefined ? Prisma.empty : active ? Prisma.sql`AND ${activeSql(now)}` : Prisma.sql`AND NOT ${activeSql(now)}`;
+      const page = after ? Prisma.sql`AND (n.starts_at, n.id) < (${new Date(after.startsAt)}, ${after.id}::uuid)` : Prisma.empty;
+      const rows = await db.$queryRaw<NoticeRow[]>`
+        SELECT n.id, n.title, n.body, n.org_id, o.name AS org_name, n.starts_at, n.ends_at, n.status
+        FROM notice n JOIN org_unit o ON o.id = n.org_id
+        WHERE TRUE ${subtree} ${activeFilter} ${page}
+        ORDER BY n.starts_at DESC, n.id DESC
+        LIMIT ${limit + 1}`;
+      const items = rows.slice(0, limit);
+      const last = items.at(-1);
+      return {
+        items: items.map((r) => noticeView(r, now)),
+        nextCursor: rows.length > limit && last ? encodeCursor({ startsAt: last.starts_at.toISOString(), id: last.id }) : null,
+      };
+    },
+  );
+
+  app.get(
+    '/api/notices/:id',
+    { schema: { tags: ['notices'], summary: 'One notice (public)', params: IdParams, response: { 200: NoticeView, 404: errorResponses[404] } } },
+    async (request) => {
+      const rows = await db.$queryRaw<NoticeRow[]>`
+        SELECT n.id, n.title, n.body, n.org_id, o.name AS org_name, n.starts_at, n.ends_at, n.status
+        FROM notice n JOIN org_unit o ON o.id = n.org_id WHERE n.id = ${request.params.id}::uuid`;
+      const row = rows[0];
+      if (!row) throw httpError('NOT_FOUND');
+      return noticeView(row, new Date());
+    },
+  );
+
+  app.post(
+    '/api/notices/:id/objections',
+    {
+      config: { rateLimit: { max: OBJECTION_RATE_LIMIT.max, timeWindow: OBJECTION_RATE_LIMIT.timeWindowMs, keyGenerator: clientAddress } },
+      schema: {
+        tags: ['notices'],
+        summary: 'File an objection (异议) to an active notice (public, rate-limited per client)',
+        description: `Real name, a phone number for the verification and the objection (${CONTENT_MIN}–2000 characters). Stored before the answer, which carries the receipt number. ${OBJECTION_RATE_LIMIT.max} requests per client address per ${OBJECTION_RATE_LIMIT.timeWindowMs / 60_000} minutes.`,
+        params: IdParams,
+        body: ObjectionBody,
+        response: {
+          201: Type.Object({ receiptNo: Type.String(), noticeId: Type.String(), status: Type.Literal('received') }),
+          400: errorResponses[400],
+          404: errorResponses[404],
+          409: errorResponses[409],
+          429: Type.Ref('ErrorBody'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const noticeId = request.params.id;
+      const { name, phone, content } = request.body;
+      if (content.trim().length < CONTENT_MIN) throw httpError('VALIDATION_FAILED', `/content must have at least ${CONTENT_MIN} characters besides spaces`);
+      const clientKey = clientKeyOf(clientAddress(request), deps.jwtSecret);
+
+      // Stored (committed) before anything else happens. The notice row is share-locked, so a notice
+      // closing at this moment either sees this objection or refuses it.
+      const stored = await db.$transaction(async (t) => {
+        const [notice] = await t.$queryRaw<{ status: string; starts_at: Date; ends_at: Date; case_id: string | null }[]>`
+          SELECT status, starts_at, ends_at, case_id FROM notice WHERE id = ${noticeId}::uuid FOR SHARE`;
+        if (!notice) throw httpError('NOT_FOUND');
+        const now = new Date();
+        if (!isActive({ status: notice.status, startsAt: notice.starts_at, endsAt: notice.ends_at }, now)) throw httpError('NOTICE_NOT_ACTIVE');
+        const id = randomUUID();
+        for (let attempt = 0; attempt < 5; attempt++) {
+          const receiptNo = receiptNumber(now);
+          const { count } = await t.objection.createMany({
+            data: [{ id, receiptNo, noticeId, name, phone, content, clientKey, status: 'pending', createdAt: now }],
+            skipDuplicates: true, // a receipt number already taken: draw another
+          });
+          if (count === 1) return { id, receiptNo, caseId: notice.case_id };
+        }
+        throw new Error('no free receipt number after 5 draws');
+      });
+      request.log.info({ event: 'objection.received', objectionId: stored.id, noticeId, receiptNo: stored.receiptNo, phoneMasked: maskIdentifier(phone) }, 'objection received');
+
+      // The case opens a 核实 task for it. If the signal is lost, the objection is still stored and the
+      // workflow picks it up through pendingObjections when the notice ends.
+      if (stored.caseId) {
+        try {
+          const c = await db.case.findUnique({ where: { id: stored.caseId }, select: { workflowId: true } });
+          if (!c) throw new Error('case not found');
+          await withTimeout(temporal.workflow.getHandle(c.workflowId).signal(objectionFiledSignal, { objectionId: stored.id, noticeId }), SIGNAL_TIMEOUT_MS);
+        } catch (error) {
+          request.log.warn({ event: 'objection.signal_failed', objectionId: stored.id, noticeId, caseId: stored.caseId, reason: (error as Error).message }, 'objection stored but the case was not signalled');
+        }
+      }
+      return reply.status(201).send({ receiptNo: stored.receiptNo, noticeId, status: 'received' as const });
+    },
+  );
+
+  app.get(
+    '/api/notice-board/objections/:id',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['objections'],
+        summary: 'An objection in full, for the officials verifying it (holders of its 核实 task)',
+        security,
+        params: IdParams,
+        response: { 200: ObjectionView, 401: errorResponses[401], 404: errorResponses[404] },
+      },
+    },
+    async (request) => {
+      const user = request.auth;
+      // Only a pending or acted slot of the objection's verification task: not supervisors, not
+      // officials who transferred it away, not signers not yet reached.
+      const handles = await db.$queryRaw<{ id: string }[]>`
+        SELECT o.id FROM objection o
+        WHERE o.id = ${request.params.id}::uuid
+          AND EXISTS (
+            SELECT 1 FROM task t JOIN task_assignee a ON a.task_id = t.id
+            WHERE t.subject_type = 'objection' AND t.subject_id = o.id::text
+              AND a.status IN ('pending', 'approved', 'rejected')
+              AND ${assigneeHeldBy(user)})`;
+      if (handles.length === 0) throw httpError('NOT_FOUND');
+      const o = await db.objection.findUniqueOrThrow({ where: { id: request.params.id }, include: { notice: { select: { id: true, title: true, caseId: true } } } });
+      request.log.info({ event: 'objection.viewed', objectionId: o.id, userId: user.id }, 'objection read by a handling official');
+      return {
+        id: o.id,
+        receiptNo: o.receiptNo,
+        notice: o.notice,
+        name: o.name,
+        phone: o.phone,
+        content: o.content,
+        status: o.status,
+        finding: o.finding,
+        taskId: o.taskId,
+        createdAt: o.createdAt.toISOString(),
+        handledAt: o.handledAt?.toISOString() ?? null,
+      };
+    },
+  );
+
+  return app;
+}

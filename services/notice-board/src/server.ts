@@ -1,0 +1,11 @@
+import { loadServiceConfig } from '@dj/config';
+import { createDb } from '@dj/db';
+import { runService } from '@dj/service-kit';
+import { connectTemporal } from '@dj/temporal';
+import { buildNoticeBoardApp } from './app';
+
+const config = loadServiceConfig(8084);
+const db = createDb(config.databaseUrl);
+const temporal = await connectTemporal({ address: config.temporalAddress, namespace: config.temporalNamespace });
+const app = await buildNoticeBoardApp({ db, temporal, jwtSecret: config.jwtSecret, tokenTtlSeconds: config.tokenTtlSeconds, logLevel: config.logLevel });
+await runService(app, { host: config.host, port: config.port, onClose: async () => { await temporal.connection.close(); await db.$disconnect(); } });

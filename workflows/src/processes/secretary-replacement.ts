@@ -1,0 +1,332 @@
+/**
+ * 村党组织书记选配 — replacing a village party secretary within 3 months (domain.md §1).
+ * Propose candidates → negative-list screen + county joint review (会签) → interviews → township
+ * decision → county filing → 任前公示 (objections verified) → election or appointment → the branch's
+ * secretary is updated. A rejection sends the case back to the proposal with its reason on the record.
+ */
+import { condition, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import type {
+  ObjectionVerificationForm,
+  SecretaryAppointmentForm,
+  SecretaryCandidate,
+  SecretaryCandidatesForm,
+  SecretaryElectionForm,
+  SecretaryInterviewForm,
+} from '@dj/contracts';
+import {
+  ageOn,
+  caseDeadlineMonths,
+  caseWarningMonths,
+  checkElection,
+  defaultElectionPolicy,
+  defaultNegativeList,
+  isCalendarDate,
+  isElectionPolicy,
+  isNegativeList,
+  isAppointedSource,
+  screenCandidate,
+  toChinaDate,
+  type ElectionPolicy,
+  type NegativeListRule,
+} from '@dj/domain';
+import { objectionFiledSignal } from '../messages';
+import { CaseRuntime, StepCancelled, refuse } from '../human-step/case-runtime';
+import type { NoticeActivities, Person, SecretaryActivities } from '../human-step/activity-types';
+
+const { publishNotice, closeNotice, pendingObjections, recordObjectionFinding } = proxyActivities<NoticeActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+const secretary = proxyActivities<SecretaryActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
+export type SecretaryReplacementInput = {
+  caseId: string;
+  branchId: string;
+  branchName: string;
+  townshipId: string;
+  countyId: string;
+  initiator: Person;
+  reason: 'vacancy' | 'incompetent' | 'serious-problem';
+  description: string;
+};
+
+const ORG_MEMBER = 'township_org_member';
+const COUNTY_OFFICIALS = ['county_org_dept', 'county_secretary'];
+const JOINT_REVIEW_ROLES = ['county_org_dept', 'county_civil_affairs', 'county_discipline', 'county_political_legal', 'county_justice'];
+
+export async function secretaryReplacement(input: SecretaryReplacementInput) {
+  const { caseId, branchId, townshipId, countyId } = input;
+  const rt = new CaseRuntime({ caseId, initiator: input.initiator, stage: 'propose-candidates' });
+  const filed: { objectionId: string; noticeId: string }[] = [];
+  setHandler(objectionFiledSignal, (o) => {
+    if (!filed.some((f) => f.objectionId === o.objectionId)) filed.push(o);
+  });
+  const isCountyOfficial = (memberships: { orgId: string; role: string }[]) => memberships.some((m) => m.orgId === countyId && COUNTY_OFFICIALS.includes(m.role));
+  rt.registerCaseAction('cancel', {
+    validate: (req) => {
+      if (!isCountyOfficial(req.actor.memberships)) refuse('FORBIDDEN');
+      if (!req.comment?.trim()) refuse('COMMENT_REQUIRED');
+    },
+    handle: (req) => rt.endEarly('cancelled', req),
+  });
+  rt.registerCaseAction('record_first_secretary', {
+    validate: (req) => {
+      if (!isCountyOfficial(req.actor.memberships)) refuse('FORBIDDEN');
+      const name = req.data?.name;
+      const unit = req.data?.unit;
+      if (typeof name !== 'string' || !name.trim() || name.length > 40 || typeof unit !== 'string' || !unit.trim() || unit.length > 100) refuse('INVALID_FORM', 'name (1–40) and unit (1–100) are required');
+    },
+    handle: async (req) => {
+      const actor = { userId: req.actor.userId, name: req.actor.name };
+      await secretary.recordFirstSecretary({ caseId, branchId, name: String(req.data!.name), unit: String(req.data!.unit), actor, idemKey: `first-secretary:${uuid4()}` });
+    },
+  });
+
+  await rt.open({
+    workflowId: workflowInfo().workflowId,
+    type: 'secretary-replacement',
+    orgId: branchId,
+    title: `${input.branchName}党组织书记选配`,
+    input: { reason: input.reason, description: input.description },
+  });
+  rt.watchDeadline({
+    months: caseDeadlineMonths,
+    warnMonths: caseWarningMonths,
+    warn: [
+      { orgId: townshipId, role: 'township_secretary' },
+      { orgId: townshipId, role: ORG_MEMBER },
+      { orgId: countyId, role: 'county_org_dept' },
+    ],
+    supervisor: { orgId: countyId, role: 'county_secretary' },
+    title: `督办：${input.branchName}书记选配超过${caseDeadlineMonths}个月时限`,
+  });
+  // Policies are edited by administrators: an invalid one falls back to the default rather than stopping the case.
+  const policies = await secretary.loadSecretaryPolicies();
+  const negativeList: NegativeListRule[] = isNegativeList(policies.negativeList) ? policies.negativeList : defaultNegativeList;
+  const election: ElectionPolicy = isElectionPolicy(policies.election) ? policies.election : defaultElectionPolicy;
+
+  const sendBack = (from: string, reason: string | undefined, actor?: Person) =>
+    rt.recordEvent('case.sent-back', { from, reason: reason ?? null }, actor);
+
+  return rt.run(async () => {
+    for (let round = 1; ; round++) {
+      await rt.setStage('propose-candidates');
+      const proposal = await rt.humanStep({
+        key: 'propose-candidates',
+        title: '提出书记人选（三选三任）',
+        orgId: townshipId,
+        assignees: [{ orgId: townshipId, role: ORG_MEMBER }],
+        form: 'secretary.candidates',
+        actions: ['approve', 'transfer', 'cc', 'comment', 'claim', 'urge'],
+        policy: 'secretary-replacement.propose',
+        checkForm: (form) => candidateErrors((form as SecretaryCandidatesForm).candidates),
+      });
+      const candidates = (proposal.form as SecretaryCandidatesForm).candidates;
+
+      // 资格审查 (1): the automatic negative-list screen, every hit on the record with its rule.
+      const asOf = toChinaDate(new Date());
+      const screened = candidates.map((c) => ({ candidate: c, hits: screenCandidate(c, negativeList, asOf) }));
+      await rt.recordEvent('candidates.screened', { round, asOf, results: screened.map((s) => ({ name: s.candidate.name, source: s.candidate.source, hits: s.hits })) });
+      const eligible = screened.filter((s) => s.hits.length === 0).map((s) => s.candidate);
+      if (!eligible.length) {
+        await sendBack('negative-list', '所有人选均触及负面清单 / every candidate hit the negative list');
+        continue;
+      }
+
+      // 资格审查 (2): the county joint review, a countersign of five departments; any objection stops the slate.
+      await rt.setStage('joint-review');
+      const review = await rt.humanStep({
+        key: 'joint-review',
+        title: '县级联审（组织部、民政局、纪委监委、政法委、司法局）',
+        orgId: countyId,
+        mode: 'all',
+        assignees: JOINT_REVIEW_ROLES.map((role) => ({ orgId: countyId, role })),
+        form: 'secretary.joint-review',
+        actions: ['approve', 'reject', 'comment', 'transfer', 'claim', 'urge'],
+        policy: 'secretary-replacement.joint-review',
+      });
+      if (review.outcome !== 'approve') {
+        await sendBack('joint-review', review.comment, review.actor);
+        continue;
+      }
+
+      await rt.setStage('interview');
+      const names = eligible.map((c) => c.name);
+      const interview = await rt.humanStep({
+        key: 'interview',
+        title: '考察谈话',
+        orgId: townshipId,
+        assignees: [{ orgId: townshipId, role: ORG_MEMBER }],
+        form: 'secretary.interview',
+        actions: ['approve', 'transfer', 'comment', 'claim', 'urge'],
+        policy: 'secretary-replacement.interview',
+        checkForm: (form) => (names.includes(String(form.candidateName)) ? [] : [`/candidateName: 须为通过资格审查的人选之一 / must be one of ${names.join(', ')}`]),
+      });
+      const chosen = eligible.find((c) => c.name === (interview.form as SecretaryInterviewForm).candidateName)!;
+
+      await rt.setStage('township-decision');
+      const decision = await rt.humanStep({
+        key: 'township-decision',
+        title: `乡镇党委研究决定：${chosen.name}`,
+        orgId: townshipId,
+        assignees: [{ orgId: townshipId, role: 'township_secretary' }],
+        form: 'secretary.decision',
+        actions: ['approve', 'reject', 'comment', 'urge'],
+        policy: 'secretary-replacement.township-decision',
+      });
+      if (decision.outcome !== 'approve') {
+        await sendBack('township-decision', decision.comment, decision.actor);
+        continue;
+      }
+
+      await rt.setStage('county-filing');
+      const filing = await rt.humanStep({
+        key: 'county-filing',
+        title: `县委组织部备案：${chosen.name}`,
+        orgId: countyId,
+        assignees: [{ orgId: countyId, role: 'county_org_dept' }],
+        form: 'secretary.decision',
+        actions: ['approve', 'reject', 'comment', 'transfer', 'claim', 'urge'],
+        policy: 'secretary-replacement.county-filing',
+      });
+      if (filing.outcome !== 'approve') {
+        await sendBack('county-filing', filing.comment, filing.actor);
+        continue;
+      }
+
+      await rt.setStage('public-notice');
+      const notice = await publicNotice(round, chosen);
+      if (notice === 'substantiated') {
+        await sendBack('public-notice', '公示异议经核实属实 / an objection to the notice was substantiated');
+        continue;
+      }
+
+      const outcome = isAppointedSource(chosen.source) ? await appoint(chosen) : await elect(chosen);
+      if (!outcome) {
+        await sendBack('election', '人选未获当选 / the candidate was not elected');
+        continue;
+      }
+      await secretary.setBranchSecretary({ caseId, branchId, name: chosen.name, since: outcome.effectiveDate, method: outcome.method });
+      return { status: 'completed', result: { secretary: chosen.name, source: chosen.source, ...outcome, rounds: round } };
+    }
+  });
+
+  function candidateErrors(candidates: SecretaryCandidate[]): string[] {
+    const today = toChinaDate(new Date());
+    const errors: string[] = [];
+    candidates.forEach((c, i) => {
+      if (!isCalendarDate(c.birthDate) || c.birthDate >= today || ageOn(c.birthDate, today) < 18) errors.push(`/candidates/${i}/birthDate: 出生日期无效 / invalid birth date`);
+    });
+    if (new Set(candidates.map((c) => c.name)).size !== candidates.length) errors.push('/candidates: 人选姓名重复 / duplicate candidate names');
+    return errors;
+  }
+
+  /** 任前公示: published on the notice board; every objection becomes a 核实 task; the step ends only when all are resolved. */
+  async function publicNotice(round: number, chosen: SecretaryCandidate): Promise<'passed' | 'substantiated'> {
+    const notice = await publishNotice({
+      caseId,
+      idemKey: `${caseId}:public-notice:${round}`,
+      orgId: branchId,
+      title: `${input.branchName}党组织书记人选任前公示`,
+      body: `经乡镇党委研究并报县委组织部备案，拟推荐${chosen.name}为${input.branchName}党组织书记人选，现予公示。如有异议，请在公示期内实名反映。`,
+      policyKey: 'secretary-replacement.public-notice',
+    });
+    rt.settle();
+    const started = new Set<string>();
+    let open = 0;
+    let substantiated = false;
+    const verify = async (objectionId: string) => {
+      open += 1;
+      try {
+        const d = await rt.humanStep({
+          key: 'verify-objection',
+          title: '核实公示异议',
+          orgId: townshipId,
+          assignees: [{ orgId: townshipId, role: ORG_MEMBER }],
+          form: 'objection.verification',
+          actions: ['approve', 'transfer', 'comment', 'claim', 'urge'],
+          policy: 'secretary-replacement.verify-objection',
+          subject: { type: 'objection', id: objectionId },
+        });
+        const finding = d.form as ObjectionVerificationForm;
+        await recordObjectionFinding({ caseId, objectionId, taskId: d.taskId, substantiated: finding.substantiated, finding: finding.explanation, handledBy: d.actor });
+        if (finding.substantiated) substantiated = true;
+      } catch (e) {
+        if (!(e instanceof StepCancelled)) throw e;
+      } finally {
+        open -= 1;
+      }
+    };
+    const unstarted = () => filed.filter((f) => f.noticeId === notice.noticeId && !started.has(f.objectionId));
+    const startNew = () => {
+      for (const f of unstarted()) {
+        started.add(f.objectionId);
+        void verify(f.objectionId);
+      }
+    };
+    for (;;) {
+      startNew();
+      if (substantiated) break;
+      const wait = notice.endsAt - Date.now();
+      if (wait > 0) {
+        await condition(() => substantiated || unstarted().length > 0, wait);
+        continue;
+      }
+      // The notice period is over: pick up objections whose signal never arrived, then wait for every finding.
+      for (const p of await pendingObjections({ noticeId: notice.noticeId })) {
+        if (!filed.some((f) => f.objectionId === p.objectionId)) filed.push({ objectionId: p.objectionId, noticeId: notice.noticeId });
+      }
+      startNew();
+      if (open === 0) break;
+      await condition(() => substantiated || open === 0 || unstarted().length > 0);
+    }
+    if (substantiated) {
+      for (const id of rt.openTaskIds('verify-objection')) rt.cancelStep(id);
+      await closeNotice({ caseId, noticeId: notice.noticeId, status: 'withdrawn' });
+      return 'substantiated';
+    }
+    await closeNotice({ caseId, noticeId: notice.noticeId, status: 'closed' });
+    return 'passed';
+  }
+
+  async function appoint(chosen: SecretaryCandidate) {
+    await rt.setStage('appointment');
+    const d = await rt.humanStep({
+      key: 'appointment',
+      title: `任命：${chosen.name}`,
+      orgId: townshipId,
+      assignees: [{ orgId: townshipId, role: 'township_secretary' }],
+      form: 'secretary.appointment',
+      actions: ['approve', 'comment', 'urge'],
+      policy: 'secretary-replacement.appointment',
+    });
+    const form = d.form as SecretaryAppointmentForm;
+    return { method: 'appointment' as const, orderNumber: form.orderNumber, effectiveDate: form.effectiveDate };
+  }
+
+  /** 党员大会选举: the counts are checked by domain rules; a meeting without quorum is held again. */
+  async function elect(chosen: SecretaryCandidate) {
+    await rt.setStage('election');
+    for (;;) {
+      const d = await rt.humanStep({
+        key: 'election',
+        title: `党员大会选举结果：${chosen.name}`,
+        orgId: townshipId,
+        assignees: [{ orgId: townshipId, role: ORG_MEMBER }],
+        form: 'secretary.election',
+        actions: ['approve', 'transfer', 'comment', 'claim', 'urge'],
+        policy: 'secretary-replacement.election',
+        checkForm: (form) => checkElection(form as unknown as SecretaryElectionForm, election).errors,
+      });
+      const votes = d.form as SecretaryElectionForm;
+      const check = checkElection(votes, election);
+      await rt.recordEvent('election.counted', { candidate: chosen.name, votes, quorumMet: check.quorumMet, elected: check.elected }, d.actor);
+      if (!check.quorumMet) continue;
+      if (!check.elected) return undefined;
+      return { method: 'election' as const, meetingDate: votes.meetingDate, votes, effectiveDate: votes.effectiveDate };
+    }
+  }
+}
