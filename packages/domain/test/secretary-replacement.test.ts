@@ -286,9 +286,11 @@ describe('secretary forms', () => {
   });
 
   it('validates the other step forms', () => {
-    expect(check('secretary.open', { branchId: 'branch-1', reason: 'serious-problem', description: '原书记被立案审查' })).toBe(true);
-    expect(check('secretary.open', { branchId: 'branch-1', reason: 'retired', description: '退休' })).toBe(false);
-    expect(check('secretary.open', { branchId: 'branch-1', reason: 'vacancy', description: '   ' })).toBe(false);
+    expect(check('secretary.open', { reason: 'serious-problem', description: '原书记被立案审查' })).toBe(true);
+    expect(check('secretary.open', { reason: 'retired', description: '退休' })).toBe(false);
+    expect(check('secretary.open', { reason: 'vacancy', description: '   ' })).toBe(false);
+    // The branch is the case's organization (POST /api/cases orgId), not part of the form.
+    expect(check('secretary.open', { branchId: 'branch-1', reason: 'vacancy', description: '空缺' })).toBe(false);
     expect(check('secretary.joint-review', {})).toBe(true);
     expect(check('secretary.joint-review', { opinion: 'x'.repeat(2001) })).toBe(false);
     expect(check('secretary.decision', { opinion: '同意' })).toBe(true);
