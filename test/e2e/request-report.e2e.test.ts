@@ -1,95 +1,18 @@
 // End to end over HTTP: the whole stack as the README starts it (orchestrator, Temporal dev server,
 // worker, services, gateway), driving 请示报告审批 through the gateway like the console does.
 // One working day lasts 2 s, so the township review (5 working days) is due 10 s after it opens.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startStack, type Stack } from './stack';
+import { describe, expect, it } from 'vitest';
+import { createHttpClient, describeReply, expectCodedError, expectStatus, type Json, PASSWORD, type Reply, sleep } from './http-client';
+import { useStack } from './stack';
 
 const WORKING_DAY_SECONDS = 2;
 const TOWNSHIP_REVIEW_MS = 5 * WORKING_DAY_SECONDS * 1000;
-const PASSWORD = 'Dangjian@2026';
 
-let stack: Stack | undefined;
-
-beforeAll(async () => {
-  stack = await startStack({
-    // Named after this run's test database, so parallel checkouts never share one.
-    database: `${new URL(inject('databaseUrl')).pathname.slice(1)}_e2e`,
-    baseDatabaseUrl: inject('databaseUrl'),
-    workingDaySeconds: WORKING_DAY_SECONDS,
-    readyTimeoutMs: 150_000,
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await stack?.stop();
-}, 40_000);
+const stack = useStack({ databaseSuffix: '_e2e', workingDaySeconds: WORKING_DAY_SECONDS });
+const { call, login, asUser } = createHttpClient(() => stack().baseUrl);
 
 // ---------------------------------------------------------------------------------------------
-// HTTP helpers
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Reply = { status: number; body: Json };
-
-async function call(method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
-  const headers: Record<string, string> = { ...opts.headers };
-  if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
-  let body: string | undefined;
-  if (opts.rawBody !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = opts.rawBody;
-  } else if (opts.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(opts.body);
-  }
-  const res = await fetch(`${stack!.baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(30_000) });
-  const text = await res.text();
-  let parsed: Json;
-  try {
-    parsed = text ? (JSON.parse(text) as Json) : {};
-  } catch {
-    parsed = { raw: text };
-  }
-  return { status: res.status, body: parsed };
-}
-
-function describeReply(r: Reply): string {
-  return `HTTP ${r.status} ${JSON.stringify(r.body)}`;
-}
-
-function expectStatus(r: Reply, status: number): void {
-  expect(r.status, describeReply(r)).toBe(status);
-}
-
-/** 400-class answers carry a stable code and a message in Chinese and English ("中文 / English"). */
-function expectCodedError(r: Reply, status: number, code: string | readonly string[]): void {
-  expect(r.status, describeReply(r)).toBe(status);
-  if (typeof code === 'string') expect(r.body.code, describeReply(r)).toBe(code);
-  else expect(code, describeReply(r)).toContain(r.body.code);
-  const message = String(r.body.message ?? '');
-  expect(message, describeReply(r)).toContain(' / ');
-  expect(message, describeReply(r)).toMatch(/[\u4e00-\u9fff]/);
-  expect(message, describeReply(r)).toMatch(/[A-Za-z]{3,}/);
-}
-
-type Session = { token: string; userId: string; displayName: string };
-const sessions = new Map<string, Session>();
-
-async function login(username: string): Promise<Session> {
-  const cached = sessions.get(username);
-  if (cached) return cached;
-  const r = await call('POST', '/api/auth/login', { body: { username, password: PASSWORD } });
-  expectStatus(r, 200);
-  expect(typeof r.body.token).toBe('string');
-  expect(r.body.user.username).toBe(username);
-  const session = { token: r.body.token as string, userId: r.body.user.id as string, displayName: r.body.user.displayName as string };
-  sessions.set(username, session);
-  return session;
-}
-
-async function asUser(username: string, method: string, path: string, body?: unknown): Promise<Reply> {
-  const { token } = await login(username);
-  return call(method, path, { token, body });
-}
+// Helpers of this process
 
 let counter = 0;
 async function startRequest(label: string): Promise<{ caseId: string; taskId: string; title: string; snapshot: Json; startedAt: number; answeredAt: number }> {
@@ -121,8 +44,6 @@ async function inbox(username: string, view: string): Promise<{ items: Json[]; c
 async function taskAction(username: string, taskId: string, body: Json): Promise<Reply> {
   return asUser(username, 'POST', `/api/tasks/${taskId}/actions`, body);
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
 

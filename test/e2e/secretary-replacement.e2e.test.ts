@@ -13,93 +13,19 @@
 // expected answer of each (its own code, or 429 past the fifth) is exact whichever tests a filter runs,
 // and the limiter's x-ratelimit-remaining header is checked against that count.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startStack, type Stack } from './stack';
+import { describe, expect, it } from 'vitest';
+import { createHttpClient, describeReply, expectCodedError, expectStatus, type Json, type Reply, sleep } from './http-client';
+import { useStack } from './stack';
 
 const WORKING_DAY_SECONDS = 1;
 const NOTICE_MS = 5 * WORKING_DAY_SECONDS * 1000;
-const PASSWORD = 'Dangjian@2026';
 const OBJECTION_LIMIT = 5;
 
-let stack: Stack | undefined;
-
-beforeAll(async () => {
-  stack = await startStack({
-    // Named after this run's test database, so parallel checkouts never share one.
-    database: `${new URL(inject('databaseUrl')).pathname.slice(1)}_e2e_secretary`,
-    baseDatabaseUrl: inject('databaseUrl'),
-    workingDaySeconds: WORKING_DAY_SECONDS,
-    readyTimeoutMs: 150_000,
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await stack?.stop();
-}, 40_000);
+const stack = useStack({ databaseSuffix: '_e2e_secretary', workingDaySeconds: WORKING_DAY_SECONDS });
+const { call, login, asUser } = createHttpClient(() => stack().baseUrl);
 
 // ---------------------------------------------------------------------------------------------
-// HTTP helpers
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-type Reply = { status: number; body: Json; headers: Headers };
-
-async function call(method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<Reply> {
-  const headers: Record<string, string> = {};
-  if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
-  let body: string | undefined;
-  if (opts.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    body = JSON.stringify(opts.body);
-  }
-  const res = await fetch(`${stack!.baseUrl}${path}`, { method, headers, body, signal: AbortSignal.timeout(30_000) });
-  const text = await res.text();
-  let parsed: Json;
-  try {
-    parsed = text ? (JSON.parse(text) as Json) : {};
-  } catch {
-    parsed = { raw: text };
-  }
-  return { status: res.status, body: parsed, headers: res.headers };
-}
-
-function describeReply(r: Reply): string {
-  return `HTTP ${r.status} ${JSON.stringify(r.body)}`;
-}
-
-function expectStatus(r: Reply, status: number): void {
-  expect(r.status, describeReply(r)).toBe(status);
-}
-
-/** Error answers carry a stable code and a message in Chinese and English ("中文 / English"). */
-function expectCodedError(r: Reply, status: number, code: string): void {
-  expect(r.status, describeReply(r)).toBe(status);
-  expect(r.body.code, describeReply(r)).toBe(code);
-  const message = String(r.body.message ?? '');
-  expect(message, describeReply(r)).toContain(' / ');
-  expect(message, describeReply(r)).toMatch(/[\u4e00-\u9fff]/);
-  expect(message, describeReply(r)).toMatch(/[A-Za-z]{3,}/);
-}
-
-type Session = { token: string; userId: string; displayName: string };
-const sessions = new Map<string, Session>();
-
-async function login(username: string): Promise<Session> {
-  const cached = sessions.get(username);
-  if (cached) return cached;
-  const r = await call('POST', '/api/auth/login', { body: { username, password: PASSWORD } });
-  expectStatus(r, 200);
-  expect(r.body.user.username).toBe(username);
-  const session = { token: r.body.token as string, userId: r.body.user.id as string, displayName: r.body.user.displayName as string };
-  sessions.set(username, session);
-  return session;
-}
-
-async function asUser(username: string, method: string, path: string, body?: unknown): Promise<Reply> {
-  const { token } = await login(username);
-  return call(method, path, { token, body });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+// Helpers of this process
 
 /** Every item of a view, all pages. */
 async function inbox(username: string, view: string): Promise<Json[]> {

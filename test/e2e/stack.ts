@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { repoRoot } from '@dj/infra/config';
 import { recreateDatabase } from '@dj/infra/database';
 import { freePort } from '@dj/infra/temporal-server';
@@ -127,4 +128,37 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     throw new Error(`${(error as Error).message}\n--- start.ts output ---\n${output()}`, { cause: error });
   }
   return { baseUrl, databaseUrl, output, stop };
+}
+
+export interface UseStackOptions {
+  /** Appended to the name of this run's test database to name the stack's own. */
+  databaseSuffix: string;
+  workingDaySeconds: number;
+}
+
+/**
+ * Starts the stack before the file's tests and stops it after them; the returned function gives the
+ * running stack (and throws before `beforeAll` has started it).
+ */
+export function useStack(options: UseStackOptions): () => Stack {
+  let stack: Stack | undefined;
+
+  beforeAll(async () => {
+    stack = await startStack({
+      // Named after this run's test database, so parallel checkouts never share one.
+      database: `${new URL(inject('databaseUrl')).pathname.slice(1)}${options.databaseSuffix}`,
+      baseDatabaseUrl: inject('databaseUrl'),
+      workingDaySeconds: options.workingDaySeconds,
+      readyTimeoutMs: 150_000,
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  }, 40_000);
+
+  return () => {
+    if (!stack) throw new Error('the stack is not running (useStack starts it in beforeAll)');
+    return stack;
+  };
 }
