@@ -47,8 +47,3 @@ export function supervisingChain(
   }
   return chain;
 }
-
-/** Materialized path of an org: "/root/child/.../id/". Ancestor test = prefix test. */
-export function isInSubtree(path: string, ancestorPath: string): boolean {
-  return path.startsWith(ancestorPath);
-}

@@ -14,8 +14,6 @@ export const Role = {
 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
 
-export const allRoles: readonly Role[] = Object.values(Role);
-
 export const roleNames: Record<Role, string> = {
   branch_secretary: '党支部书记',
   township_org_member: '乡镇党委组织委员',

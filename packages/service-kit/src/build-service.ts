@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import type { Db } from '@dj/db';
-import { errorMessage, isErrorCode } from '@dj/contracts';
+import { errorMessage } from '@dj/contracts';
 import { redactPaths } from '@dj/logging';
 import { temporalReachable } from '@dj/temporal';
 import { authPlugin } from './auth';
@@ -25,6 +25,8 @@ export type ServiceOptions = ServiceDeps & {
   name: string;
   title: string;
   logger?: FastifyServerOptions['logger'];
+  /** Which peers may say who the client is (X-Forwarded-For); only the public-facing service needs it. */
+  trustProxy?: FastifyServerOptions['trustProxy'];
 };
 
 
@@ -37,6 +39,7 @@ export async function buildService(options: ServiceOptions) {
     logger: options.logger ?? { level: options.logLevel ?? 'info', redact: { paths: redactPaths.map((p) => `req.${p}`).concat(['req.headers.authorization']), censor: '[redacted]' } },
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
+    trustProxy: options.trustProxy ?? false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // Query strings and path params are text and are coerced to their schema types; JSON bodies are
@@ -88,7 +91,6 @@ export async function buildService(options: ServiceOptions) {
   return app;
 }
 
-export { isErrorCode };
 
 /** A service app as built here (TypeBox type provider), for modules that register routes on it. */
 export type App = Awaited<ReturnType<typeof buildService>>;

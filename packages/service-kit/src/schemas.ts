@@ -1,7 +1,6 @@
 import { Type } from '@sinclair/typebox';
 
 export const ErrorBody = Type.Object({ code: Type.String(), message: Type.String(), details: Type.Optional(Type.Array(Type.String())) }, { $id: 'ErrorBody' });
-export const Uuid = Type.String({ format: 'uuid' });
 export const errorResponses = {
   400: Type.Ref('ErrorBody'),
   401: Type.Ref('ErrorBody'),

@@ -1,4 +1,4 @@
-import { runService } from './run';
+import { runService } from '@dj/service-kit';
 import { buildGateway } from './app';
 
 function required(name: string): string {

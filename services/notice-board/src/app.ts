@@ -88,7 +88,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * public files objections (异议) against an active notice; the officials verifying one read it in full.
  */
 export async function buildNoticeBoardApp(deps: ServiceDeps & { temporal: Client; logger?: FastifyServerOptions['logger'] }) {
-  const app = await buildService({ ...deps, name: 'notice-board', title: 'Dangjian Flow notice board (公示)' });
+  const app = await buildService({ ...deps, name: 'notice-board', title: 'Dangjian Flow notice board (公示)', trustProxy: 'loopback' });
   const { db, temporal } = deps;
   await app.register(rateLimit, { global: false });
 

@@ -1,1 +1,0 @@
-export { runService } from '@dj/service-kit';
