@@ -1,5 +1,5 @@
 /** Inputs and outputs of the activities the human-step primitive calls (projections + record). */
-import type { Slot } from './task-state';
+import type { Slot, TaskState } from './task-state';
 
 export type Person = { userId: string; name: string };
 
@@ -14,17 +14,10 @@ export type OpenCaseInput = {
   input: Record<string, unknown>;
 };
 
-export type OpenTaskInput = {
+/** The task as the workflow holds it (task-state.ts), plus what the projection needs besides. */
+export type OpenTaskInput = Pick<TaskState, 'stepKey' | 'round' | 'title' | 'orgId' | 'mode' | 'formId' | 'actions' | 'slots'> & {
   caseId: string;
   taskId: string;
-  stepKey: string;
-  round: number;
-  title: string;
-  orgId: string;
-  mode: 'all' | 'any';
-  formId?: string | undefined;
-  actions: string[];
-  slots: Slot[];
   /** Key of the step-duration policy, e.g. "request-report.township-review". */
   policyKey: string;
   subjectType?: string | undefined;
