@@ -28,6 +28,8 @@ export type Harness = {
   actor(username: string, caseOrgPath?: string): Promise<Actor>;
   /** zhang.zhibu submits a 请示报告 from branch-a1-1; returns once the first task is open. */
   startRequest(title?: string, body?: string): Promise<StartedRequest>;
+  /** Starts a case workflow on the test queue (workflow id as the cases service forms it); returns once settled. */
+  startCase(workflowType: string, caseType: string, input: { caseId: string }): Promise<Omit<StartedRequest, 'initiator'>>;
   close(): Promise<void>;
 };
 
@@ -68,9 +70,12 @@ export async function startHarness(options: { workingDaySeconds: number }): Prom
         initiator: { userId: initiator.userId, name: initiator.name },
         form: { title, body },
       };
-      const handle = await env.client.workflow.start('requestReport', { taskQueue, workflowId: `request-report:${caseId}`, args: [input] });
+      return { ...(await harness.startCase('requestReport', 'request-report', input)), initiator };
+    },
+    async startCase(workflowType, caseType, input) {
+      const handle = await env.client.workflow.start(workflowType, { taskQueue, workflowId: `${caseType}:${input.caseId}`, args: [input] });
       const snapshot = await handle.executeUpdate(settledUpdate);
-      return { handle, caseId, snapshot, initiator };
+      return { handle, caseId: input.caseId, snapshot };
     },
     async actor(username, caseOrgPath = '/') {
       const user = await db.user.findUniqueOrThrow({ where: { username }, include: { memberships: { include: { org: true } } } });

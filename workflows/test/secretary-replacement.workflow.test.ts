@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { verifyCaseRecord } from '@dj/db';
 import type { Actor, SecretaryCandidate } from '@dj/contracts';
-import { caseActionUpdate, objectionFiledSignal, settledUpdate, taskActionUpdate } from '../src/messages';
+import { caseActionUpdate, objectionFiledSignal, taskActionUpdate } from '../src/messages';
 import type { SecretaryReplacementInput } from '../src/processes/secretary-replacement';
 import { captureHistory, startHarness, until, type Harness } from './harness';
 
@@ -52,9 +52,7 @@ async function openCase(harness: Harness = h) {
     reason: 'vacancy',
     description: '原书记因病辞职，书记岗位空缺。',
   };
-  const handle = await harness.env.client.workflow.start('secretaryReplacement', { taskQueue: harness.taskQueue, workflowId: `secretary-replacement:${caseId}`, args: [input] });
-  const snapshot = await handle.executeUpdate(settledUpdate);
-  return { handle, caseId, snapshot };
+  return harness.startCase('secretaryReplacement', 'secretary-replacement', input);
 }
 
 async function act(handle: WorkflowHandle, stepKey: string, username: string, action: string, extra: Record<string, unknown> = {}, harness: Harness = h) {
