@@ -13,7 +13,7 @@ import { buildIdentityApp } from '@dj/identity';
 import { buildInboxApp } from '@dj/inbox';
 import { buildCasesApp } from '@dj/cases';
 import { buildNoticeBoardApp } from '@dj/notice-board';
-import { createCaseActivities, createNoticeActivities, createSecretaryActivities, TASK_QUEUE } from '@dj/workflows';
+import { createCaseActivities, createMemberActivities, createNoticeActivities, createSecretaryActivities, TASK_QUEUE } from '@dj/workflows';
 import { workflowsPath } from '@dj/workflows/worker-paths';
 
 export type Fixture = {
@@ -47,6 +47,7 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
       ...createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
       ...createNoticeActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
       ...createSecretaryActivities({ db }),
+      ...createMemberActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
     },
   });
   const running = worker.run();

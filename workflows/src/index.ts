@@ -5,3 +5,5 @@ export { workflowsPath } from './worker-paths';
 export type { RequestReportInput } from './processes/request-report';
 export type { SecretaryReplacementInput } from './processes/secretary-replacement';
 export { createSecretaryActivities } from './activities/secretary-activities';
+export { createMemberActivities } from './activities/member-activities';
+export type { MemberDevelopmentInput } from './processes/member-development';

@@ -15,6 +15,7 @@ import { supervisoryRoles } from '@dj/domain';
 import { createCaseActivities } from '../src/activities/case-activities';
 import { createNoticeActivities } from '../src/activities/notice-activities';
 import { createSecretaryActivities } from '../src/activities/secretary-activities';
+import { createMemberActivities } from '../src/activities/member-activities';
 import { workflowsPath } from '../src/worker-paths';
 
 let runtimeInstalled = false;
@@ -52,6 +53,7 @@ export async function startHarness(options: { workingDaySeconds: number }): Prom
       ...createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds }),
       ...createNoticeActivities({ db, workingDaySeconds: options.workingDaySeconds }),
       ...createSecretaryActivities({ db }),
+      ...createMemberActivities({ db, workingDaySeconds: options.workingDaySeconds }),
     },
   });
   const running = worker.run();

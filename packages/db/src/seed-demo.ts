@@ -39,6 +39,9 @@ export const demoUsers: SeedUser[] = [
   { username: 'liu.zuzhi', displayName: '刘洋', memberships: [{ orgId: 'town-a2', role: 'township_org_member' }], description: '西山镇党委组织委员 (another township)' },
   { username: 'zhou.zhibu', displayName: '周敏', memberships: [{ orgId: 'branch-b1-1', role: 'branch_secretary' }], description: '河口村党支部书记 (another county)' },
   { username: 'admin', displayName: '系统管理员', memberships: [{ orgId: 'city', role: 'admin' }], description: 'administrator of the whole tree' },
+  // 发展党员: party members of 东湖村第一党支部 named as 培养联系人 / 入党介绍人 (they get the evaluation tasks)
+  { username: 'ma.dangyuan', displayName: '马建华', memberships: [{ orgId: 'branch-a1-1', role: 'party_member' }], description: '东湖村第一党支部党员 — 培养联系人 / 入党介绍人 in 发展党员' },
+  { username: 'huang.dangyuan', displayName: '黄淑芬', memberships: [{ orgId: 'branch-a1-1', role: 'party_member' }], description: '东湖村第一党支部党员 — 培养联系人 / 入党介绍人 in 发展党员' },
 ];
 
 function orgPath(id: string, byId: Map<string, SeedOrg>): string {

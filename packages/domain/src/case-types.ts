@@ -35,6 +35,14 @@ export const caseTypes: Record<string, CaseTypeDefinition> = {
     starterOrgType: 'township',
     startForm: 'secretary.open',
   },
+  'member-development': {
+    type: 'member-development',
+    name: '发展党员',
+    workflowType: 'memberDevelopment',
+    startRoles: ['branch_secretary'],
+    startOrgTypes: ['branch'],
+    startForm: 'member.application',
+  },
 };
 
 /** `ancestors`: the organization itself and every organization above it. */

@@ -1,4 +1,6 @@
 import { secretaryPolicyDefaults } from './secretary-replacement';
+import { memberPolicyDefaults } from './member-development';
+import type { MonthDuration } from './month-schedule';
 
 /** Policy: durations and escalation as typed data with defaults here; administrators override them in the policy table. */
 export type StepDuration = { workingDays: number };
@@ -32,14 +34,39 @@ export const stepDurationDefaults = {
   'secretary-replacement.verify-objection': { workingDays: 5 },
   'secretary-replacement.election': { workingDays: 10 },
   'secretary-replacement.appointment': { workingDays: 5 },
+  // 发展党员 (domain.md §2): steps without a national time limit
+  'member-development.recommendation': { workingDays: 20 },
+  'member-development.committee': { workingDays: 10 },
+  'member-development.public-notice': { workingDays: 5 },
+  'member-development.verify-objection': { workingDays: 5 },
+  'member-development.filing': { workingDays: 10 },
+  'member-development.assign': { workingDays: 10 },
+  'member-development.evaluation': { workingDays: 20 },
+  'member-development.political-review': { workingDays: 20 },
+  'member-development.concentrated-training': { workingDays: 60 },
+  'member-development.application-form': { workingDays: 10 },
+  'member-development.branch-meeting': { workingDays: 20 },
+  'member-development.superior-talk': { workingDays: 10 },
+  'member-development.archive': { workingDays: 10 },
 } satisfies Record<string, StepDuration>;
+
+/** Steps limited in calendar months (发展党员's national time limits). */
+export const monthDurationDefaults = {
+  'member-development.talk': { months: 1 },
+  'member-development.training-evaluation': { months: 6 },
+  'member-development.superior-approval': { months: 3 },
+  'member-development.superior-approval-extension': { months: 3 },
+  'member-development.probation': { months: 12 },
+} satisfies Record<string, MonthDuration>;
 
 export type StepPolicyKey = keyof typeof stepDurationDefaults;
 
 export const policyDefaults: Record<string, unknown> = {
   ...Object.fromEntries(Object.entries(stepDurationDefaults).map(([k, v]) => [`duration.${k}`, v])),
+  ...Object.fromEntries(Object.entries(monthDurationDefaults).map(([k, v]) => [`duration.${k}`, v])),
   'escalation.default': defaultEscalation,
   ...secretaryPolicyDefaults,
+  ...memberPolicyDefaults,
 };
 
 export function isStepDuration(v: unknown): v is StepDuration {

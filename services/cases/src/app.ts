@@ -80,7 +80,7 @@ export async function buildCasesApp(deps: ServiceDeps & { temporal: Client }) {
         params: CaseParams,
         body: Type.Object(
           {
-            action: StringEnum(['withdraw', 'cancel', 'record_first_secretary'] as const),
+            action: StringEnum(['withdraw', 'cancel', 'record_first_secretary', 'terminate'] as const),
             comment: Type.Optional(Type.String({ maxLength: 2000 })),
             data: Type.Optional(Type.Object({}, { additionalProperties: true })),
           },

@@ -5,9 +5,10 @@ import type { Db, OrgUnit } from '@dj/db';
 import { canStartCase, caseTypes, type OrgType } from '@dj/domain';
 import { callWorkflow, httpError, type AuthUser } from '@dj/service-kit';
 import { settledUpdate, TASK_QUEUE, workflowIdOf } from '@dj/workflows/messages';
+import { memberDevelopmentInput } from './member-start';
 import type { RequestReportInput, SecretaryReplacementInput } from '@dj/workflows';
 
-type StartContext = { caseId: string; org: OrgUnit; ancestor(type: OrgType): OrgUnit; user: AuthUser; input: Record<string, unknown> };
+type StartContext = { db: Db; caseId: string; org: OrgUnit; ancestor(type: OrgType): OrgUnit; user: AuthUser; input: Record<string, unknown> };
 
 /** How each case type's workflow input is built from the request (the form is validated before). */
 const workflowInputs: Record<string, (ctx: StartContext) => unknown> = {
@@ -32,6 +33,7 @@ const workflowInputs: Record<string, (ctx: StartContext) => unknown> = {
       description: form.description,
     };
   },
+  'member-development': (ctx) => memberDevelopmentInput(ctx.db, ctx),
 };
 
 /** Starts a case workflow after checking who may start which type, and returns its first stable state. */
@@ -57,7 +59,7 @@ export async function startCase(
     return found;
   };
   const caseId = randomUUID();
-  const args = buildInput({ caseId, org, ancestor, user, input: body.input });
+  const args = await buildInput({ db: deps.db, caseId, org, ancestor, user, input: body.input });
 
   return callWorkflow(async () => {
     const handle = await deps.temporal.workflow.start(def.workflowType, {

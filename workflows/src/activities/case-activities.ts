@@ -3,7 +3,7 @@
  * one transaction, and is idempotent (keyed rows), so Temporal's retries never duplicate anything.
  */
 import { appendCaseEvent, loadOrgTree, loadPolicy, loadWorkingCalendar, type Db, type Prisma } from '@dj/db';
-import { addCalendarMonths, scheduleStep, supervisingChain, type EscalationPolicy, type StepDuration } from '@dj/domain';
+import { addCalendarMonths, isMonthDuration, scheduleMonthStep, scheduleStep, supervisingChain, type EscalationPolicy, type MonthDuration, type StepDuration } from '@dj/domain';
 import type {
   CaseActivities,
   CaseDeadlineActivities,
@@ -84,13 +84,14 @@ export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesCo
       const existing = await db.task.findUnique({ where: { id: input.taskId } });
       const [calendar, duration, escalation, orgs] = await Promise.all([
         loadWorkingCalendar(db),
-        loadPolicy<StepDuration>(db, `duration.${input.policyKey}`),
+        input.months !== undefined ? { months: input.months } : loadPolicy<StepDuration | MonthDuration>(db, `duration.${input.policyKey}`),
         loadPolicy<EscalationPolicy>(db, 'escalation.default'),
         loadOrgTree(db),
       ]);
       const chain = supervisingChain(input.orgId, orgs);
       const openedAt = existing?.openedAt ?? new Date();
-      const schedule = scheduleStep({ openedAt, workingDays: duration.workingDays, escalation, levels: chain.length, calendar, workingDaySeconds });
+      const common = { openedAt, escalation, levels: chain.length, calendar, workingDaySeconds };
+      const schedule = isMonthDuration(duration) ? scheduleMonthStep({ ...common, months: duration.months }) : scheduleStep({ ...common, workingDays: duration.workingDays });
       const result: OpenedTask = {
         dueAt: schedule.dueAt.getTime(),
         remindAt: schedule.remindAt.getTime(),
@@ -99,6 +100,8 @@ export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesCo
       };
       if (existing) return result;
       await tx(async (t) => {
+        // Lock the case first: steps opened side by side would otherwise deadlock (task FK share locks, then the case update).
+        await t.$queryRaw`SELECT id FROM "case" WHERE id = ${input.caseId}::uuid FOR UPDATE`;
         await t.task.create({
           data: {
             id: input.taskId,
@@ -135,7 +138,7 @@ export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesCo
             mode: input.mode,
             dueAt: schedule.dueAt.toISOString(),
             policy: input.policyKey,
-            workingDays: duration.workingDays,
+            ...(isMonthDuration(duration) ? { months: duration.months } : { workingDays: duration.workingDays }),
             assignees: input.slots.map((s) => ({ userId: s.userId, name: s.displayName, orgId: s.orgId, role: s.role })),
           },
           at: openedAt,

@@ -20,6 +20,8 @@ export type OpenTaskInput = Pick<TaskState, 'stepKey' | 'round' | 'title' | 'org
   taskId: string;
   /** Key of the step-duration policy, e.g. "request-report.township-review". */
   policyKey: string;
+  /** Overrides the policy's duration with this many calendar months. */
+  months?: number | undefined;
   subjectType?: string | undefined;
   subjectId?: string | undefined;
 };
@@ -132,4 +134,14 @@ export type SecretaryActivities = {
   setBranchSecretary(input: { caseId: string; branchId: string; name: string; since: string; method: 'election' | 'appointment' }): Promise<void>;
   /** A 第一书记 dispatched by the county to the branch while the case runs. */
   recordFirstSecretary(input: { caseId: string; branchId: string; name: string; unit: string; actor: Person; idemKey: string }): Promise<void>;
+};
+
+/** Activities of 发展党员 beyond the shared ones. */
+export type MemberActivities = {
+  /** The 双推 / 双评 vote thresholds in force (policy table, defaults in @dj/domain). */
+  loadMemberPolicies(): Promise<{ recommendation: unknown; evaluation: unknown }>;
+  /** Names of active users, or undefined when one of the ids is unknown or disabled. */
+  resolvePeople(input: { userIds: string[] }): Promise<Person[] | undefined>;
+  /** The instant `months` calendar months after `from` (compressed with WORKING_DAY_SECONDS). */
+  instantAfterMonths(input: { from: number; months: number }): Promise<number>;
 };

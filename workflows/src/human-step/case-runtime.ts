@@ -49,6 +49,8 @@ export type HumanStepSpec = {
   subject?: { type: string; id: string };
   /** Checks of the submitted form beyond its schema; returns error messages. */
   checkForm?: (form: Record<string, unknown>) => string[];
+  /** A time limit in calendar months fixed by the process (e.g. a 6–12-month probation extension), instead of the policy's. */
+  durationMonths?: number;
 };
 
 export type CaseStatus = CaseSnapshot['status'];
@@ -253,6 +255,7 @@ export class CaseRuntime {
       actions: task.actions,
       slots: task.slots,
       policyKey: spec.policy,
+      ...(spec.durationMonths !== undefined ? { months: spec.durationMonths } : {}),
       ...(spec.subject ? { subjectType: spec.subject.type, subjectId: spec.subject.id } : {}),
     });
     this.tasks.set(task.id, task);

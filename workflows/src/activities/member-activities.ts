@@ -1,0 +1,22 @@
+import { loadPolicy, type Db } from '@dj/db';
+import { monthsAfter } from '@dj/domain';
+import type { MemberActivities } from '../human-step/activity-types';
+
+export function createMemberActivities({ db, workingDaySeconds }: { db: Db; workingDaySeconds?: number | undefined }): MemberActivities {
+  return {
+    async loadMemberPolicies() {
+      const [recommendation, evaluation] = await Promise.all([loadPolicy(db, 'member.recommendation-threshold'), loadPolicy(db, 'member.evaluation-threshold')]);
+      return { recommendation, evaluation };
+    },
+
+    async resolvePeople({ userIds }) {
+      const users = await db.user.findMany({ where: { id: { in: userIds }, disabled: false }, select: { id: true, displayName: true } });
+      if (new Set(userIds).size !== userIds.length || users.length !== userIds.length) return undefined;
+      return userIds.map((id) => ({ userId: id, name: users.find((u) => u.id === id)!.displayName }));
+    },
+
+    async instantAfterMonths({ from, months }) {
+      return monthsAfter(new Date(from), months, workingDaySeconds).getTime();
+    },
+  };
+}

@@ -1,0 +1,314 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { verifyCaseRecord } from '@dj/db';
+import type { Actor } from '@dj/contracts';
+import { objectionFiledSignal, taskActionUpdate } from '../src/messages';
+import type { MemberDevelopmentInput } from '../src/processes/member-development';
+import { captureHistory, startHarness, until, type Harness } from './harness';
+
+// One working day lasts 0.05 s, so a calendar month lasts 21 × 0.05 = 1.05 s: the year of training and
+// the year of probation take about 12.6 s each; a 5-working-day notice lasts 0.25 s. The long cases run
+// concurrently.
+const WDS = 0.05;
+const MONTH_MS = 21 * WDS * 1000;
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ workingDaySeconds: WDS });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+type Snapshot = { stage: string; status: string; openTasks: { id: string; stepKey: string; kind: string }[] };
+
+async function openCase(opts: { second?: boolean; name?: string } = {}) {
+  const zhang = await h.actor('zhang.zhibu');
+  const input: MemberDevelopmentInput = {
+    caseId: randomUUID(),
+    branchId: 'branch-a1-1',
+    branchName: '东湖村第一党支部',
+    townshipId: 'town-a1',
+    countyId: 'county-a',
+    initiator: { userId: zhang.userId, name: zhang.name },
+    applicant: { name: opts.name ?? '林小青', gender: 'female', birthDate: '2000-05-01', applicationDate: '2026-11-01' },
+    second: opts.second ? { orgId: 'branch-a2-1', orgName: '西山村第一党支部', kind: 'floating' } : undefined,
+  };
+  return h.startCase('memberDevelopment', 'member-development', input);
+}
+
+const snapshot = (handle: WorkflowHandle) => handle.query<Snapshot>('snapshot');
+/** Open step tasks (督办 tasks left out: with compressed time many steps are overdue). */
+const openSteps = async (handle: WorkflowHandle) => (await snapshot(handle)).openTasks.filter((t) => t.kind === 'step').map((t) => t.stepKey).sort();
+/** The open steps become exactly these (a response may come at a stable point reached by a parallel branch or a timer). */
+async function expectSteps(handle: WorkflowHandle, keys: string[]) {
+  const want = JSON.stringify([...keys].sort());
+  await until(async () => JSON.stringify(await openSteps(handle)) === want, 10_000).catch(() => undefined);
+  expect(await openSteps(handle)).toEqual([...keys].sort());
+}
+
+/** Acts on the open step task `stepKey` (waiting until it is open); with `untilAllowed`, retries while the rules say "too early". */
+async function act(handle: WorkflowHandle, stepKey: string, username: string, action: string, extra: Record<string, unknown> = {}, untilAllowed = false) {
+  const actor: Actor = await h.actor(username);
+  if (process.env.DEBUG_MEMBER) console.log('act', stepKey, username, new Date().toISOString());
+  const task = await until(async () => (await snapshot(handle)).openTasks.find((t) => t.stepKey === stepKey && t.kind === 'step'), 30_000);
+  for (;;) {
+    try {
+      return await handle.executeUpdate(taskActionUpdate, { args: [{ taskId: task.id, actor, action: action as never, ...extra }] });
+    } catch (e) {
+      if (untilAllowed && e instanceof WorkflowUpdateFailedError && (e.cause as { message?: string }).message?.includes('未到时间')) {
+        await new Promise((r) => setTimeout(r, 300));
+        continue;
+      }
+      throw e;
+    }
+  }
+}
+
+async function rejection(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof WorkflowUpdateFailedError) return (e.cause as { type?: string }).type;
+    throw e;
+  }
+  return undefined;
+}
+
+const goodVote = { meetingDate: '2026-11-20', eligible: 30, present: 25, for: 20, against: 3, abstain: 2 };
+const goodMeeting = { meetingDate: '2026-11-25', expected: 30, present: 25, written: 2, for: 22, against: 3, abstain: 2 };
+const approve = (form: Record<string, unknown> = {}) => ({ form });
+
+async function people(...usernames: string[]) {
+  return Promise.all(usernames.map(async (u) => (await h.actor(u)).userId));
+}
+
+async function throughActivist(handle: WorkflowHandle) {
+  await act(handle, 'talk', 'zhang.zhibu', 'approve', approve({ talkerName: '张志斌', talkDate: '2026-11-10', summary: '了解入党动机，动机端正。' }));
+  await act(handle, 'members-recommendation', 'zhang.zhibu', 'approve', approve(goodVote));
+  await act(handle, 'mass-recommendation', 'zhang.zhibu', 'approve', approve({ organization: 'youth-league', recommended: true, date: '2026-11-20', document: '东湖村团支部推优表' }));
+  await act(handle, 'activist-committee', 'zhang.zhibu', 'approve', approve({ opinion: '同意' }));
+  await act(handle, 'activist-filing', 'li.zuzhi', 'approve', approve({ opinion: '同意备案' }));
+  await act(handle, 'assign-contacts', 'zhang.zhibu', 'approve', approve({ userIds: await people('ma.dangyuan', 'huang.dangyuan') }));
+}
+
+async function throughTraining(handle: WorkflowHandle) {
+  for (let i = 0; i < 2; i++) {
+    await act(handle, 'training-evaluation', 'ma.dangyuan', 'approve', approve({ evaluation: '学习认真，表现良好。' }), true);
+    await act(handle, 'training-evaluation', 'huang.dangyuan', 'approve', approve({ evaluation: '积极参加组织生活。' }), true);
+  }
+}
+
+async function throughTarget(handle: WorkflowHandle) {
+  await act(handle, 'masses-evaluation', 'zhang.zhibu', 'approve', approve(goodVote));
+  await act(handle, 'members-evaluation', 'zhang.zhibu', 'approve', approve(goodVote));
+  await act(handle, 'target-committee', 'zhang.zhibu', 'approve', approve());
+  await act(handle, 'target-filing', 'li.zuzhi', 'approve', approve());
+  await act(handle, 'assign-introducers', 'zhang.zhibu', 'approve', approve({ userIds: await people('ma.dangyuan', 'huang.dangyuan') }));
+  await act(handle, 'political-review', 'li.zuzhi', 'approve', approve({ passed: true, summary: '政治审查合格。' }));
+  await act(handle, 'concentrated-training', 'li.zuzhi', 'approve', approve({ from: '2027-11-01', to: '2027-11-03', days: 3, hours: 24, institution: '县委党校' }));
+}
+
+async function throughAdmissionMeeting(handle: WorkflowHandle) {
+  await act(handle, 'admission-committee', 'zhang.zhibu', 'approve', approve());
+  await act(handle, 'pre-review', 'li.zuzhi', 'approve', approve());
+  await act(handle, 'volunteer-form', 'zhang.zhibu', 'approve', approve({ filledDate: '2027-11-20', formNumber: 'DH-2027-001' }));
+  await act(handle, 'admission-meeting', 'zhang.zhibu', 'approve', approve(goodMeeting));
+}
+
+async function throughApproval(handle: WorkflowHandle) {
+  await act(handle, 'superior-talk', 'li.zuzhi', 'approve', approve({ talkerName: '李晓梅', talkDate: '2027-12-01', summary: '入党动机端正。' }));
+  await act(handle, 'admission-approval', 'wang.shuji', 'approve', approve({ decision: 'approve' }));
+  await act(handle, 'admission-filing', 'zhao.xianwei', 'approve', approve());
+}
+
+async function fullMembership(handle: WorkflowHandle, proposal: 'convert' | 'extend', extensionMonths?: number) {
+  await act(handle, 'probation-assessment', 'ma.dangyuan', 'approve', approve({ evaluation: '预备期表现良好，本人已提交转正申请。' }), true);
+  await act(handle, 'probation-assessment', 'huang.dangyuan', 'approve', approve({ evaluation: '同意按期转正。' }), true);
+  await act(handle, 'full-committee', 'zhang.zhibu', 'approve', approve());
+  await act(handle, 'full-meeting', 'zhang.zhibu', 'approve', approve({ ...goodMeeting, meetingDate: '2027-11-26', proposal, ...(extensionMonths ? { extensionMonths } : {}) }));
+  return act(handle, 'full-approval', 'wang.shuji', 'approve', approve({ decision: 'approve' }));
+}
+
+async function eventTypes(caseId: string) {
+  return (await h.db.caseEvent.findMany({ where: { caseId }, orderBy: { seq: 'asc' } })).map((e) => e.type);
+}
+
+describe.concurrent('发展党员 workflow', () => {
+  it('a whole case: application → activist → development target → probationary → full member', { timeout: 120_000 }, async () => {
+    const { handle, caseId, snapshot: first } = await openCase();
+    expect(first.stage).toBe('application');
+    const talk = await h.db.task.findFirstOrThrow({ where: { caseId, stepKey: 'talk' } });
+    // The 1-month talk is a step with a due date one (compressed) month out.
+    expect(talk.dueAt.getTime() - talk.openedAt.getTime()).toBeCloseTo(MONTH_MS, -2);
+
+    await throughActivist(handle);
+    const notices = await h.db.notice.findMany({ where: { caseId } });
+    expect(notices.map((n) => n.orgId)).toEqual(['branch-a1-1']);
+    await captureHistory(handle, 'member-development-activist');
+    // Training lasts at least a year: the first evaluation is refused before 6 months.
+    expect(await rejection(act(handle, 'training-evaluation', 'ma.dangyuan', 'approve', approve({ evaluation: '太早' })))).toBe('INVALID_FORM');
+    await throughTraining(handle);
+    await throughTarget(handle);
+    await throughAdmissionMeeting(handle);
+    await throughApproval(handle);
+    expect((await snapshot(handle)).stage).toBe('probation');
+    const set = await h.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'probation.set' } });
+    expect(set.data).toMatchObject({ start: '2026-11-25', end: '2027-11-24' });
+    await captureHistory(handle, 'member-development-probation');
+
+    const done = await fullMembership(handle, 'convert');
+    expect(done.case.stage).toBe('probation');
+    await expectSteps(handle, ['archive']);
+    const closed = await act(handle, 'archive', 'zhang.zhibu', 'approve', approve({ archiveNumber: 'DH-DA-2028-07' }));
+    expect(closed.case.status).toBe('completed');
+    const c = await h.db.case.findUniqueOrThrow({ where: { id: caseId } });
+    expect(c.result).toMatchObject({ outcome: 'full-member', fullMemberSince: '2027-11-24', archiveNumber: 'DH-DA-2028-07', extensions: 0 });
+    const types = await eventTypes(caseId);
+    expect(types).toEqual(expect.arrayContaining(['talk.recorded', 'vote.counted', 'mass-recommendation.recorded', 'notice.published', 'assign-contacts.assigned', 'training.evaluated', 'political-review.concluded', 'training.concentrated', 'meeting.counted', 'probation.set', 'probation.assessed', 'case.closed']));
+    expect(types.filter((t) => t === 'notice.published')).toHaveLength(4); // activist, target, admission, full membership
+    expect((await verifyCaseRecord(h.db, caseId)).valid).toBe(true);
+    await captureHistory(handle, 'member-development-full-member');
+  });
+
+  it("a failed members' recommendation is recorded and the vote is held again; inconsistent counts are refused", async () => {
+    const { handle, caseId } = await openCase();
+    await act(handle, 'talk', 'zhang.zhibu', 'approve', approve({ talkerName: '张志斌', talkDate: '2026-11-10', summary: '谈话。' }));
+    expect(await rejection(act(handle, 'members-recommendation', 'zhang.zhibu', 'approve', approve({ ...goodVote, present: 31 })))).toBe('INVALID_FORM');
+    expect(await rejection(act(handle, 'members-recommendation', 'zhang.zhibu', 'approve', approve({ ...goodVote, for: 20, against: 5, abstain: 1 })))).toBe('INVALID_FORM');
+    // 14 of 25 present = 56 % < 60 %: not recommended.
+    const r = await act(handle, 'members-recommendation', 'zhang.zhibu', 'approve', approve({ ...goodVote, for: 14, against: 9, abstain: 2 }));
+    expect(r.case.stage).toBe('activist');
+    // The mass-organization step runs alongside, so the record is awaited rather than assumed.
+    const counted = await until(() => h.db.caseEvent.findFirst({ where: { caseId, type: 'vote.counted' } }));
+    expect(counted.data).toMatchObject({ step: 'members-recommendation', passed: false });
+    const rounds = await h.db.task.findMany({ where: { caseId, stepKey: 'members-recommendation', kind: 'step' }, orderBy: { round: 'asc' } });
+    expect(rounds.map((t) => [t.round, t.status])).toEqual([
+      [1, 'completed'],
+      [2, 'open'],
+    ]);
+    // The Youth League recommends under-28s: a trade-union recommendation for a 26-year-old is refused.
+    expect(await rejection(act(handle, 'mass-recommendation', 'zhang.zhibu', 'approve', approve({ organization: 'trade-union', recommended: true, date: '2026-11-20', document: '推优表' })))).toBe('INVALID_FORM');
+    // Without the members' recommendation there is no committee decision yet.
+    await act(handle, 'mass-recommendation', 'zhang.zhibu', 'approve', approve({ organization: 'youth-league', recommended: true, date: '2026-11-20', document: '推优表' }));
+    await expectSteps(handle, ['members-recommendation']);
+    expect(await h.db.task.count({ where: { caseId, stepKey: 'activist-committee' } })).toBe(0);
+  });
+
+  it("a masses' evaluation under the threshold is held again; the stage waits for it", { timeout: 90_000 }, async () => {
+    const { handle, caseId } = await openCase({ name: '韩冬' });
+    await throughActivist(handle);
+    await throughTraining(handle);
+    // 12 of 25 present in favour is not more than half.
+    await act(handle, 'masses-evaluation', 'zhang.zhibu', 'approve', approve({ ...goodVote, for: 12, against: 10, abstain: 3 }));
+    await act(handle, 'members-evaluation', 'zhang.zhibu', 'approve', approve(goodVote));
+    const s = await snapshot(handle);
+    expect(s.stage).toBe('development-target');
+    await expectSteps(handle, ['masses-evaluation']);
+    const failed = await h.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'vote.counted', data: { path: ['step'], equals: 'masses-evaluation' } } });
+    expect(failed.data).toMatchObject({ passed: false, threshold: { numerator: 1, denominator: 2, strict: true } });
+    const r = await act(handle, 'masses-evaluation', 'zhang.zhibu', 'approve', approve({ ...goodVote, for: 13, against: 10, abstain: 2 }));
+    await expectSteps(handle, ['target-committee']);
+  });
+
+  it('a dual-managed applicant: every notice in both organizations, every evaluation in both', { timeout: 90_000 }, async () => {
+    const { handle, caseId } = await openCase({ second: true, name: '周流动' });
+    await throughActivist(handle);
+    const activistNotices = await h.db.notice.findMany({ where: { caseId }, orderBy: { orgId: 'asc' } });
+    expect(activistNotices.map((n) => n.orgId)).toEqual(['branch-a1-1', 'branch-a2-1']);
+    await throughTraining(handle);
+    await until(async () => (await openSteps(handle)).length === 4);
+    await expectSteps(handle, ['masses-evaluation', 'masses-evaluation-second', 'members-evaluation', 'members-evaluation-second']);
+    const secondTask = await h.db.task.findFirstOrThrow({ where: { caseId, stepKey: 'masses-evaluation-second' }, include: { assignees: true } });
+    expect(secondTask.assignees[0]).toMatchObject({ orgId: 'branch-a2-1', role: 'branch_secretary' });
+    // The home branch cannot fill in the other organization's evaluation.
+    expect(await rejection(act(handle, 'masses-evaluation-second', 'zhang.zhibu', 'approve', approve(goodVote)))).toBe('NOT_ASSIGNEE');
+    await act(handle, 'masses-evaluation', 'zhang.zhibu', 'approve', approve(goodVote));
+    await act(handle, 'members-evaluation', 'zhang.zhibu', 'approve', approve(goodVote));
+    await expectSteps(handle, ['masses-evaluation-second', 'members-evaluation-second']);
+    await act(handle, 'masses-evaluation-second', 'sun.zhibu', 'approve', approve(goodVote));
+    const r = await act(handle, 'members-evaluation-second', 'sun.zhibu', 'approve', approve(goodVote));
+    expect(r.case.stage).toBe('development-target');
+    await expectSteps(handle, ['target-committee']);
+    await act(handle, 'target-committee', 'zhang.zhibu', 'approve', approve());
+    await until(async () => (await h.db.notice.count({ where: { caseId } })) === 4);
+    await act(handle, 'target-filing', 'li.zuzhi', 'approve', approve());
+    const evaluations = await h.db.caseEvent.findMany({ where: { caseId, type: 'vote.counted' } });
+    expect(new Set(evaluations.map((e) => (e.data as { orgId: string }).orgId))).toEqual(new Set(['branch-a1-1', 'branch-a2-1']));
+  });
+
+  it('an objection during the pre-admission notice becomes a 核实 task; substantiated, the stage starts again', { timeout: 90_000 }, async () => {
+    const { handle, caseId } = await openCase({ name: '许异议' });
+    await throughActivist(handle);
+    await throughTraining(handle);
+    await throughTarget(handle);
+    await act(handle, 'admission-committee', 'zhang.zhibu', 'approve', approve());
+    await act(handle, 'pre-review', 'li.zuzhi', 'approve', approve());
+    const notice = await until(() => h.db.notice.findFirst({ where: { caseId, status: 'active', title: { contains: '预备党员' } } }));
+    const objection = await h.db.objection.create({
+      data: { id: randomUUID(), receiptNo: `M${Date.now()}`, noticeId: notice.id, name: '赵群众', phone: '13900139000', content: '该同志在村里有不良借贷纠纷未了结。', clientKey: 'test', status: 'pending', createdAt: new Date() },
+    });
+    await handle.signal(objectionFiledSignal, { objectionId: objection.id, noticeId: notice.id });
+    const verify = await until(() => h.db.task.findFirst({ where: { caseId, stepKey: 'verify-objection', status: 'open' } }));
+    expect(verify).toMatchObject({ subjectType: 'objection', subjectId: objection.id, orgId: 'town-a1' });
+    const back = await act(handle, 'verify-objection', 'li.zuzhi', 'approve', approve({ substantiated: true, explanation: '经核实，纠纷属实，暂缓发展。' }));
+    expect(back.case.stage).toBe('admission');
+    await expectSteps(handle, ['admission-committee']);
+    expect((await h.db.notice.findUniqueOrThrow({ where: { id: notice.id } })).status).toBe('withdrawn');
+    const sentBack = await h.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'case.sent-back' } });
+    expect(sentBack.data).toMatchObject({ from: 'admission-notice' });
+    expect(JSON.stringify((await h.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'objection.verified' } })).data)).not.toContain('13900139000');
+  });
+
+  it('a late superior approval is escalated to the county; approved afterwards, the case goes on', { timeout: 90_000 }, async () => {
+    const { handle, caseId } = await openCase({ name: '郭迟批' });
+    await throughActivist(handle);
+    await throughTraining(handle);
+    await throughTarget(handle);
+    await throughAdmissionMeeting(handle);
+    await act(handle, 'superior-talk', 'li.zuzhi', 'approve', approve({ talkerName: '李晓梅', talkDate: '2027-12-01', summary: '谈话。' }));
+    const approval = await until(() => h.db.task.findFirst({ where: { caseId, stepKey: 'admission-approval', kind: 'step' } }));
+    expect(approval.dueAt.getTime() - approval.openedAt.getTime()).toBeCloseTo(3 * MONTH_MS, -2);
+    const supervision = await until(() => h.db.task.findFirst({ where: { caseId, kind: 'supervision', supervisesTaskId: approval.id }, include: { assignees: true } }), 20_000);
+    expect(supervision.assignees[0]).toMatchObject({ orgId: 'county-a', role: 'county_org_dept' });
+    expect((await h.db.task.findUniqueOrThrow({ where: { id: approval.id } })).overdue).toBe(true);
+    // The approval time may be extended once, never twice.
+    await act(handle, 'admission-approval', 'wang.shuji', 'approve', approve({ decision: 'extend-time', opinion: '需补充材料' }));
+    expect(await rejection(act(handle, 'admission-approval', 'wang.shuji', 'approve', approve({ decision: 'extend-time' })))).toBe('INVALID_FORM');
+    await act(handle, 'admission-approval', 'wang.shuji', 'approve', approve({ decision: 'approve' }));
+    await expectSteps(handle, ['admission-filing']);
+    expect(await eventTypes(caseId)).toEqual(expect.arrayContaining(['task.escalated', 'approval.time-extended']));
+  });
+
+  it('probation extended once (by branch vote and superior approval), then converted', { timeout: 150_000 }, async () => {
+    const { handle, caseId } = await openCase({ name: '钟延长' });
+    await throughActivist(handle);
+    await throughTraining(handle);
+    await throughTarget(handle);
+    await throughAdmissionMeeting(handle);
+    await throughApproval(handle);
+    expect(await rejection(act(handle, 'probation-assessment', 'ma.dangyuan', 'approve', approve({ evaluation: '太早' })))).toBe('INVALID_FORM');
+    await act(handle, 'probation-assessment', 'ma.dangyuan', 'approve', approve({ evaluation: '表现一般。' }), true);
+    await act(handle, 'probation-assessment', 'huang.dangyuan', 'approve', approve({ evaluation: '建议延长。' }), true);
+    await act(handle, 'full-committee', 'zhang.zhibu', 'approve', approve());
+    const base = { ...goodMeeting, meetingDate: '2027-11-26' };
+    expect(await rejection(act(handle, 'full-meeting', 'zhang.zhibu', 'approve', approve({ ...base, proposal: 'extend', extensionMonths: 3 })))).toBe('INVALID_FORM');
+    await act(handle, 'full-meeting', 'zhang.zhibu', 'approve', approve({ ...base, proposal: 'extend', extensionMonths: 6 }));
+    await act(handle, 'full-approval', 'wang.shuji', 'approve', approve({ decision: 'approve' }));
+    const extended = await until(() => h.db.caseEvent.findFirst({ where: { caseId, type: 'probation.extended' } }));
+    expect(extended.data).toMatchObject({ months: 6, end: '2028-05-24' });
+    const assessment = await until(() => h.db.task.findFirst({ where: { caseId, stepKey: 'probation-assessment', round: 2 } }));
+    expect(assessment.dueAt.getTime() - assessment.openedAt.getTime()).toBeCloseTo(6 * MONTH_MS, -2);
+    await act(handle, 'probation-assessment', 'ma.dangyuan', 'approve', approve({ evaluation: '已改进。' }), true);
+    await act(handle, 'probation-assessment', 'huang.dangyuan', 'approve', approve({ evaluation: '同意转正。' }), true);
+    await act(handle, 'full-committee', 'zhang.zhibu', 'approve', approve());
+    // A second extension is refused by the rules.
+    expect(await rejection(act(handle, 'full-meeting', 'zhang.zhibu', 'approve', approve({ ...base, proposal: 'extend', extensionMonths: 6 })))).toBe('INVALID_FORM');
+    await act(handle, 'full-meeting', 'zhang.zhibu', 'approve', approve({ ...base, proposal: 'convert' }));
+    await act(handle, 'full-approval', 'wang.shuji', 'approve', approve({ decision: 'approve' }));
+    const closed = await act(handle, 'archive', 'zhang.zhibu', 'approve', approve({ archiveNumber: 'DH-DA-2029-02' }));
+    expect(closed.case.status).toBe('completed');
+    expect((await h.db.case.findUniqueOrThrow({ where: { id: caseId } })).result).toMatchObject({ outcome: 'full-member', fullMemberSince: '2028-05-24', extensions: 1 });
+    await captureHistory(handle, 'member-development-extended-converted');
+  });
+});
