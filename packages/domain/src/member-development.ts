@@ -151,9 +151,7 @@ export function addMonthsToDate(date: string, months: number): string {
   const total = y * 12 + (m - 1) + months;
   const year = Math.floor(total / 12);
   const month = total - year * 12;
-  const last = new Date(Date.UTC(2000, month + 1, 0));
-  last.setUTCFullYear(year, month + 1, 0);
-  const day = Math.min(d, last.getUTCDate());
+  const day = Math.min(d, new Date(Date.UTC(year, month + 1, 0)).getUTCDate());
   return `${String(year).padStart(4, '0')}-${String(month + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
@@ -169,9 +167,7 @@ export function extendedProbationEnd(currentEnd: string, months: number): string
 
 function shiftDay(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const t = new Date(Date.UTC(2000, m - 1, d + days));
-  t.setUTCFullYear(y + (t.getUTCFullYear() - 2000));
-  return t.toISOString().slice(0, 10);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10); // years ≥ 100 only (calendar dates of applicants)
 }
 const dayBefore = (date: string) => shiftDay(date, -1);
 const dayAfter = (date: string) => shiftDay(date, 1);
