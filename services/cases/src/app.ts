@@ -5,6 +5,7 @@ import { verifyCaseRecord } from '@dj/db';
 import { StringEnum, actorFor, buildService, callWorkflow, caseRecord, errorResponses, httpError, visibleCaseId, type AuthUser, type ServiceDeps } from '@dj/service-kit';
 import { caseActionUpdate } from '@dj/workflows/messages';
 import { registerCalendarRoutes } from './calendar-routes';
+import { registerReportRoutes } from './report-routes';
 import { startCase } from './start-case';
 
 const security = [{ bearer: [] }];
@@ -108,5 +109,6 @@ export async function buildCasesApp(deps: ServiceDeps & { temporal: Client }) {
   );
 
   registerCalendarRoutes(app, db);
+  registerReportRoutes(app, db);
   return app;
 }
