@@ -101,4 +101,18 @@ describe('发展党员 over the API: start, 纪实表, accountability report', (
     const other = await f.cases.inject({ method: 'GET', url: `/api/reports/accountability?orgId=town-a2&${q}`, headers: bearer(tokens['zhao.xianwei']!) });
     expect(body<{ rows: { caseId: string }[] }>(other).rows.some((r) => r.caseId === caseId)).toBe(false);
   });
+
+  it('the branch or the township may end the case (终止) with a reason; others may not', async () => {
+    const s = body<Snapshot>(await open('zhang.zhibu', { ...applicant, name: '吴终止' }));
+    const act = (user: string, comment?: string) =>
+      f.cases.inject({ method: 'POST', url: `/api/cases/${s.caseId}/actions`, headers: bearer(tokens[user]!), payload: { action: 'terminate', ...(comment ? { comment } : {}) } });
+    expect((await act('liu.zuzhi', '无关')).statusCode).toBe(404);
+    expect(body(await act('zhang.zhibu'))).toMatchObject({ code: 'COMMENT_REQUIRED' });
+    const ended = await act('wang.shuji', '申请人已迁出本村，转由迁入地党组织培养');
+    expect(ended.statusCode).toBe(200);
+    expect(body(ended)).toMatchObject({ status: 'cancelled', openTasks: [] });
+    const c = await f.db.case.findUniqueOrThrow({ where: { id: s.caseId } });
+    expect(c.status).toBe('cancelled');
+    expect(await f.db.task.count({ where: { caseId: s.caseId, status: 'open' } })).toBe(0);
+  });
 });

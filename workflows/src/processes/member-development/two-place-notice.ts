@@ -64,7 +64,8 @@ export async function twoPlaceNotice(rt: CaseRuntime, filed: FiledObjection[], s
       await recordObjectionFinding({ caseId: rt.caseId, objectionId, taskId: d.taskId, substantiated: finding.substantiated, finding: finding.explanation, handledBy: d.actor });
       if (finding.substantiated) substantiated = true;
     } catch (e) {
-      if (!(e instanceof StepCancelled)) throw e;
+      // Cancelled (the case went back) or the case ended (终止, 撤回): run() closes the case; nothing to rethrow into.
+      if (!(e instanceof StepCancelled) && rt.isOpen()) throw e;
     } finally {
       open -= 1;
       findings += 1;
