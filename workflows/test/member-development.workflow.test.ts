@@ -208,6 +208,7 @@ describe.concurrent('发展党员 workflow', () => {
     const failed = await h.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'vote.counted', data: { path: ['step'], equals: 'masses-evaluation' } } });
     expect(failed.data).toMatchObject({ passed: false, threshold: { numerator: 1, denominator: 2, strict: true } });
     const r = await act(handle, 'masses-evaluation', 'zhang.zhibu', 'approve', approve({ ...goodVote, for: 13, against: 10, abstain: 2 }));
+    expect(r.case.status).toBe('open');
     await expectSteps(handle, ['target-committee']);
   });
 

@@ -6,7 +6,7 @@
  * isVoteThreshold); the branch general meeting rules and the time limits are the national rules of
  * 《中国共产党发展党员工作细则》 (2014).
  */
-import { memberDualManagementKinds, memberMassOrganizations } from '@dj/contracts';
+import type { memberDualManagementKinds, memberMassOrganizations } from '@dj/contracts';
 import { ageOn, isCalendarDate } from './secretary-replacement';
 
 // ---------------------------------------------------------------------------------------------
