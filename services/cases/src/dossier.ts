@@ -100,10 +100,20 @@ function lateness(ms: number): string {
   return hours >= 24 ? `超期 ${(hours / 24).toFixed(1)} 天` : hours >= 1 ? `超期 ${hours.toFixed(1)} 小时` : `超期 ${Math.ceil(ms / 1000)} 秒`;
 }
 
+/** Chinese labels of the fields processes record most; others are shown under their own name. */
+const fieldNames: Record<string, string> = {
+  opinion: '意见', summary: '摘要', talkerName: '谈话人', talkDate: '谈话日期', meetingDate: '会议日期', eligible: '应参加', present: '实参加',
+  expected: '应到会', written: '书面意见', for: '赞成', against: '反对', abstain: '弃权', passed: '通过', quorumMet: '达到法定人数',
+  votes: '票数', threshold: '通过标准', step: '环节', orgId: '组织', evaluation: '考察意见', start: '开始', end: '结束', months: '月数',
+  organization: '推优组织', recommended: '推荐', document: '文件', date: '日期', proposal: '提议', extensionMonths: '延长月数',
+  from: '起', to: '止', days: '天数', hours: '学时', institution: '培训机构', archiveNumber: '档案号', filledDate: '填写日期',
+  formNumber: '志愿书编号', people: '人员', reason: '原因', stage: '阶段', title: '标题', type: '类型', comment: '说明',
+};
+
 function formSummary(form: Prisma.JsonValue | null): string {
-  if (!form || typeof form !== 'object' || Array.isArray(form)) return '';
+  if (!form || typeof form !== 'object' || Array.isArray(form)) return form === null || form === undefined ? '' : String(form);
   return Object.entries(form)
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .map(([k, v]) => `${fieldNames[k] ?? k}：${v !== null && typeof v === 'object' ? (Array.isArray(v) ? JSON.stringify(v) : `（${formSummary(v)}）`) : String(v)}`)
     .join('；');
 }
 
@@ -126,7 +136,7 @@ export function renderDossierHtml(d: Dossier): string {
     )
     .join('\n');
   const facts = d.facts
-    .map((f) => `<tr><td class="mono">#${f.seq}</td><td>${esc(cst(f.at))}</td><td>${esc(f.name)}</td><td>${esc(f.actor ?? '系统')}</td><td class="small">${esc(JSON.stringify(f.data))}</td><td class="mono">${esc(f.hash.slice(0, 12))}</td></tr>`)
+    .map((f) => `<tr><td class="mono">#${f.seq}</td><td>${esc(cst(f.at))}</td><td>${esc(f.name)}</td><td>${esc(f.actor ?? '系统')}</td><td class="small">${esc(formSummary(f.data))}</td><td class="mono">${esc(f.hash.slice(0, 12))}</td></tr>`)
     .join('\n');
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(d.case.typeName)}纪实表 — ${esc(d.case.title)}</title>

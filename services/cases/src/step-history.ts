@@ -26,6 +26,7 @@ export type StepHistory = {
   responsibleAtDue: string[];
   responsibleNow: string[];
   transfers: Transfer[];
+  /** Who decided (every signer of a 会签 step), or null while open / when closed by the process. */
   closedBy: string | null;
   escalationLevel: number;
   /** The record event that decided the step: its sequence number and hash (the evidence reference). */
@@ -102,6 +103,7 @@ export async function stepHistories(db: Db, tasks: TaskRow[], now = new Date()):
       if (holders[i]) holders[i] = { ref: to[0], name: nameOf(to[0]) };
     }
     const decided = [...evs].reverse().find((e) => DECIDING.has(e.type));
+    const deciders = [...new Set(evs.filter((e) => DECIDING.has(e.type) && e.actorName).map((e) => e.actorName!))];
     const pending = t.assignees.filter((a) => a.status === 'pending').map((a) => nameOf({ userId: a.userId ?? a.claimedById ?? undefined, orgId: a.orgId ?? undefined, role: a.role ?? undefined }));
     return {
       taskId: t.id,
@@ -119,7 +121,7 @@ export async function stepHistories(db: Db, tasks: TaskRow[], now = new Date()):
       responsibleAtDue: holders.map((h) => h.name),
       responsibleNow: t.status === 'open' ? pending : [],
       transfers,
-      closedBy: t.closedById ? nameOf({ userId: t.closedById }) : null,
+      closedBy: t.status === 'completed' && deciders.length ? deciders.join('、') : t.closedById ? nameOf({ userId: t.closedById }) : null,
       escalationLevel: t.escalationLevel,
       evidence: decided
         ? {
