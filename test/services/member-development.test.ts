@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, body, startServices, type Fixture } from '../src/service-fixture';
 
-// One working day lasts 0.05 s: the 1-month talk (21 working days) is due about 1 s after opening.
+// One working day lasts 0.2 s: the 1-month talk (21 working days) is due about 4 s after opening, time
+// enough to transfer it before it falls due even on a loaded machine.
 let f: Fixture;
 const tokens: Record<string, string> = {};
 beforeAll(async () => {
-  f = await startServices({ workingDaySeconds: 0.05 });
+  f = await startServices({ workingDaySeconds: 0.2 });
   for (const u of ['zhang.zhibu', 'ma.dangyuan', 'li.zuzhi', 'wang.shuji', 'liu.zuzhi', 'sun.zhibu', 'zhao.xianwei']) tokens[u] = await f.login(u);
 });
 afterAll(async () => {
@@ -48,7 +49,8 @@ describe('发展党员 over the API: start, 纪实表, accountability report', (
       payload: { action: 'transfer', comment: '由马建华同志负责谈话', to: [{ userId: ma.id }] },
     });
     expect(transfer.statusCode).toBe(200);
-    // Let the 1-month limit pass (≈ 1 s compressed), then the talk is recorded late.
+    expect(Date.now()).toBeLessThan(talk.dueAt.getTime()); // transferred while the step was not yet due
+    // Let the 1-month limit pass (≈ 4 s compressed), then the talk is recorded late.
     await new Promise((r) => setTimeout(r, Math.max(0, talk.dueAt.getTime() - Date.now()) + 300));
     const done = await f.inbox.inject({
       method: 'POST',

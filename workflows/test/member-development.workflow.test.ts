@@ -135,7 +135,7 @@ async function eventTypes(caseId: string) {
 }
 
 describe.concurrent('发展党员 workflow', () => {
-  it('a whole case: application → activist → development target → probationary → full member', { timeout: 120_000 }, async () => {
+  it('a whole case: application → activist → development target → probationary → full member', { timeout: 240_000 }, async () => {
     const { handle, caseId, snapshot: first } = await openCase();
     expect(first.stage).toBe('application');
     const talk = await h.db.task.findFirstOrThrow({ where: { caseId, stepKey: 'talk' } });
@@ -195,7 +195,7 @@ describe.concurrent('发展党员 workflow', () => {
     expect(await h.db.task.count({ where: { caseId, stepKey: 'activist-committee' } })).toBe(0);
   });
 
-  it("a masses' evaluation under the threshold is held again; the stage waits for it", { timeout: 90_000 }, async () => {
+  it("a masses' evaluation under the threshold is held again; the stage waits for it", { timeout: 180_000 }, async () => {
     const { handle, caseId } = await openCase({ name: '韩冬' });
     await throughActivist(handle);
     await throughTraining(handle);
@@ -212,7 +212,7 @@ describe.concurrent('发展党员 workflow', () => {
     await expectSteps(handle, ['target-committee']);
   });
 
-  it('a dual-managed applicant: every notice in both organizations, every evaluation in both', { timeout: 90_000 }, async () => {
+  it('a dual-managed applicant: every notice in both organizations, every evaluation in both', { timeout: 180_000 }, async () => {
     const { handle, caseId } = await openCase({ second: true, name: '周流动' });
     await throughActivist(handle);
     const activistNotices = await h.db.notice.findMany({ where: { caseId }, orderBy: { orgId: 'asc' } });
@@ -238,7 +238,7 @@ describe.concurrent('发展党员 workflow', () => {
     expect(new Set(evaluations.map((e) => (e.data as { orgId: string }).orgId))).toEqual(new Set(['branch-a1-1', 'branch-a2-1']));
   });
 
-  it('an objection during the pre-admission notice becomes a 核实 task; substantiated, the stage starts again', { timeout: 90_000 }, async () => {
+  it('an objection during the pre-admission notice becomes a 核实 task; substantiated, the stage starts again', { timeout: 180_000 }, async () => {
     const { handle, caseId } = await openCase({ name: '许异议' });
     await throughActivist(handle);
     await throughTraining(handle);
@@ -261,7 +261,7 @@ describe.concurrent('发展党员 workflow', () => {
     expect(JSON.stringify((await h.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'objection.verified' } })).data)).not.toContain('13900139000');
   });
 
-  it('a late superior approval is escalated to the county; approved afterwards, the case goes on', { timeout: 90_000 }, async () => {
+  it('a late superior approval is escalated to the county; approved afterwards, the case goes on', { timeout: 180_000 }, async () => {
     const { handle, caseId } = await openCase({ name: '郭迟批' });
     await throughActivist(handle);
     await throughTraining(handle);
@@ -281,7 +281,7 @@ describe.concurrent('发展党员 workflow', () => {
     expect(await eventTypes(caseId)).toEqual(expect.arrayContaining(['task.escalated', 'approval.time-extended']));
   });
 
-  it('probation extended once (by branch vote and superior approval), then converted', { timeout: 150_000 }, async () => {
+  it('probation extended once (by branch vote and superior approval), then converted', { timeout: 240_000 }, async () => {
     const { handle, caseId } = await openCase({ name: '钟延长' });
     await throughActivist(handle);
     await throughTraining(handle);
