@@ -13,7 +13,7 @@ import { buildIdentityApp } from '@dj/identity';
 import { buildInboxApp } from '@dj/inbox';
 import { buildCasesApp } from '@dj/cases';
 import { buildNoticeBoardApp } from '@dj/notice-board';
-import { createCaseActivities, createNoticeActivities, createSecretaryActivities, TASK_QUEUE } from '@dj/workflows';
+import { createCaseActivities, createJointMeetingActivities, createNoticeActivities, createSecretaryActivities, TASK_QUEUE } from '@dj/workflows';
 import { workflowsPath } from '@dj/workflows/worker-paths';
 
 export type Fixture = {
@@ -29,6 +29,9 @@ export type Fixture = {
 };
 
 let runtimeInstalled = false;
+
+/** Compressed quarters of the service tests (one quarter ≈ 11.6 days, so none ends during a run). */
+export const JOINT_QUARTER_SECONDS = 1_000_000;
 
 export async function startServices(options: { workingDaySeconds?: number } = {}): Promise<Fixture> {
   if (!runtimeInstalled) {
@@ -47,6 +50,7 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
       ...createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
       ...createNoticeActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
       ...createSecretaryActivities({ db }),
+      ...createJointMeetingActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600, quarterSeconds: JOINT_QUARTER_SECONDS }),
     },
   });
   const running = worker.run();

@@ -5,3 +5,7 @@ export { workflowsPath } from './worker-paths';
 export type { RequestReportInput } from './processes/request-report';
 export type { SecretaryReplacementInput } from './processes/secretary-replacement';
 export { createSecretaryActivities } from './activities/secretary-activities';
+export { createJointMeetingActivities, loadJointBodyInfo } from './activities/joint-meeting-activities';
+export { syncJointSchedule, backfillJointQuarter, jointScheduleExists, jointScheduleId } from './joint-meeting/schedule';
+export { cycleWorkflowId } from './joint-meeting/cycle';
+export type { JointBodyInfo, JointExtraordinaryInput } from './joint-meeting/types';

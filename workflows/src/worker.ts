@@ -6,6 +6,7 @@ import { loadWorkerConfig } from '@dj/config';
 import { createCaseActivities } from './activities/case-activities';
 import { createNoticeActivities } from './activities/notice-activities';
 import { createSecretaryActivities } from './activities/secretary-activities';
+import { createJointMeetingActivities } from './activities/joint-meeting-activities';
 import { TASK_QUEUE } from './messages';
 import { workflowsPath } from './worker-paths';
 
@@ -25,6 +26,7 @@ async function main() {
       ...createCaseActivities({ db, workingDaySeconds: config.workingDaySeconds }),
       ...createNoticeActivities({ db, workingDaySeconds: config.workingDaySeconds }),
       ...createSecretaryActivities({ db }),
+      ...createJointMeetingActivities({ db, workingDaySeconds: config.workingDaySeconds, quarterSeconds: config.jointMeetingQuarterSeconds }),
     },
   });
   log.info({ taskQueue: TASK_QUEUE, workingDaySeconds: config.workingDaySeconds ?? null }, 'worker started');

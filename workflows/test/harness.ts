@@ -15,6 +15,7 @@ import { supervisoryRoles } from '@dj/domain';
 import { createCaseActivities } from '../src/activities/case-activities';
 import { createNoticeActivities } from '../src/activities/notice-activities';
 import { createSecretaryActivities } from '../src/activities/secretary-activities';
+import { createJointMeetingActivities } from '../src/activities/joint-meeting-activities';
 import { workflowsPath } from '../src/worker-paths';
 
 let runtimeInstalled = false;
@@ -33,7 +34,7 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function startHarness(options: { workingDaySeconds: number }): Promise<Harness> {
+export async function startHarness(options: { workingDaySeconds: number; quarterSeconds?: number }): Promise<Harness> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
     runtimeInstalled = true;
@@ -52,6 +53,7 @@ export async function startHarness(options: { workingDaySeconds: number }): Prom
       ...createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds }),
       ...createNoticeActivities({ db, workingDaySeconds: options.workingDaySeconds }),
       ...createSecretaryActivities({ db }),
+      ...createJointMeetingActivities({ db, workingDaySeconds: options.workingDaySeconds, quarterSeconds: options.quarterSeconds }),
     },
   });
   const running = worker.run();

@@ -3,3 +3,4 @@ export * from './forms';
 export * from './tasks';
 export * from './secretary-forms';
 export * from './form-registry';
+export * from './joint-meeting-forms';

@@ -5,3 +5,4 @@ export * from './policy';
 export * from './schedule';
 export * from './case-types';
 export * from './secretary-replacement';
+export * from './joint-meeting';

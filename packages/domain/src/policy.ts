@@ -1,4 +1,5 @@
 import { secretaryPolicyDefaults } from './secretary-replacement';
+import { jointMeetingPolicyDefaults } from './joint-meeting';
 
 /** Policy: durations and escalation as typed data with defaults here; administrators override them in the policy table. */
 export type StepDuration = { workingDays: number };
@@ -40,6 +41,7 @@ export const policyDefaults: Record<string, unknown> = {
   ...Object.fromEntries(Object.entries(stepDurationDefaults).map(([k, v]) => [`duration.${k}`, v])),
   'escalation.default': defaultEscalation,
   ...secretaryPolicyDefaults,
+  ...jointMeetingPolicyDefaults,
 };
 
 export function isStepDuration(v: unknown): v is StepDuration {

@@ -3,7 +3,7 @@
  * one transaction, and is idempotent (keyed rows), so Temporal's retries never duplicate anything.
  */
 import { appendCaseEvent, loadOrgTree, loadPolicy, loadWorkingCalendar, type Db, type Prisma } from '@dj/db';
-import { addCalendarMonths, scheduleStep, supervisingChain, type EscalationPolicy, type StepDuration } from '@dj/domain';
+import { addCalendarMonths, scheduleStep, scheduleStepUntil, supervisingChain, type EscalationPolicy, type StepDuration } from '@dj/domain';
 import type {
   CaseActivities,
   CaseDeadlineActivities,
@@ -90,7 +90,10 @@ export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesCo
       ]);
       const chain = supervisingChain(input.orgId, orgs);
       const openedAt = existing?.openedAt ?? new Date();
-      const schedule = scheduleStep({ openedAt, workingDays: duration.workingDays, escalation, levels: chain.length, calendar, workingDaySeconds });
+      const schedule =
+        input.dueAt !== undefined
+          ? scheduleStepUntil({ openedAt, dueAt: new Date(input.dueAt), escalation, levels: chain.length, calendar, workingDaySeconds })
+          : scheduleStep({ openedAt, workingDays: duration.workingDays, escalation, levels: chain.length, calendar, workingDaySeconds });
       const result: OpenedTask = {
         dueAt: schedule.dueAt.getTime(),
         remindAt: schedule.remindAt.getTime(),

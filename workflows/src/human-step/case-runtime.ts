@@ -49,6 +49,8 @@ export type HumanStepSpec = {
   subject?: { type: string; id: string };
   /** Checks of the submitted form beyond its schema; returns error messages. */
   checkForm?: (form: Record<string, unknown>) => string[];
+  /** A due date fixed by a person (epoch ms) instead of the policy's duration; reminders and 督办 follow it. */
+  dueAt?: number;
 };
 
 export type CaseStatus = CaseSnapshot['status'];
@@ -254,6 +256,7 @@ export class CaseRuntime {
       slots: task.slots,
       policyKey: spec.policy,
       ...(spec.subject ? { subjectType: spec.subject.type, subjectId: spec.subject.id } : {}),
+      ...(spec.dueAt !== undefined ? { dueAt: spec.dueAt } : {}),
     });
     this.tasks.set(task.id, task);
     this.settle();
