@@ -7,7 +7,7 @@ import { Text } from './forms';
 import { OneOf } from './secretary-forms';
 
 export const agendaItemTypeIds = ['need', 'resource', 'project'] as const;
-export const jointMemberKindIds = ['resident_unit', 'property_company', 'owners_committee', 'residents_committee', 'police_station', 'other'] as const;
+export const jointMemberKindIds = ['resident-unit', 'property-company', 'owners-committee', 'residents-committee', 'police-station', 'other'] as const;
 
 export const Uuid = Type.String({ pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$' });
 /** An instant as ISO 8601 with an offset, e.g. "2026-12-15T17:00:00+08:00". */

@@ -6,11 +6,11 @@ import type { OrgType } from './org-tree';
 
 /** Member unit kinds of a joint meeting. */
 export const jointMemberKinds = {
-  resident_unit: '驻区单位',
-  property_company: '物业公司',
-  owners_committee: '业委会',
-  residents_committee: '居委会',
-  police_station: '派出所',
+  'resident-unit': '驻区单位',
+  'property-company': '物业公司',
+  'owners-committee': '业委会',
+  'residents-committee': '居委会',
+  'police-station': '派出所',
   other: '其他',
 } as const;
 export type JointMemberKind = keyof typeof jointMemberKinds;

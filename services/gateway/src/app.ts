@@ -17,6 +17,7 @@ export function routeTable(u: Upstreams): { prefix: string; upstream: string }[]
     { prefix: '/api/tasks', upstream: u.inbox },
     { prefix: '/api/cases', upstream: u.cases },
     { prefix: '/api/calendar', upstream: u.cases },
+    { prefix: '/api/joint-meetings', upstream: u.cases },
     { prefix: '/api/notices', upstream: u.noticeBoard },
     { prefix: '/api/notice-board', upstream: u.noticeBoard },
   ];

@@ -102,6 +102,9 @@ export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesCo
       };
       if (existing) return result;
       await tx(async (t) => {
+        // Lock the case first: the task insert's foreign-key share lock would otherwise deadlock with
+        // the record's FOR UPDATE when a case opens several tasks at once (one per member unit).
+        await t.$queryRaw`SELECT id FROM "case" WHERE id = ${input.caseId}::uuid FOR UPDATE`;
         await t.task.create({
           data: {
             id: input.taskId,

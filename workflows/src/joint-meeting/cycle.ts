@@ -139,6 +139,8 @@ export async function jointMeetingCycle(input: JointCycleInput) {
         if (form.nothing) nothingFrom.push(m.id);
         for (const item of form.items) items.push({ id: uuid4(), memberId: m.id, type: item.type, description: item.description });
         answered.add(m.id);
+        // A stable point: the liaison's action returns while the others are still awaited.
+        rt.settle();
       };
       void submit().catch(ignoreStopped);
     }
