@@ -1,5 +1,5 @@
 // Entry point of the workflow bundle: every process workflow, exported by name.
 export { requestReport } from './processes/request-report';
 export { secretaryReplacement } from './processes/secretary-replacement';
-export { jointMeetingSchedule, jointMeetingCycle, jointMeetingExtraordinary } from './joint-meeting/cycle';
-export { jointMeetingDecision } from './joint-meeting/decision';
+export { jointMeetingSchedule, jointMeetingCycle, jointMeetingExtraordinary } from './processes/joint-meeting/cycle';
+export { jointMeetingDecision } from './processes/joint-meeting/decision';

@@ -4,9 +4,9 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { quarterByLabel, quarterReportFigures, type DecisionStatus } from '@dj/domain';
 import { taskActionUpdate } from '../src/messages';
 import { loadJointBodyInfo } from '../src/activities/joint-meeting-activities';
-import { backfillJointQuarter, jointScheduleExists, syncJointSchedule } from '../src/joint-meeting/schedule';
-import { cycleWorkflowId } from '../src/joint-meeting/cycle';
-import type { JointExtraordinaryInput } from '../src/joint-meeting/types';
+import { backfillJointQuarter, jointScheduleExists, syncJointSchedule } from '../src/joint-meeting-schedule';
+import { cycleWorkflowId } from '../src/processes/joint-meeting/cycle';
+import type { JointExtraordinaryInput } from '../src/processes/joint-meeting/types';
 import { captureHistory, startHarness, until, type Harness } from './harness';
 
 // One working day lasts 1 s; a quarter lasts 40 s. Backfilled past quarters get 40 s from their

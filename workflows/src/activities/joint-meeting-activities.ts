@@ -4,7 +4,7 @@
  */
 import { loadOrgTree, loadPolicy, loadWorkingCalendar, type Db, type Prisma } from '@dj/db';
 import { defaultEscalation, meetingDeadline, quarterAt, scheduleStep, supervisingChain, type StepDuration } from '@dj/domain';
-import type { JointBodyInfo, JointMeetingActivities } from '../joint-meeting/types';
+import type { JointBodyInfo, JointMeetingActivities } from '../processes/joint-meeting/types';
 import { notify } from './notify';
 
 export type JointMeetingActivitiesConfig = {

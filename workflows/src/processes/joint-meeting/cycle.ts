@@ -11,11 +11,11 @@
 import { condition, getExternalWorkflowHandle, startChild, uuid4, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { AgendaReviewForm, AgendaSubmissionForm } from '@dj/contracts';
-import { CaseRuntime, StepCancelled, refuse } from '../human-step/case-runtime';
-import type { Person } from '../human-step/activity-types';
+import { CaseRuntime, StepCancelled, refuse } from '../../human-step/case-runtime';
+import type { Person } from '../../human-step/activity-types';
 import { decisionDroppedSignal } from './decision';
 import { decisionWorkflowId, joint, runMeeting } from './meeting-steps';
-import type { AgendaItem, JointBodyInfo, JointCycleInput, JointExtraordinaryInput } from './types';
+import type { AgendaItem, JointCycleInput, JointExtraordinaryInput } from './types';
 
 export const cycleWorkflowId = (bodyId: string, quarter: string) => `joint-meeting:${bodyId}:${quarter}`;
 

@@ -5,8 +5,8 @@
  */
 import { proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
 import type { MeetingRecordForm } from '@dj/contracts';
-import type { CaseRuntime } from '../human-step/case-runtime';
-import type { NoticeActivities } from '../human-step/activity-types';
+import type { CaseRuntime } from '../../human-step/case-runtime';
+import type { NoticeActivities } from '../../human-step/activity-types';
 import type { AgendaItem, JointBodyInfo, JointMeetingActivities, NewDecision } from './types';
 import { jointMeetingDecision } from './decision';
 

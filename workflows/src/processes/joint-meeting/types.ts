@@ -1,6 +1,6 @@
 /** Inputs and outputs of the 党建联席会议 activities and workflows (shared by workflow code and the services). */
 import type { Quarter } from '@dj/domain';
-import type { OrgRole, Person } from '../human-step/activity-types';
+import type { OrgRole, Person } from '../../human-step/activity-types';
 
 export type JointMemberInfo = { id: string; name: string; kind: string; liaison: Person; superior: Person | null };
 
