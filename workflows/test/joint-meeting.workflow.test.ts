@@ -146,6 +146,7 @@ describe('党建联席会议 quarterly cycle', () => {
     await act(extra, extraId, 'extraordinary-review', 'he.xianwei', { meetingDate: '2026-12-01T15:00:00+08:00', place: '东湖社区' });
     await act(extra, extraId, 'record', 'li.zuzhi', { ...record([{ title: '组织排涝', ownerMemberId: wuye!.id, dueAt: inSeconds(30), answers: [] }]), publishTo: 'public' });
     expect(await extra.result()).toMatchObject({ status: 'completed' });
+    await captureHistory(extra, 'joint-meeting-extraordinary');
     expect(await h.db.notice.count({ where: { caseId: extraId } })).toBe(1);
     expect((await q2.handle.query<{ stage: string; status: string }>('snapshot'))).toMatchObject({ status: 'open', stage: 'record' });
 
@@ -154,12 +155,14 @@ describe('党建联席会议 quarterly cycle', () => {
     await act(decisionHandle(late!.id), late!.id, 'report', 'wuye.lianluo', { evidence: '活动室已开放。', explanation: '装修延误两周。' });
     await act(decisionHandle(late!.id), late!.id, 'confirm', 'li.zuzhi', { opinion: '确认' });
     expect(await decisionHandle(late!.id).result()).toMatchObject({ status: 'completed' });
+    await captureHistory(decisionHandle(late!.id), 'joint-meeting-decision-late');
 
     // No meeting recorded by the end of quarter 2: the convener's committee (东山县委) gets a 督办, the body is flagged.
     const noMeeting = await until(() => h.db.task.findFirst({ where: { caseId: q2.caseId, stepKey: 'no-meeting', status: 'open' }, include: { assignees: true } }), 60_000);
     expect(noMeeting.assignees[0]).toMatchObject({ orgId: 'county-a', role: 'county_org_dept' });
     expect((await h.db.jointMeetingBody.findUniqueOrThrow({ where: { id: body.id } })).flagged).toBe(true);
     expect((await h.db.jointMeeting.findUniqueOrThrow({ where: { id: q2.caseId } })).status).toBe('not-held');
+    await captureHistory(q2.handle, 'joint-meeting-cycle-no-meeting');
 
     // Report figures of quarter 1: held, 2 of 3 present, one decision on time and one late.
     const decisions = await h.db.jointMeetingDecision.findMany({ where: { meetingId: q1.caseId } });
