@@ -1,7 +1,7 @@
 /** Workflow-test harness: Temporal from @temporalio/testing on our built CLI, real activities on the test database. */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Worker, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
@@ -117,4 +117,15 @@ export async function until<T>(fn: () => Promise<T | undefined | null | false>, 
     if (Date.now() > end) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** The error code of a refused Update (validator rejection), or undefined if it was accepted. */
+export async function rejection(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof WorkflowUpdateFailedError) return (e.cause as { type?: string }).type;
+    throw e;
+  }
+  return undefined;
 }

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { quarterByLabel, quarterReportFigures, type DecisionStatus } from '@dj/domain';
 import { taskActionUpdate } from '../src/messages';
 import { loadJointBodyInfo } from '../src/activities/joint-meeting-activities';
 import { backfillJointQuarter, jointScheduleExists, syncJointSchedule } from '../src/joint-meeting-schedule';
 import { cycleWorkflowId } from '../src/processes/joint-meeting/cycle';
 import type { JointExtraordinaryInput } from '../src/processes/joint-meeting/types';
-import { captureHistory, startHarness, until, type Harness } from './harness';
+import { captureHistory, rejection, startHarness, until, type Harness } from './harness';
 
 // One working day lasts 1 s; a quarter lasts 40 s. Backfilled past quarters get 40 s from their
 // start to hold the meeting. The 议题征集 window is shortened to 8 working days by policy.
@@ -62,16 +62,6 @@ async function act(handle: WorkflowHandle, caseId: string, stepKey: string, user
   const task = await openTask(caseId, stepKey, username);
   const actor = await h.actor(username);
   return handle.executeUpdate(taskActionUpdate, { args: [{ taskId: task.id, actor, action, form, comment }] });
-}
-
-async function rejection(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof WorkflowUpdateFailedError) return (e.cause as { type?: string }).type;
-    throw e;
-  }
-  return undefined;
 }
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
@@ -175,6 +165,39 @@ describe('党建联席会议 quarterly cycle', () => {
       }),
     ).toMatchObject({ held: true, attendanceRate: 0.667, decisions: 2, doneOnTime: 1, doneLate: 1, open: 0 });
   }, 150_000);
+
+  it('a carried-over decision dropped with a reason ends its tracking; a declined 临时会议 holds no meeting', async () => {
+    const body = await createBody();
+    const nothing = { nothing: true, items: [] };
+    const q1 = await runQuarter(body.id, 5);
+    for (const u of ['gong.lianluo', 'wuye.lianluo', 'juwei.lianluo']) await act(q1.handle, q1.caseId, 'collect', u, nothing);
+    await act(q1.handle, q1.caseId, 'review', 'he.xianwei', { meetingDate: '2026-12-15T09:00:00+08:00', place: '东湖镇' });
+    await act(q1.handle, q1.caseId, 'record', 'li.zuzhi', {
+      attendance: body.members.map((m) => ({ memberId: m.id, present: true })),
+      minutes: '会议纪要',
+      decisions: [{ title: '修缮小区围墙', ownerMemberId: body.members[1]!.id, dueAt: inSeconds(60), answers: [] }],
+      publishTo: 'members',
+    });
+    const decision = await until(() => h.db.jointMeetingDecision.findFirst({ where: { meetingId: q1.caseId } }));
+    await openTask(decision.id, 'report', 'wuye.lianluo');
+
+    const q2 = await runQuarter(body.id, 4);
+    for (const u of ['gong.lianluo', 'wuye.lianluo', 'juwei.lianluo']) await act(q2.handle, q2.caseId, 'collect', u, nothing);
+    expect(await rejection(act(q2.handle, q2.caseId, 'review', 'he.xianwei', { meetingDate: '2027-03-15T09:00:00+08:00', place: '东湖镇', drop: [{ decisionId: randomUUID(), reason: '不存在' }] }))).toBe('INVALID_FORM');
+    await act(q2.handle, q2.caseId, 'review', 'he.xianwei', { meetingDate: '2027-03-15T09:00:00+08:00', place: '东湖镇', drop: [{ decisionId: decision.id, reason: '围墙已由街道统一改造，不再单独办理。' }] });
+    expect(await decisionHandle(decision.id).result()).toMatchObject({ status: 'cancelled' });
+    expect(await h.db.jointMeetingDecision.findUniqueOrThrow({ where: { id: decision.id } })).toMatchObject({ status: 'dropped', droppedReason: '围墙已由街道统一改造，不再单独办理。' });
+    expect((await h.db.jointMeeting.findUniqueOrThrow({ where: { id: q2.caseId } })).carriedOver).toEqual([]);
+    expect(await h.db.task.count({ where: { caseId: decision.id, status: 'open' } })).toBe(0);
+
+    const extraId = randomUUID();
+    const extraInput: JointExtraordinaryInput = { caseId: extraId, body: (await loadJointBodyInfo(h.db, body.id))!, quarter: q2.label, requestedBy: { userId: await userId('gong.lianluo'), name: '马晓东' }, memberId: body.members[0]!.id, reason: '线路检修需协调停电时间。' };
+    const extra = await h.env.client.workflow.start('jointMeetingExtraordinary', { taskQueue: h.taskQueue, workflowId: `joint-meeting-extraordinary:${extraId}`, args: [extraInput] });
+    expect(await rejection(act(extra, extraId, 'extraordinary-review', 'he.xianwei', undefined, 'reject'))).toBe('COMMENT_REQUIRED');
+    await act(extra, extraId, 'extraordinary-review', 'he.xianwei', undefined, 'reject', '可在季度例会上研究。');
+    expect(await extra.result()).toMatchObject({ status: 'rejected' });
+    expect((await h.db.jointMeeting.findUniqueOrThrow({ where: { id: extraId } })).status).toBe('declined');
+  });
 
   it('a second trigger of the same quarter starts no second cycle; deleting the body removes its Schedule', async () => {
     const body = await createBody();
