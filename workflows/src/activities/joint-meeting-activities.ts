@@ -132,8 +132,9 @@ export function createJointMeetingActivities({ db, workingDaySeconds, quarterSec
 
     async setDecisionStatus({ decisionId, status, evidence, explanation }) {
       const now = new Date();
-      await db.jointMeetingDecision.update({
-        where: { id: decisionId },
+      // A retried 'done' keeps the first confirmation time.
+      await db.jointMeetingDecision.updateMany({
+        where: { id: decisionId, ...(status === 'done' ? { status: { not: 'done' } } : {}) },
         data: {
           status,
           ...(status === 'reported' ? { evidence: evidence ?? null, explanation: explanation ?? null, reportedAt: now } : {}),
