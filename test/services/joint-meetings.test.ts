@@ -78,6 +78,8 @@ describe('党建联席会议 bodies over the cases API', () => {
     expect((await post('donghu.admin', `/api/joint-meetings/${jm.id}/backfill`, { quarter })).statusCode).toBe(202);
     const meeting = await until(() => f.db.jointMeeting.findFirst({ where: { bodyId: jm.id, quarter } }));
     const task = await until(() => f.db.task.findFirst({ where: { caseId: meeting.id, stepKey: 'collect', assignees: { some: { userId: ids['gong.lianluo'] } } } }));
+    const cycle = f.deps.temporal.workflow.getHandle((await f.db.case.findUniqueOrThrow({ where: { id: meeting.id } })).workflowId);
+    await until(async () => (await cycle.query<{ openTasks: { id: string }[] }>('snapshot')).openTasks.some((t) => t.id === task.id));
     expect((await f.inbox.inject({ method: 'GET', url: `/api/tasks/${task.id}`, headers: bearer(tokens['gong.lianluo']!) })).statusCode).toBe(200);
     expect((await f.inbox.inject({ method: 'GET', url: `/api/tasks/${task.id}`, headers: bearer(tokens['sun.zhibu']!) })).statusCode).toBe(404);
     const foreign = await f.inbox.inject({ method: 'POST', url: `/api/tasks/${task.id}/actions`, headers: bearer(tokens['sun.zhibu']!), payload: { action: 'approve', form: { nothing: true, items: [] } } });

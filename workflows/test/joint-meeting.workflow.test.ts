@@ -60,6 +60,8 @@ function openTask(caseId: string, stepKey: string, username: string) {
 
 async function act(handle: WorkflowHandle, caseId: string, stepKey: string, username: string, form: Record<string, unknown> | undefined, action: 'approve' | 'reject' | 'return' = 'approve', comment?: string) {
   const task = await openTask(caseId, stepKey, username);
+  // The projection is written by the activity just before the workflow holds the task.
+  await until(async () => (await handle.query<{ openTasks: { id: string }[] }>('snapshot')).openTasks.some((t) => t.id === task.id));
   const actor = await h.actor(username);
   return handle.executeUpdate(taskActionUpdate, { args: [{ taskId: task.id, actor, action, form, comment }] });
 }
@@ -93,8 +95,8 @@ describe('党建联席会议 quarterly cycle', () => {
     });
     expect(await rejection(act(q1.handle, q1.caseId, 'record', 'li.zuzhi', { ...record([]), attendance: [{ memberId: gong!.id, present: true }] }))).toBe('INVALID_FORM');
     await act(q1.handle, q1.caseId, 'record', 'li.zuzhi', record([
-      { title: '完成老旧小区线路改造', ownerMemberId: gong!.id, dueAt: inSeconds(8), answers: [items[0]!.id] },
-      { title: '开放物业活动室', ownerMemberId: wuye!.id, dueAt: inSeconds(2), answers: [items[1]!.id] },
+      { title: '完成老旧小区线路改造', ownerMemberId: gong!.id, dueAt: inSeconds(15), answers: [items[0]!.id] },
+      { title: '开放物业活动室', ownerMemberId: wuye!.id, dueAt: inSeconds(4), answers: [items[1]!.id] },
     ]));
     expect(await q1.handle.result()).toMatchObject({ status: 'completed' });
     await captureHistory(q1.handle, 'joint-meeting-cycle-held');
