@@ -13,7 +13,7 @@ import { buildIdentityApp } from '@dj/identity';
 import { buildInboxApp } from '@dj/inbox';
 import { buildCasesApp } from '@dj/cases';
 import { buildNoticeBoardApp } from '@dj/notice-board';
-import { createCaseActivities, createMemberActivities, createNoticeActivities, createSecretaryActivities, TASK_QUEUE } from '@dj/workflows';
+import { createCaseActivities, createJointMeetingActivities, createMemberActivities, createNoticeActivities, createSecretaryActivities, TASK_QUEUE } from '@dj/workflows';
 import { workflowsPath } from '@dj/workflows/worker-paths';
 
 export type Fixture = {
@@ -29,6 +29,9 @@ export type Fixture = {
 };
 
 let runtimeInstalled = false;
+
+/** Compressed quarters of the service tests (one quarter ≈ 11.6 days, so none ends during a run). */
+export const JOINT_QUARTER_SECONDS = 1_000_000;
 
 export async function startServices(options: { workingDaySeconds?: number } = {}): Promise<Fixture> {
   if (!runtimeInstalled) {
@@ -48,6 +51,7 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
       ...createNoticeActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
       ...createSecretaryActivities({ db }),
       ...createMemberActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
+      ...createJointMeetingActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600, quarterSeconds: JOINT_QUARTER_SECONDS }),
     },
   });
   const running = worker.run();
@@ -56,7 +60,7 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
   const deps = { db, temporal, jwtSecret: randomBytes(32).toString('hex'), logLevel: 'warn' };
   const identity = await buildIdentityApp(deps);
   const inbox = await buildInboxApp(deps);
-  const cases = await buildCasesApp(deps);
+  const cases = await buildCasesApp({ ...deps, jointMeetings: { taskQueue: TASK_QUEUE, quarterSeconds: JOINT_QUARTER_SECONDS } });
   const noticeBoard = await buildNoticeBoardApp(deps);
   return {
     db,

@@ -7,3 +7,7 @@ export type { SecretaryReplacementInput } from './processes/secretary-replacemen
 export { createSecretaryActivities } from './activities/secretary-activities';
 export { createMemberActivities } from './activities/member-activities';
 export type { MemberDevelopmentInput } from './processes/member-development';
+export { createJointMeetingActivities, loadJointBodyInfo } from './activities/joint-meeting-activities';
+export { syncJointSchedule, backfillJointQuarter, jointScheduleExists, jointScheduleId } from './joint-meeting-schedule';
+export { cycleWorkflowId } from './processes/joint-meeting/cycle';
+export type { JointBodyInfo, JointExtraordinaryInput } from './processes/joint-meeting/types';

@@ -7,6 +7,7 @@ import { createCaseActivities } from './activities/case-activities';
 import { createNoticeActivities } from './activities/notice-activities';
 import { createSecretaryActivities } from './activities/secretary-activities';
 import { createMemberActivities } from './activities/member-activities';
+import { createJointMeetingActivities } from './activities/joint-meeting-activities';
 import { TASK_QUEUE } from './messages';
 import { workflowsPath } from './worker-paths';
 
@@ -27,6 +28,7 @@ async function main() {
       ...createNoticeActivities({ db, workingDaySeconds: config.workingDaySeconds }),
       ...createSecretaryActivities({ db }),
       ...createMemberActivities({ db, workingDaySeconds: config.workingDaySeconds }),
+      ...createJointMeetingActivities({ db, workingDaySeconds: config.workingDaySeconds, quarterSeconds: config.jointMeetingQuarterSeconds }),
     },
   });
   log.info({ taskQueue: TASK_QUEUE, workingDaySeconds: config.workingDaySeconds ?? null }, 'worker started');

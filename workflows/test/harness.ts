@@ -1,7 +1,7 @@
 /** Workflow-test harness: Temporal from @temporalio/testing on our built CLI, real activities on the test database. */
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Worker, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
@@ -16,6 +16,7 @@ import { createCaseActivities } from '../src/activities/case-activities';
 import { createNoticeActivities } from '../src/activities/notice-activities';
 import { createSecretaryActivities } from '../src/activities/secretary-activities';
 import { createMemberActivities } from '../src/activities/member-activities';
+import { createJointMeetingActivities } from '../src/activities/joint-meeting-activities';
 import { workflowsPath } from '../src/worker-paths';
 
 let runtimeInstalled = false;
@@ -34,7 +35,7 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function startHarness(options: { workingDaySeconds: number }): Promise<Harness> {
+export async function startHarness(options: { workingDaySeconds: number; quarterSeconds?: number }): Promise<Harness> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
     runtimeInstalled = true;
@@ -54,6 +55,7 @@ export async function startHarness(options: { workingDaySeconds: number }): Prom
       ...createNoticeActivities({ db, workingDaySeconds: options.workingDaySeconds }),
       ...createSecretaryActivities({ db }),
       ...createMemberActivities({ db, workingDaySeconds: options.workingDaySeconds }),
+      ...createJointMeetingActivities({ db, workingDaySeconds: options.workingDaySeconds, quarterSeconds: options.quarterSeconds }),
     },
   });
   const running = worker.run();
@@ -117,4 +119,15 @@ export async function until<T>(fn: () => Promise<T | undefined | null | false>, 
     if (Date.now() > end) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/** The error code of a refused Update (validator rejection), or undefined if it was accepted. */
+export async function rejection(p: Promise<unknown>): Promise<string | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof WorkflowUpdateFailedError) return (e.cause as { type?: string }).type;
+    throw e;
+  }
+  return undefined;
 }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { verifyCaseRecord } from '@dj/db';
 import type { Actor, SecretaryCandidate } from '@dj/contracts';
 import { caseActionUpdate, objectionFiledSignal, taskActionUpdate } from '../src/messages';
 import type { SecretaryReplacementInput } from '../src/processes/secretary-replacement';
-import { captureHistory, startHarness, until, type Harness } from './harness';
+import { captureHistory, rejection, startHarness, until, type Harness } from './harness';
 
 // One working day lasts 1 s: the 任前公示 (5 working days) lasts 5 s; a month lasts 21 s, so the
 // 3-month case deadline (63 s) never interferes here (it has its own test below).
@@ -66,16 +66,6 @@ async function act(handle: WorkflowHandle, stepKey: string, username: string, ac
 /** Waits until the workflow has opened a task of this step (a stage is set just before its task opens). */
 function stepOpen(handle: WorkflowHandle, stepKey: string) {
   return until(async () => (await handle.query<{ openTasks: { stepKey: string }[] }>('snapshot')).openTasks.some((t) => t.stepKey === stepKey), 20_000);
-}
-
-async function rejection(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof WorkflowUpdateFailedError) return (e.cause as { type?: string }).type;
-    throw e;
-  }
-  return undefined;
 }
 
 const JOINT_REVIEWERS = ['zhao.xianwei', 'qian.minzheng', 'zheng.jiwei', 'feng.zhengfa', 'wu.sifa'];

@@ -44,6 +44,8 @@ export type CommonConfig = {
   logLevel: LogLevel;
   /** Compressed time (tests, demos): one working day lasts this many seconds. Unset = real calendar. */
   workingDaySeconds: number | undefined;
+  /** Compressed quarters for joint meetings (tests, demos): one quarter lasts this many seconds. Unset = calendar quarters. */
+  jointMeetingQuarterSeconds: number | undefined;
 };
 
 export function loadCommonConfig(env: Env = process.env): CommonConfig {
@@ -53,6 +55,7 @@ export function loadCommonConfig(env: Env = process.env): CommonConfig {
     temporalNamespace: str(env, 'TEMPORAL_NAMESPACE', 'default'),
     logLevel: logLevel(env),
     workingDaySeconds: optionalPositive(env, 'WORKING_DAY_SECONDS'),
+    jointMeetingQuarterSeconds: optionalPositive(env, 'JOINT_MEETING_QUARTER_SECONDS'),
   };
 }
 

@@ -21,6 +21,12 @@ export const errorCatalogue = {
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests' },
   UNAVAILABLE: { status: 503, zh: '服务暂不可用，请稍后重试', en: 'Service temporarily unavailable' },
   INTERNAL: { status: 500, zh: '系统内部错误', en: 'Internal error' },
+  // 党建联席会议
+  JOINT_ORG_NOT_ALLOWED: { status: 400, zh: '联席会议只能设在区县、街道（乡镇）或社区党组织', en: 'A joint meeting belongs to a district, street/township or community committee' },
+  JOINT_CONVENER_NOT_HIGHER: { status: 400, zh: '召集人须为上一级党组织领导班子成员', en: 'The convener must be a leadership member of the next-higher committee' },
+  JOINT_DUPLICATE_MEMBER: { status: 400, zh: '成员单位名称或联络员重复', en: 'Duplicate member unit name or liaison' },
+  JOINT_QUARTER_INVALID: { status: 400, zh: '季度格式不正确或不是已过去的季度', en: 'Invalid quarter, or not a past quarter' },
+  JOINT_BODY_NOT_ACTIVE: { status: 409, zh: '联席会议已暂停或已撤销', en: 'The joint meeting is paused or deleted' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

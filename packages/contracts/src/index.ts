@@ -4,3 +4,4 @@ export * from './tasks';
 export * from './secretary-forms';
 export * from './form-registry';
 export * from './member-forms';
+export * from './joint-meeting-forms';

@@ -39,7 +39,7 @@ export const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
  * literals, so `Value.Errors` says which values are allowed ("Expected string to match
  * '^(?:a|b)$'") instead of "Expected union value"; `enum` is there for JSON-Schema consumers.
  */
-function OneOf<const T extends readonly string[]>(ids: T): TUnsafe<T[number]> {
+export function OneOf<const T extends readonly string[]>(ids: T): TUnsafe<T[number]> {
   for (const id of ids) {
     if (!/^[a-z0-9-]+$/i.test(id)) throw new Error(`OneOf: id '${id}' would need regex escaping`);
   }

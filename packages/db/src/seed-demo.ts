@@ -42,7 +42,37 @@ export const demoUsers: SeedUser[] = [
   // 发展党员: party members of 东湖村第一党支部 named as 培养联系人 / 入党介绍人 (they get the evaluation tasks)
   { username: 'ma.dangyuan', displayName: '马建华', memberships: [{ orgId: 'branch-a1-1', role: 'party_member' }], description: '东湖村第一党支部党员 — 培养联系人 / 入党介绍人 in 发展党员' },
   { username: 'huang.dangyuan', displayName: '黄淑芬', memberships: [{ orgId: 'branch-a1-1', role: 'party_member' }], description: '东湖村第一党支部党员 — 培养联系人 / 入党介绍人 in 发展党员' },
+  // 党建联席会议 (demo body 东湖镇党建联席会议, see demoJointMeeting)
+  { username: 'donghu.admin', displayName: '东湖镇系统管理员', memberships: [{ orgId: 'town-a1', role: 'admin' }], description: '东湖镇 administrator — manages the joint meeting' },
+  { username: 'gong.lianluo', displayName: '马晓东', memberships: [{ orgId: 'town-a1', role: 'joint_meeting_liaison' }], description: '东湖供电所 liaison (驻区单位)' },
+  { username: 'wuye.lianluo', displayName: '林秀英', memberships: [{ orgId: 'town-a1', role: 'joint_meeting_liaison' }], description: '东湖物业 liaison (物业公司)' },
+  { username: 'juwei.lianluo', displayName: '黄国强', memberships: [{ orgId: 'town-a1', role: 'joint_meeting_liaison' }], description: '东湖社区居委会 liaison (居委会)' },
+  { username: 'gd.jingli', displayName: '郭建平', memberships: [], description: '东山供电公司 — superior of 东湖供电所 (missed agenda submissions)' },
 ];
+
+/** The demo joint meeting: 东湖镇 (street level), convened by the county secretary, recorded by the township org member. */
+export const demoJointMeeting = {
+  id: '7a1e3c52-0000-4000-8000-000000000001',
+  name: '东湖镇党建联席会议',
+  orgId: 'town-a1',
+  convener: 'he.xianwei',
+  secretary: 'li.zuzhi',
+  members: [
+    { id: '7a1e3c52-0000-4000-8000-000000000011', name: '东湖供电所', kind: 'resident-unit', liaison: 'gong.lianluo', superior: 'gd.jingli' },
+    { id: '7a1e3c52-0000-4000-8000-000000000012', name: '东湖物业', kind: 'property-company', liaison: 'wuye.lianluo', superior: null },
+    { id: '7a1e3c52-0000-4000-8000-000000000013', name: '东湖社区居委会', kind: 'residents-committee', liaison: 'juwei.lianluo', superior: null },
+  ],
+};
+
+/** Idempotent; its Temporal Schedule is created by the cases service at start-up (reconcile). */
+async function seedJointMeeting(db: Db): Promise<void> {
+  const jm = demoJointMeeting;
+  if (await db.jointMeetingBody.findUnique({ where: { id: jm.id } })) return;
+  const ids = new Map((await db.user.findMany({ select: { id: true, username: true } })).map((u) => [u.username, u.id]));
+  const org = await db.orgUnit.findUniqueOrThrow({ where: { id: jm.orgId } });
+  await db.jointMeetingBody.create({ data: { id: jm.id, name: jm.name, orgId: org.id, orgPath: org.path, convenerId: ids.get(jm.convener)!, secretaryId: ids.get(jm.secretary)!, status: 'active' } });
+  await db.jointMeetingMember.createMany({ data: jm.members.map((m) => ({ id: m.id, bodyId: jm.id, name: m.name, kind: m.kind, liaisonId: ids.get(m.liaison)!, superiorUserId: m.superior ? ids.get(m.superior)! : null })) });
+}
 
 function orgPath(id: string, byId: Map<string, SeedOrg>): string {
   const parts: string[] = [];
@@ -85,6 +115,7 @@ export async function seedDemo(db: Db): Promise<{ logins: { username: string; pa
     }
     await db.membership.createMany({ data: u.memberships.map((m) => ({ userId, ...m })), skipDuplicates: true });
   }
+  await seedJointMeeting(db);
   return { logins: demoUsers.map((u) => ({ username: u.username, password: DEMO_PASSWORD, description: u.description })) };
 }
 

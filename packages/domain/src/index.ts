@@ -7,3 +7,4 @@ export * from './case-types';
 export * from './secretary-replacement';
 export * from './member-development';
 export * from './month-schedule';
+export * from './joint-meeting';

@@ -1,6 +1,7 @@
 import { secretaryPolicyDefaults } from './secretary-replacement';
 import { memberPolicyDefaults } from './member-development';
 import type { MonthDuration } from './month-schedule';
+import { jointMeetingPolicyDefaults } from './joint-meeting';
 
 /** Policy: durations and escalation as typed data with defaults here; administrators override them in the policy table. */
 export type StepDuration = { workingDays: number };
@@ -67,6 +68,7 @@ export const policyDefaults: Record<string, unknown> = {
   'escalation.default': defaultEscalation,
   ...secretaryPolicyDefaults,
   ...memberPolicyDefaults,
+  ...jointMeetingPolicyDefaults,
 };
 
 export function isStepDuration(v: unknown): v is StepDuration {

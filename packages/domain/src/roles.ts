@@ -11,6 +11,7 @@ export const Role = {
   countyJustice: 'county_justice', // 县司法局
   cityOrgDept: 'city_org_dept', // 市委组织部 (staff)
   admin: 'admin', // 系统管理员 of an organization subtree
+  jointMeetingLiaison: 'joint_meeting_liaison', // 联席会议成员单位党建联络员
 } as const;
 export type Role = (typeof Role)[keyof typeof Role];
 
@@ -26,6 +27,7 @@ export const roleNames: Record<Role, string> = {
   county_justice: '县司法局',
   city_org_dept: '市委组织部',
   admin: '系统管理员',
+  joint_meeting_liaison: '党建联络员',
 };
 
 export type MembershipRef = { orgId: string; role: string };

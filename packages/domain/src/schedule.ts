@@ -47,3 +47,15 @@ export function scheduleStep(input: ScheduleInput): StepSchedule {
   );
   return { dueAt: due.due, remindAt, rungAt, provisional: due.provisional };
 }
+
+/** Like scheduleStep, for a step whose due date is fixed by a person (e.g. a decision's 完成时限). */
+export function scheduleStepUntil(input: Omit<ScheduleInput, 'workingDays'> & { dueAt: Date }): StepSchedule {
+  const { openedAt, dueAt, escalation, calendar, workingDaySeconds } = input;
+  const levels = Math.min(input.levels, escalation.maxLevels);
+  const dayMs = (workingDaySeconds ?? 24 * 3600) * 1000;
+  const remindAt = new Date(Math.max(openedAt.getTime() + (dueAt.getTime() - openedAt.getTime()) / 2, dueAt.getTime() - escalation.reminderLeadWorkingDays * dayMs));
+  const rungAt = Array.from({ length: levels }, (_, i) =>
+    workingDaySeconds !== undefined || i === 0 ? new Date(dueAt.getTime() + i * escalation.rungIntervalWorkingDays * dayMs) : calendar.addWorkingDays(dueAt, i * escalation.rungIntervalWorkingDays).due,
+  );
+  return { dueAt, remindAt, rungAt, provisional: false };
+}

@@ -7,12 +7,14 @@ import { caseActionUpdate } from '@dj/workflows/messages';
 import { registerCalendarRoutes } from './calendar-routes';
 import { registerReportRoutes } from './report-routes';
 import { startCase } from './start-case';
+import { reconcileJointSchedules, registerJointMeetingRoutes, type JointMeetingsConfig } from './joint-meeting-routes';
+import { TASK_QUEUE } from '@dj/workflows/messages';
 
 const security = [{ bearer: [] }];
 const CaseParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 /** cases: start a case, read its state and record, case-level actions (撤回). */
-export async function buildCasesApp(deps: ServiceDeps & { temporal: Client }) {
+export async function buildCasesApp(deps: ServiceDeps & { temporal: Client; jointMeetings?: Partial<JointMeetingsConfig> }) {
   const app = await buildService({ ...deps, name: 'cases', title: 'Dangjian Flow cases' });
   const { db, temporal } = deps;
 
@@ -110,5 +112,11 @@ export async function buildCasesApp(deps: ServiceDeps & { temporal: Client }) {
 
   registerCalendarRoutes(app, db);
   registerReportRoutes(app, db);
+  const jointConfig: JointMeetingsConfig = { taskQueue: TASK_QUEUE, ...deps.jointMeetings };
+  registerJointMeetingRoutes(app, { db, temporal, config: jointConfig });
+  app.addHook('onReady', async () => {
+    // Not awaited: readiness must not hang on Temporal; a failure is logged and the next change syncs again.
+    reconcileJointSchedules(db, temporal, jointConfig).catch((err: unknown) => app.log.error({ event: 'joint.reconcile-failed', err }, 'joint meeting schedules not reconciled'));
+  });
   return app;
 }

@@ -18,6 +18,7 @@ export function routeTable(u: Upstreams): { prefix: string; upstream: string }[]
     { prefix: '/api/cases', upstream: u.cases },
     { prefix: '/api/calendar', upstream: u.cases },
     { prefix: '/api/reports', upstream: u.cases },
+    { prefix: '/api/joint-meetings', upstream: u.cases },
     { prefix: '/api/notices', upstream: u.noticeBoard },
     { prefix: '/api/notice-board', upstream: u.noticeBoard },
   ];

@@ -3,7 +3,7 @@
  * one transaction, and is idempotent (keyed rows), so Temporal's retries never duplicate anything.
  */
 import { appendCaseEvent, loadOrgTree, loadPolicy, loadWorkingCalendar, type Db, type Prisma } from '@dj/db';
-import { addCalendarMonths, isMonthDuration, scheduleMonthStep, scheduleStep, supervisingChain, type EscalationPolicy, type MonthDuration, type StepDuration } from '@dj/domain';
+import { addCalendarMonths, isMonthDuration, scheduleMonthStep, scheduleStep, scheduleStepUntil, supervisingChain, type EscalationPolicy, type MonthDuration, type StepDuration } from '@dj/domain';
 import type {
   CaseActivities,
   CaseDeadlineActivities,
@@ -91,7 +91,12 @@ export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesCo
       const chain = supervisingChain(input.orgId, orgs);
       const openedAt = existing?.openedAt ?? new Date();
       const common = { openedAt, escalation, levels: chain.length, calendar, workingDaySeconds };
-      const schedule = isMonthDuration(duration) ? scheduleMonthStep({ ...common, months: duration.months }) : scheduleStep({ ...common, workingDays: duration.workingDays });
+      const schedule =
+        input.dueAt !== undefined
+          ? scheduleStepUntil({ ...common, dueAt: new Date(input.dueAt) })
+          : isMonthDuration(duration)
+            ? scheduleMonthStep({ ...common, months: duration.months })
+            : scheduleStep({ ...common, workingDays: duration.workingDays });
       const result: OpenedTask = {
         dueAt: schedule.dueAt.getTime(),
         remindAt: schedule.remindAt.getTime(),
@@ -100,7 +105,8 @@ export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesCo
       };
       if (existing) return result;
       await tx(async (t) => {
-        // Lock the case first: steps opened side by side would otherwise deadlock (task FK share locks, then the case update).
+        // Lock the case first: the task insert's foreign-key share lock would otherwise deadlock with
+        // the record's FOR UPDATE when a case opens several tasks at once (parallel steps, one per member unit).
         await t.$queryRaw`SELECT id FROM "case" WHERE id = ${input.caseId}::uuid FOR UPDATE`;
         await t.task.create({
           data: {

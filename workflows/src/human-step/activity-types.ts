@@ -24,6 +24,8 @@ export type OpenTaskInput = Pick<TaskState, 'stepKey' | 'round' | 'title' | 'org
   months?: number | undefined;
   subjectType?: string | undefined;
   subjectId?: string | undefined;
+  /** Fixed due date (epoch ms); the policy then only names the step. */
+  dueAt?: number | undefined;
 };
 
 export type Rung = { at: number; orgId: string; role: string; orgName: string };

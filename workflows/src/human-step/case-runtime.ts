@@ -51,6 +51,8 @@ export type HumanStepSpec = {
   checkForm?: (form: Record<string, unknown>) => string[];
   /** A time limit in calendar months fixed by the process (e.g. a 6–12-month probation extension), instead of the policy's. */
   durationMonths?: number;
+  /** A due date fixed by a person (epoch ms) instead of the policy's duration; reminders and 督办 follow it. */
+  dueAt?: number;
 };
 
 export type CaseStatus = CaseSnapshot['status'];
@@ -257,6 +259,7 @@ export class CaseRuntime {
       policyKey: spec.policy,
       ...(spec.durationMonths !== undefined ? { months: spec.durationMonths } : {}),
       ...(spec.subject ? { subjectType: spec.subject.type, subjectId: spec.subject.id } : {}),
+      ...(spec.dueAt !== undefined ? { dueAt: spec.dueAt } : {}),
     });
     this.tasks.set(task.id, task);
     this.settle();
