@@ -21,6 +21,9 @@ export const errorCatalogue = {
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests' },
   UNAVAILABLE: { status: 503, zh: '服务暂不可用，请稍后重试', en: 'Service temporarily unavailable' },
   INTERNAL: { status: 500, zh: '系统内部错误', en: 'Internal error' },
+  // console and monitoring (issue 6)
+  INVALID_POLICY: { status: 400, zh: '策略取值不合法', en: 'Invalid policy value' },
+  BULK_NOT_ALLOWED: { status: 400, zh: '所选任务须为同一可批量办理的环节', en: 'Bulk approval needs tasks of one step that allows it' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -5,3 +5,5 @@ export * from './policy';
 export * from './schedule';
 export * from './case-types';
 export * from './secretary-replacement';
+export * from './policy-schemas';
+export * from './bulk-actions';
