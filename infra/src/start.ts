@@ -92,7 +92,8 @@ function banner(config: OrchestratorConfig, baseUrl: string, logins: Array<{ use
     '',
     '  Dangjian Flow is running',
     '',
-    `  App / API        ${baseUrl}`,
+    `  Web console      ${baseUrl}/`,
+    `  API              ${baseUrl}/api`,
     `  Temporal Web UI  ${temporal?.uiUrl ?? '-'}`,
     `  OpenAPI          ${baseUrl}/api/identity/openapi.json`,
     `                   ${baseUrl}/api/inbox/openapi.json`,
@@ -143,6 +144,7 @@ async function main(): Promise<void> {
   supervisor.start({ name: 'inbox', entry: 'services/inbox/src/server.ts', env: internal(config.inboxPort) });
   supervisor.start({ name: 'cases', entry: 'services/cases/src/server.ts', env: internal(config.casesPort) });
   supervisor.start({ name: 'notice-board', entry: 'services/notice-board/src/server.ts', env: internal(config.noticeBoardPort) });
+  supervisor.start({ name: 'console', entry: 'services/console/src/server.ts', env: internal(config.consolePort) });
   supervisor.start({
     name: 'gateway',
     entry: 'services/gateway/src/server.ts',
@@ -154,6 +156,7 @@ async function main(): Promise<void> {
       INBOX_URL: serviceUrl(config.inboxPort),
       CASES_URL: serviceUrl(config.casesPort),
       NOTICE_BOARD_URL: serviceUrl(config.noticeBoardPort),
+      CONSOLE_URL: serviceUrl(config.consolePort),
     },
   });
 
