@@ -55,7 +55,7 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
   const deps = { db, temporal, jwtSecret: randomBytes(32).toString('hex'), logLevel: 'warn' };
   const identity = await buildIdentityApp(deps);
   const inbox = await buildInboxApp(deps);
-  const cases = await buildCasesApp(deps);
+  const cases = await buildCasesApp({ ...deps, workingDaySeconds: options.workingDaySeconds ?? 3600 });
   const noticeBoard = await buildNoticeBoardApp(deps);
   return {
     db,

@@ -3,6 +3,7 @@
  * which renders the editor from it, and enforced by the API) plus the semantic rule the schema cannot
  * say (e.g. a fraction below one). Defaults live in policy.ts and secretary-replacement.ts.
  */
+import { caseTypes } from './case-types';
 import { isEscalationPolicy, isStepDuration } from './policy';
 import { isElectionPolicy, isNegativeList } from './secretary-replacement';
 import { declarationKeys, educationLevelIds } from '@dj/contracts';
@@ -69,19 +70,26 @@ const negativeListSchema: JsonSchema = {
 
 /** Names of the step-duration policies (the key without its "duration." prefix). */
 const stepNames: Record<string, string> = {
-  'request-report.revise': '请示报告·修改后重新提交',
-  'request-report.township-review': '请示报告·乡镇党委审核',
-  'request-report.county-decision': '请示报告·县委组织部审批',
-  'secretary-replacement.propose': '书记选配·提出人选',
-  'secretary-replacement.joint-review': '书记选配·县级联审',
-  'secretary-replacement.interview': '书记选配·考察谈话',
-  'secretary-replacement.township-decision': '书记选配·乡镇党委研究决定',
-  'secretary-replacement.county-filing': '书记选配·县委组织部备案',
-  'secretary-replacement.public-notice': '书记选配·任前公示期',
-  'secretary-replacement.verify-objection': '书记选配·异议核实',
-  'secretary-replacement.election': '书记选配·选举',
-  'secretary-replacement.appointment': '书记选配·任命',
+  'request-report.revise': '修改后重新提交',
+  'request-report.township-review': '乡镇党委审核',
+  'request-report.county-decision': '县委组织部审批',
+  'secretary-replacement.propose': '提出人选',
+  'secretary-replacement.joint-review': '县级联审',
+  'secretary-replacement.interview': '考察谈话',
+  'secretary-replacement.township-decision': '乡镇党委研究决定',
+  'secretary-replacement.county-filing': '县委组织部备案',
+  'secretary-replacement.public-notice': '任前公示期',
+  'secretary-replacement.verify-objection': '异议核实',
+  'secretary-replacement.election': '选举',
+  'secretary-replacement.appointment': '任命',
 };
+
+/** A step's name for monitoring (stage keys and policy keys mostly coincide). */
+export function stepName(caseType: string, stepKey: string): string {
+  const key = `${caseType}.${stepKey}`;
+  return stepNames[key] ?? stepNames[stepAliases[key] ?? ''] ?? stepKey;
+}
+const stepAliases: Record<string, string> = { 'secretary-replacement.propose-candidates': 'secretary-replacement.propose' };
 
 const fixedDefinitions: Record<string, PolicyDefinition> = {
   'escalation.default': { name: '提醒与逐级督办', schema: escalationSchema, valid: isEscalationPolicy },
@@ -94,7 +102,8 @@ export function policyDefinition(key: string): PolicyDefinition | undefined {
   if (Object.hasOwn(fixedDefinitions, key)) return fixedDefinitions[key];
   if (key.startsWith('duration.')) {
     const step = key.slice('duration.'.length);
-    return { name: `办理时限：${stepNames[step] ?? step}`, schema: stepDurationSchema, valid: isStepDuration };
+    const [caseType = '', stepKey = step] = step.split('.');
+    return { name: `办理时限：${caseTypes[caseType]?.name ?? caseType}·${stepName(caseType, stepKey)}`, schema: stepDurationSchema, valid: isStepDuration };
   }
   return undefined;
 }

@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { Client } from '@temporalio/client';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import { verifyCaseRecord } from '@dj/db';
 import { StringEnum, actorFor, buildService, callWorkflow, caseRecord, errorResponses, httpError, visibleCaseId, type AuthUser, type ServiceDeps } from '@dj/service-kit';
 import { caseActionUpdate } from '@dj/workflows/messages';
+import { registerAdminRoutes } from './admin-routes';
 import { registerCalendarRoutes } from './calendar-routes';
 import { startCase } from './start-case';
 
@@ -11,7 +12,7 @@ const security = [{ bearer: [] }];
 const CaseParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 /** cases: start a case, read its state and record, case-level actions (撤回). */
-export async function buildCasesApp(deps: ServiceDeps & { temporal: Client }) {
+export async function buildCasesApp(deps: ServiceDeps & { temporal: Client; workingDaySeconds?: number | undefined; logger?: FastifyServerOptions['logger'] }) {
   const app = await buildService({ ...deps, name: 'cases', title: 'Dangjian Flow cases' });
   const { db, temporal } = deps;
 
@@ -108,5 +109,6 @@ export async function buildCasesApp(deps: ServiceDeps & { temporal: Client }) {
   );
 
   registerCalendarRoutes(app, db);
+  registerAdminRoutes(app, db, { workingDaySeconds: deps.workingDaySeconds });
   return app;
 }

@@ -7,5 +7,5 @@ import { buildCasesApp } from './app';
 const config = loadServiceConfig(8083);
 const db = createDb(config.databaseUrl);
 const temporal = await connectTemporal({ address: config.temporalAddress, namespace: config.temporalNamespace });
-const app = await buildCasesApp({ db, temporal, jwtSecret: config.jwtSecret, logLevel: config.logLevel });
+const app = await buildCasesApp({ db, temporal, jwtSecret: config.jwtSecret, logLevel: config.logLevel, workingDaySeconds: config.workingDaySeconds });
 await runService(app, { host: config.host, port: config.port, onClose: async () => { await temporal.connection.close(); await db.$disconnect(); } });
