@@ -7,3 +7,4 @@ export * from './run-service';
 export * from './temporal-errors';
 export * from './case-view';
 export * from './sql';
+export * from './json-schema';

@@ -26,3 +26,8 @@ export async function scopeFor(db: Db, user: AuthUser, orgId: string | undefined
 export function withinScope(pathColumn: Prisma.Sql, scope: string[]): Prisma.Sql {
   return Prisma.sql`EXISTS (SELECT 1 FROM unnest(${scope}::text[]) AS scope(p) WHERE starts_with(${pathColumn}, scope.p))`;
 }
+
+/** National settings (the calendar, policies): only an administrator of a root organization may change them. */
+export function requireRootAdmin(user: AuthUser): void {
+  if (!user.memberships.some((m) => m.role === 'admin' && m.orgPath.split('/').filter(Boolean).length === 1)) throw httpError('FORBIDDEN');
+}

@@ -6,6 +6,7 @@ import { StringEnum, actorFor, buildService, callWorkflow, caseRecord, errorResp
 import { caseActionUpdate } from '@dj/workflows/messages';
 import { registerAdminRoutes } from './admin-routes';
 import { registerCalendarRoutes } from './calendar-routes';
+import { registerPolicyRoutes } from './policy-routes';
 import { startCase } from './start-case';
 
 const security = [{ bearer: [] }];
@@ -110,5 +111,6 @@ export async function buildCasesApp(deps: ServiceDeps & { temporal: Client; work
 
   registerCalendarRoutes(app, db);
   registerAdminRoutes(app, db, { workingDaySeconds: deps.workingDaySeconds });
+  registerPolicyRoutes(app, db);
   return app;
 }
