@@ -19,7 +19,6 @@ export async function buildConsoleApp(opts: { distDir?: string; logLevel?: strin
   const app = Fastify({ logger: { level: opts.logLevel ?? 'info', redact: { paths: redactPaths.map((p) => `req.${p}`), censor: '[redacted]' } } });
   await app.register(fastifyStatic, {
     root: distDir,
-    wildcard: false,
     index: false,
     setHeaders: (reply, filePath) => {
       const immutable = filePath.includes(`${path.sep}assets${path.sep}`);

@@ -64,6 +64,7 @@ export const notificationKindNames: Record<string, string> = {
 
 export const orgTypeNames: Record<string, string> = {
   city: '市委',
+  city_org_dept: '市委组织部',
   county: '县委',
   township: '乡镇党委',
   village: '村党组织',

@@ -17,7 +17,7 @@ const fieldLabel = (key: string, s: JsonSchema) => s.title ?? fieldNames[key] ??
 
 function rulesFor(s: JsonSchema, required: boolean, label: string): Rule[] {
   const rules: Rule[] = [];
-  if (required && s.type !== 'boolean') rules.push({ required: true, message: `请填写${label}` });
+  if (required && s.type !== 'boolean') rules.push({ required: true, message: `${s.enum || isDate(s) ? '请选择' : '请填写'}${label}` });
   if (s.type === 'string' && !isDate(s) && !s.enum) {
     if (s.minLength) rules.push({ min: s.minLength, message: `${label}至少 ${s.minLength} 个字` });
     if (s.maxLength) rules.push({ max: s.maxLength, message: `${label}最多 ${s.maxLength} 个字` });

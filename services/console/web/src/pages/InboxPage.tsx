@@ -163,11 +163,12 @@ export function InboxPage() {
           ),
         }))}
       />
-      <Space wrap style={{ marginBottom: 16 }}>
-        <Select allowClear placeholder="流程类型" style={{ width: 180 }} options={caseTypeOptions(items.map((i) => ({ type: i.caseType })))} value={filters.type} onChange={(type) => setFilters((f) => ({ ...f, type }))} />
-        <TreeSelect allowClear placeholder="组织（含下级）" style={{ width: 220 }} treeData={tree} treeDefaultExpandAll value={filters.orgId} onChange={(orgId) => setFilters((f) => ({ ...f, orgId }))} />
+      <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, flexWrap: 'wrap', marginBottom: 16 }}>
+      <Space wrap>
+        <Select allowClear placeholder="流程类型" style={{ width: 150 }} options={caseTypeOptions(items.map((i) => ({ type: i.caseType })))} value={filters.type} onChange={(type) => setFilters((f) => ({ ...f, type }))} />
+        <TreeSelect allowClear placeholder="组织（含下级）" style={{ width: 190 }} treeData={tree} treeDefaultExpandAll value={filters.orgId} onChange={(orgId) => setFilters((f) => ({ ...f, orgId }))} />
         <DatePicker.RangePicker placeholder={['期限从', '期限至']} value={filters.due ?? null} onChange={(due) => setFilters((f) => ({ ...f, due }))} />
-        <Input.Search allowClear placeholder="标题或环节关键词" style={{ width: 220 }} maxLength={64} onSearch={(q) => setFilters((f) => ({ ...f, q }))} />
+        <Input.Search allowClear placeholder="标题或环节关键词" style={{ width: 200 }} maxLength={64} onSearch={(q) => setFilters((f) => ({ ...f, q }))} />
         <Select
           style={{ width: 150 }}
           value={filters.sort}
@@ -177,6 +178,8 @@ export function InboxPage() {
             { value: 'due_desc', label: '期限由远到近' },
           ]}
         />
+      </Space>
+      <Space>
         <Button icon={<ReloadOutlined />} onClick={() => void load(null)}>
           刷新
         </Button>
@@ -186,6 +189,7 @@ export function InboxPage() {
           </Button>
         )}
       </Space>
+      </div>
       <Table<InboxItem>
         rowKey="taskId"
         size="middle"

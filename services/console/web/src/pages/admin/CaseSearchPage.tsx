@@ -85,7 +85,7 @@ export default function CaseSearchPage() {
           <TreeSelect allowClear placeholder="组织（含下级）" style={{ width: 200 }} treeData={tree} treeDefaultExpandAll />
         </Form.Item>
         <Form.Item name="stage">
-          <Input allowClear placeholder="环节（如 township-review）" style={{ width: 180 }} />
+          <Input allowClear placeholder="环节代码" style={{ width: 180 }} />
         </Form.Item>
         <Form.Item name="status">
           <Select allowClear placeholder="状态" style={{ width: 110 }} options={Object.entries(caseStatusNames).map(([value, s]) => ({ value, label: s.text }))} />

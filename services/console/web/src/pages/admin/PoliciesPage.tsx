@@ -9,9 +9,26 @@ import type { JsonSchema } from '../../types';
 type Policy = { key: string; name: string; value: unknown; schema: JsonSchema; updatedAt: string | null; updatedBy: string | null };
 type PolicyChange = { value: unknown; previous: unknown; reason: string; changedBy: string; changedAt: string };
 
-const show = (v: unknown) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
-/** A scalar policy value is edited as a one-field form named "value". */
-const formSchema = (s: JsonSchema): JsonSchema => (s.type === 'object' ? s : { type: 'object', properties: { value: { ...s, title: s.title ?? '取值' } }, required: ['value'] });
+const scalar = (v: unknown) => (typeof v === 'boolean' ? (v ? '是' : '否') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+/** An object value as "label：value" pairs, using the titles of its schema; a list by its items' labels. */
+function show(v: unknown, schema?: JsonSchema): string {
+  if (Array.isArray(v)) return `${v.length} 项：${v.map((x) => (x && typeof x === 'object' ? String((x as Record<string, unknown>).label ?? (x as Record<string, unknown>).name ?? JSON.stringify(x)) : scalar(x))).join('、')}`;
+  if (typeof v !== 'object' || v === null) return scalar(v);
+  return Object.entries(v as Record<string, unknown>)
+    .map(([k, x]) => `${schema?.properties?.[k]?.title ?? k}：${scalar(x)}`)
+    .join('；');
+}
+/** Whether SchemaFields can render it (no oneOf / anyOf alternatives). */
+const renderable = (s: JsonSchema): boolean =>
+  !('oneOf' in s) && !s.anyOf && Object.values(s.properties ?? {}).every(renderable) && (!s.items || renderable(s.items));
+/** An object policy is edited field by field; a scalar as one field "value"; anything else as JSON text. */
+const formSchema = (s: JsonSchema): JsonSchema =>
+  s.type === 'object' && renderable(s)
+    ? s
+    : renderable(s) && s.type !== 'array'
+      ? { type: 'object', properties: { value: { ...s, title: s.title ?? '取值' } }, required: ['value'] }
+      : { type: 'object', properties: { json: { type: 'string', title: `${s.title ?? '取值'}（JSON）`, maxLength: 100000 } }, required: ['json'] };
+const initialValues = (p: Policy) => (p.schema.type === 'object' && renderable(p.schema) ? (p.value as object) : renderable(p.schema) && p.schema.type !== 'array' ? { value: p.value } : { json: JSON.stringify(p.value, null, 2) });
 
 function PoliciesTab() {
   const { message } = App.useApp();
@@ -36,7 +53,15 @@ function PoliciesTab() {
     const schema = formSchema(editing.schema);
     const v = await schemaFormValue(form, { ...schema, properties: { ...schema.properties, reason: { type: 'string', minLength: 1, maxLength: 500 } }, required: [...(schema.required ?? []), 'reason'] });
     const { reason, ...rest } = v;
-    const value = editing.schema.type === 'object' ? rest : rest.value;
+    let value: unknown = 'json' in rest ? undefined : 'value' in rest && !(editing.schema.type === 'object') ? rest.value : rest;
+    if ('json' in rest) {
+      try {
+        value = JSON.parse(String(rest.json));
+      } catch {
+        message.error('JSON 格式不正确');
+        return;
+      }
+    }
     try {
       await api.put(`/api/policies/${encodeURIComponent(editing.key)}`, { value, reason });
       message.success('已保存，对此后开启的环节生效');
@@ -55,21 +80,31 @@ function PoliciesTab() {
         loading={loading}
         dataSource={items}
         pagination={false}
+        tableLayout="fixed"
         columns={[
-          { title: '策略', dataIndex: 'name', render: (n: string, p) => <span>{n}<br /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{p.key}</Typography.Text></span> },
-          { title: '取值', dataIndex: 'value', render: (v: unknown, p) => <Tag color="blue">{show(v)}{p.schema.description ? '' : ''}</Tag> },
-          { title: '修改时间', dataIndex: 'updatedAt', render: (d: string | null) => (d ? formatTime(d) : <Typography.Text type="secondary">默认值</Typography.Text>) },
-          { title: '修改人', dataIndex: 'updatedBy', render: (u: string | null) => u ?? '—' },
+          { title: '策略', dataIndex: 'name', width: 340, render: (n: string, p) => <span>{n}<br /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{p.key}</Typography.Text></span> },
+          {
+            title: '取值',
+            dataIndex: 'value',
+            render: (v: unknown, p) => (
+              <Typography.Paragraph ellipsis={{ rows: 2, tooltip: show(v, p.schema) }} style={{ marginBottom: 0 }}>
+                {show(v, p.schema)}
+              </Typography.Paragraph>
+            ),
+          },
+          { title: '修改时间', dataIndex: 'updatedAt', width: 150, render: (d: string | null) => (d ? formatTime(d) : <Typography.Text type="secondary">默认值</Typography.Text>) },
+          { title: '修改人', dataIndex: 'updatedBy', width: 110, render: (u: string | null) => u ?? '—' },
           {
             title: '操作',
             key: 'ops',
+            width: 190,
             render: (_: unknown, p) => (
               <>
                 <Button
                   type="link"
                   onClick={() => {
                     form.resetFields();
-                    form.setFieldsValue(p.schema.type === 'object' ? (p.value as object) : { value: p.value });
+                    form.setFieldsValue(initialValues(p));
                     setEditing(p);
                   }}
                 >
@@ -85,6 +120,7 @@ function PoliciesTab() {
       />
       <Modal open={editing !== null} title={`修改：${editing?.name ?? ''}`} okText="保存" cancelText="取消" onCancel={() => setEditing(null)} onOk={save} forceRender>
         <Form form={form} layout="vertical">
+          {editing?.schema.description && <Typography.Paragraph type="secondary">{editing.schema.description}</Typography.Paragraph>}
           {editing && <SchemaFields schema={formSchema(editing.schema)} />}
           <Form.Item name="reason" label="修改理由" rules={[{ required: true, whitespace: true, message: '请填写修改理由（将记录在案）' }]}>
             <Input.TextArea autoSize={{ minRows: 2 }} maxLength={500} />
@@ -99,7 +135,7 @@ function PoliciesTab() {
             content: (
               <div>
                 <div>
-                  {show(h.previous)} → <strong>{show(h.value)}</strong>
+                  {show(h.previous, history?.policy.schema)} → <strong>{show(h.value, history?.policy.schema)}</strong>
                 </div>
                 <Typography.Text type="secondary">
                   {h.changedBy} · {formatTime(h.changedAt)}
@@ -164,7 +200,7 @@ function CalendarTab() {
         cellRender={(d, info) => {
           if (info.type !== 'date') return info.originNode;
           const special = days.get(d.format('YYYY-MM-DD'));
-          if (!special) return null;
+          if (!special) return d.day() === 0 || d.day() === 6 ? <Typography.Text type="secondary">休</Typography.Text> : null;
           return special.kind === 'holiday' ? <Tag color="red">休 {special.name}</Tag> : <Tag color="blue">班 {special.name}</Tag>;
         }}
       />

@@ -32,9 +32,9 @@ export default function StatsPage() {
     const rows = stats?.byStage ?? [];
     return {
       tooltip: { trigger: 'axis' },
-      grid: { left: 160, right: 24, top: 16, bottom: 24 },
+      grid: { left: 220, right: 24, top: 16, bottom: 24 },
       xAxis: { type: 'value', minInterval: 1 },
-      yAxis: { type: 'category', data: rows.map((r) => `${label(caseTypeNames, r.type, r.typeName)} · ${r.stageName ?? r.stage}`), axisLabel: { width: 150, overflow: 'truncate' } },
+      yAxis: { type: 'category', data: rows.map((r) => `${label(caseTypeNames, r.type, r.typeName)} · ${r.stageName ?? r.stage}`), axisLabel: { width: 210, overflow: 'truncate' } },
       series: [{ type: 'bar', data: rows.map((r) => r.count), itemStyle: { color: '#c8161d' }, barMaxWidth: 24 }],
     };
   }, [stats]);
@@ -54,14 +54,14 @@ export default function StatsPage() {
     const rows = stats?.trend ?? [];
     return {
       tooltip: { trigger: 'axis' },
-      legend: { data: ['发起', '办结', '超期'] },
+      legend: { data: ['发起', '办结', '超期'], top: 0 },
       grid: { left: 40, right: 24, top: 40, bottom: 24 },
       xAxis: { type: 'category', data: rows.map((r) => r.month) },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
-        { name: '发起', type: 'line', data: rows.map((r) => r.opened), smooth: true },
-        { name: '办结', type: 'line', data: rows.map((r) => r.closed), smooth: true },
-        { name: '超期', type: 'line', data: rows.map((r) => r.overdue), smooth: true, itemStyle: { color: '#f5222d' } },
+        { name: '发起', type: 'line', data: rows.map((r) => r.opened) },
+        { name: '办结', type: 'line', data: rows.map((r) => r.closed) },
+        { name: '超期', type: 'line', data: rows.map((r) => r.overdue), itemStyle: { color: '#f5222d' } },
       ],
     };
   }, [stats]);
