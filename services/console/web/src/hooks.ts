@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
-import { api } from './api';
+import { useCallback, useEffect, useState } from 'react';
+import { App } from 'antd';
+import { api, ApiError, type Query } from './api';
 import { caseTypeNames } from './labels';
 import type { CaseTypeInfo, Org } from './types';
 
@@ -53,4 +54,47 @@ export function caseTypeOptions(extra: { type: string; name?: string }[] = []): 
   const map = new Map(Object.entries(caseTypeNames));
   for (const t of extra) if (!map.has(t.type) || t.name) map.set(t.type, t.name ?? map.get(t.type) ?? t.type);
   return [...map].map(([value, label]) => ({ value, label }));
+}
+
+type KeysetPage<T> = { items: T[]; nextCursor: string | null };
+
+/**
+ * A list read with keyset paging ("加载更多"): reloads from the start when the path or query change,
+ * appends the next page on `loadMore`. `page` is the last answer (for counts and totals).
+ */
+export function useKeysetList<T, P extends KeysetPage<T> = KeysetPage<T>>(path: string, query: Query) {
+  const { message } = App.useApp();
+  const [items, setItems] = useState<T[]>([]);
+  const [page, setPage] = useState<P | null>(null);
+  const [loading, setLoading] = useState(false);
+  const queryKey = JSON.stringify(query);
+
+  const load = useCallback(
+    async (after: string | null) => {
+      setLoading(true);
+      try {
+        const next = await api.get<P>(path, { ...(JSON.parse(queryKey) as Query), cursor: after });
+        setItems((prev) => (after ? [...prev, ...next.items] : next.items));
+        setPage(next);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 401)) message.error((e as Error).message);
+      } finally {
+        setLoading(false);
+      }
+    },
+    [path, queryKey, message],
+  );
+
+  useEffect(() => {
+    void load(null);
+  }, [load]);
+
+  return {
+    items,
+    page,
+    loading,
+    hasMore: !!page?.nextCursor,
+    reload: () => load(null),
+    loadMore: () => load(page?.nextCursor ?? null),
+  };
 }

@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { App, Badge, Button, Card, DatePicker, Empty, Input, Select, Space, Table, Tabs, Tag, TreeSelect, Typography } from 'antd';
 import { CheckOutlined, ReloadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
-import { api, ApiError } from '../api';
-import { caseTypeOptions, orgTree, useOrgs } from '../hooks';
+import { api } from '../api';
+import { caseTypeOptions, orgTree, useKeysetList, useOrgs } from '../hooks';
 import { caseTypeNames, formatTime, label, lateText, remainingText } from '../labels';
 import type { InboxItem, InboxPage as Page, InboxView } from '../types';
 
@@ -32,10 +32,6 @@ export function InboxPage() {
   const orgs = useOrgs();
   const tree = useMemo(() => orgTree(orgs), [orgs]);
   const [filters, setFilters] = useState<Filters>({ sort: 'due_asc' });
-  const [items, setItems] = useState<InboxItem[]>([]);
-  const [counts, setCounts] = useState<Partial<Record<InboxView, number>>>({});
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const [selected, setSelected] = useState<string[]>([]);
 
   const query = useMemo(
@@ -52,27 +48,10 @@ export function InboxPage() {
     [view, filters],
   );
 
-  const load = useCallback(
-    async (after: string | null) => {
-      setLoading(true);
-      try {
-        const page = await api.get<Page>('/api/inbox', { ...query, cursor: after });
-        setItems((prev) => (after ? [...prev, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-        setCounts(page.counts);
-        if (!after) setSelected([]);
-      } catch (e) {
-        if (e instanceof ApiError && e.status !== 401) message.error(e.message);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [query, message],
-  );
-
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const list = useKeysetList<InboxItem, Page>('/api/inbox', query);
+  const { items, loading } = list;
+  const counts: Partial<Record<InboxView, number>> = list.page?.counts ?? {};
+  useEffect(() => setSelected([]), [query]);
 
   const selectedItems = items.filter((i) => selected.includes(i.taskId));
   const bulkStep = new Set(selectedItems.map((i) => i.stepKey));
@@ -93,7 +72,8 @@ export function InboxPage() {
         } catch (e) {
           message.error((e as Error).message);
         }
-        await load(null);
+        setSelected([]);
+        await list.reload();
       },
     });
 
@@ -180,7 +160,7 @@ export function InboxPage() {
         />
       </Space>
       <Space>
-        <Button icon={<ReloadOutlined />} onClick={() => void load(null)}>
+        <Button icon={<ReloadOutlined />} onClick={() => void list.reload()}>
           刷新
         </Button>
         {view === 'todo' && (
@@ -201,8 +181,8 @@ export function InboxPage() {
         onRow={(r) => ({ onDoubleClick: () => navigate(`/tasks/${r.taskId}`), 'data-testid': `inbox-row-${r.taskId}` }) as React.HTMLAttributes<HTMLElement>}
         locale={{ emptyText: <Empty description="暂无事项" /> }}
       />
-      {cursor && (
-        <Button block style={{ marginTop: 16 }} loading={loading} onClick={() => void load(cursor)}>
+      {list.hasMore && (
+        <Button block style={{ marginTop: 16 }} loading={loading} onClick={() => void list.loadMore()}>
           加载更多
         </Button>
       )}

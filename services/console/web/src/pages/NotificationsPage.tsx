@@ -1,35 +1,16 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { Button, Card, List, Segmented, Tag } from 'antd';
 import { api } from '../api';
 import { formatTime, label, notificationKindNames } from '../labels';
+import { useKeysetList } from '../hooks';
 import { notificationTarget } from '../layout/NotificationBell';
 import type { Notification, NotificationPage } from '../types';
 
 export function NotificationsPage() {
   const navigate = useNavigate();
   const [unread, setUnread] = useState<'all' | 'unread'>('unread');
-  const [items, setItems] = useState<Notification[]>([]);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  const load = useCallback(
-    async (after: string | null) => {
-      setLoading(true);
-      try {
-        const page = await api.get<NotificationPage>('/api/notifications', { limit: 20, cursor: after, unread: unread === 'unread' ? true : undefined });
-        setItems((prev) => (after ? [...prev, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [unread],
-  );
-
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const list = useKeysetList<Notification, NotificationPage>('/api/notifications', { limit: 20, unread: unread === 'unread' ? true : undefined });
 
   return (
     <Card
@@ -37,8 +18,8 @@ export function NotificationsPage() {
       extra={<Segmented value={unread} onChange={(v) => setUnread(v as 'all' | 'unread')} options={[{ value: 'unread', label: '未读' }, { value: 'all', label: '全部' }]} />}
     >
       <List
-        loading={loading}
-        dataSource={items}
+        loading={list.loading}
+        dataSource={list.items}
         renderItem={(n) => (
           <List.Item
             style={{ cursor: 'pointer' }}
@@ -53,8 +34,8 @@ export function NotificationsPage() {
           </List.Item>
         )}
       />
-      {cursor && (
-        <Button block onClick={() => void load(cursor)} loading={loading}>
+      {list.hasMore && (
+        <Button block onClick={() => void list.loadMore()} loading={list.loading}>
           加载更多
         </Button>
       )}

@@ -1,10 +1,10 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { App, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
 import { DownloadOutlined, SearchOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
-import { api, download, type Query } from '../../api';
-import { caseTypeOptions, orgTree, useOrgs } from '../../hooks';
+import { download, type Query } from '../../api';
+import { caseTypeOptions, orgTree, useKeysetList, useOrgs } from '../../hooks';
 import { caseStatusNames, caseTypeNames, formatTime, label } from '../../labels';
 
 export type AdminCase = {
@@ -49,31 +49,8 @@ export default function CaseSearchPage() {
   const [form] = Form.useForm<FormValues>();
   const initial: FormValues = { orgId: params.get('orgId') ?? undefined, overdue: params.get('overdue') ?? undefined, status: params.get('status') ?? undefined };
   const [query, setQuery] = useState<Query>(toQuery(initial));
-  const [rows, setRows] = useState<AdminCase[]>([]);
-  const [total, setTotal] = useState(0);
-  const [cursor, setCursor] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-
-  const load = useCallback(
-    async (after: string | null) => {
-      setLoading(true);
-      try {
-        const page = await api.get<Page>('/api/admin/cases', { ...query, limit: 20, cursor: after });
-        setRows((prev) => (after ? [...prev, ...page.items] : page.items));
-        setCursor(page.nextCursor);
-        setTotal(page.total);
-      } catch (e) {
-        message.error((e as Error).message);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [query, message],
-  );
-
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const list = useKeysetList<AdminCase, Page>('/api/admin/cases', { ...query, limit: 20 });
+  const rows = list.items;
 
   return (
     <Card title="事项查询">
@@ -114,12 +91,12 @@ export default function CaseSearchPage() {
           </Button>
         </Space>
       </Form>
-      <Typography.Text type="secondary">共 {total} 项</Typography.Text>
+      <Typography.Text type="secondary">共 {list.page?.total ?? 0} 项</Typography.Text>
       <Table<AdminCase>
         style={{ marginTop: 8 }}
         rowKey="id"
         size="middle"
-        loading={loading && !rows.length}
+        loading={list.loading && !rows.length}
         dataSource={rows}
         pagination={false}
         columns={[
@@ -145,8 +122,8 @@ export default function CaseSearchPage() {
           { title: '办结时间', dataIndex: 'closedAt', render: formatTime },
         ]}
       />
-      {cursor && (
-        <Button block style={{ marginTop: 16 }} loading={loading} onClick={() => void load(cursor)}>
+      {list.hasMore && (
+        <Button block style={{ marginTop: 16 }} loading={list.loading} onClick={() => void list.loadMore()}>
           加载更多
         </Button>
       )}
