@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCasesApp } from '@dj/cases';
+import { until } from '../../workflows/test/harness';
 import { bearer, body, startServices, type Fixture } from '../src/service-fixture';
 
 /** Compressed time: a working day lasts 3 s, so a 5-day review is overdue (and 督办 raised) after 15 s. */
@@ -48,16 +49,6 @@ async function search(user: string, query: string) {
   return body<CasePage>(res);
 }
 const q = (extra = '') => `q=${encodeURIComponent(tag)}${extra}`;
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 describe('case search', () => {
   it('admin and supervisors search within their subtrees; filters narrow; keyset pages cover the result exactly once', async () => {
     const a1 = await submit('zhang.zhibu', 'branch-a1-1', `${tag} 东湖甲`);
@@ -142,7 +133,7 @@ describe('case search', () => {
 
 describe('overdue board, case page and charts', () => {
   it('the board rolls counts up the tree; a 督办 turns the unit red; the overdue filter finds the case', async () => {
-    await until('the 督办 of the late case', async () => ((await f.db.task.count({ where: { caseId: lateCase, kind: 'supervision' } })) > 0 ? true : undefined));
+    await until(async () => (await f.db.task.count({ where: { caseId: lateCase, kind: 'supervision' } })) > 0, 60_000);
     const fresh = await submit('zhang.zhibu', 'branch-a1-1', `${tag} 新请示`);
 
     const overdue = await search('admin', q('&overdue=true&limit=100'));

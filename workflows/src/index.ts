@@ -5,3 +5,6 @@ export { workflowsPath } from './worker-paths';
 export type { RequestReportInput } from './processes/request-report';
 export type { SecretaryReplacementInput } from './processes/secretary-replacement';
 export { createSecretaryActivities } from './activities/secretary-activities';
+export { createDeliveryActivities, setEnabledChannels } from './activities/delivery-activities';
+export { DISPATCHER_WORKFLOW_ID, NOTIFY_TASK_QUEUE, type NotificationChannel, type OutboundNotification } from './notifications/channel';
+export { WebhookChannel, webhookSignature } from './notifications/webhook';
