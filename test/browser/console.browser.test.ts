@@ -125,7 +125,7 @@ describe('web console', () => {
     }
 
     // An expired or revoked session: back to the login page with a message, then to the page asked for.
-    await page.evaluate(() => localStorage.setItem('dj.token', 'expired.token.value'));
+    await page.evaluate("localStorage.setItem('dj.token', 'expired.token.value')");
     await page.goto('/inbox?view=done');
     await page.getByText('登录已过期，请重新登录').waitFor();
     await signIn(page, 'zhang.zhibu');

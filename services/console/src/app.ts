@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { redactPaths } from '@dj/logging';
 
@@ -25,11 +25,13 @@ export async function buildConsoleApp(opts: { distDir?: string; logLevel?: strin
       reply.header('cache-control', immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
   });
+  const sendApp = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
   app.get('/console/health', async () => ({ status: 'ok' }));
+  app.get('/', (_request, reply) => sendApp(reply)); // the static plugin would refuse the bare folder
   app.setNotFoundHandler((request, reply) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return reply.status(404).send({ code: 'NOT_FOUND' });
     if (request.url.startsWith('/api/') || path.extname(request.url.split('?')[0]!) !== '') return reply.status(404).send({ code: 'NOT_FOUND' });
-    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    return sendApp(reply);
   });
   return app;
 }
