@@ -1,29 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCasesApp } from '@dj/cases';
 import { until } from '../../workflows/test/harness';
+import { captureLogs } from '../src/log-capture';
 import { bearer, body, startServices, type Fixture } from '../src/service-fixture';
 
 /** Compressed time: a working day lasts 3 s, so a 5-day review is overdue (and 督办 raised) after 15 s. */
 const WDS = 3;
 let f: Fixture;
 let cases: FastifyInstance;
-const logLines: string[] = [];
+const logs = captureLogs();
 const tokens: Record<string, string> = {};
 const tag = `监测${randomUUID().slice(0, 6)}`;
 let lateCase: string;
 
 beforeAll(async () => {
   f = await startServices({ workingDaySeconds: WDS });
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString());
-      done();
-    },
-  });
-  cases = await buildCasesApp({ ...f.deps, workingDaySeconds: WDS, logger: { level: 'info', stream } });
+  cases = await buildCasesApp({ ...f.deps, workingDaySeconds: WDS, logger: { level: 'info', stream: logs.stream } });
   for (const u of ['zhang.zhibu', 'sun.zhibu', 'zhou.zhibu', 'li.zuzhi', 'wang.shuji', 'zhao.xianwei', 'admin']) tokens[u] = await f.login(u);
   // Opened first, left alone: overdue with a 督办 by the time the board is read.
   lateCase = (await submit('zhang.zhibu', 'branch-a1-1', `${tag} 逾期请示`)).caseId;
@@ -91,7 +85,7 @@ describe('case search', () => {
   });
 
   it('refuses users without an administrator or supervisory role (403, logged), scopes outside one\'s own and bad input', async () => {
-    const before = logLines.length;
+    const before = logs.lines.length;
     for (const user of ['zhang.zhibu', 'li.zuzhi']) {
       for (const url of ['/api/admin/cases', '/api/admin/cases.csv', `/api/admin/cases/${lateCase}`, '/api/admin/board', '/api/admin/stats']) {
         const res = await get(user, url);
@@ -99,8 +93,11 @@ describe('case search', () => {
         expect(body(res)).toMatchObject({ code: 'FORBIDDEN' });
       }
     }
-    const denials = logLines.slice(before).map((l) => JSON.parse(l) as { msg: string; code?: string; userId?: string });
-    expect(denials.filter((l) => l.msg === 'access denied' && l.code === 'FORBIDDEN')).toHaveLength(10);
+    const denials = logs.entries(before);
+    const refused = denials.filter((l) => l.msg === 'access denied' && l.code === 'FORBIDDEN');
+    expect(refused).toHaveLength(10);
+    const ids = await f.db.user.findMany({ where: { username: { in: ['zhang.zhibu', 'li.zuzhi'] } }, select: { id: true } });
+    expect(new Set(refused.map((l) => l.userId))).toEqual(new Set(ids.map((u) => u.id)));
     // A township secretary asking about another township or county.
     for (const url of ['/api/admin/cases?orgId=town-a2', '/api/admin/board?orgId=county-b', '/api/admin/stats?orgId=city', '/api/admin/cases?orgId=nowhere']) {
       expect((await get('wang.shuji', url)).statusCode, url).toBe(403);

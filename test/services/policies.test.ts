@@ -1,8 +1,8 @@
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCasesApp } from '@dj/cases';
 import type { Prisma } from '@dj/db';
+import { captureLogs } from '../src/log-capture';
 import { bearer, body, startServices, type Fixture } from '../src/service-fixture';
 
 /** The fixture's compressed time: one working day per hour. */
@@ -10,19 +10,13 @@ const WDS = 3600;
 const KEY = 'duration.request-report.township-review';
 let f: Fixture;
 let cases: FastifyInstance;
-const logLines: string[] = [];
+const logs = captureLogs();
 const tokens: Record<string, string> = {};
 let original: Prisma.JsonValue;
 
 beforeAll(async () => {
   f = await startServices({ workingDaySeconds: WDS });
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(chunk.toString());
-      done();
-    },
-  });
-  cases = await buildCasesApp({ ...f.deps, workingDaySeconds: WDS, logger: { level: 'info', stream } });
+  cases = await buildCasesApp({ ...f.deps, workingDaySeconds: WDS, logger: { level: 'info', stream: logs.stream } });
   for (const u of ['admin', 'zhao.xianwei', 'zhang.zhibu']) tokens[u] = await f.login(u);
   original = (await f.db.policy.findUniqueOrThrow({ where: { key: KEY } })).value;
 });
@@ -92,7 +86,7 @@ describe('policies', () => {
     const res = await put('admin', KEY, { value: { workingDays: 7 }, reason: '乡镇审核任务较重，延长时限' });
     expect(res.statusCode, res.body).toBe(200);
     expect(body<Policy>(res)).toMatchObject({ key: KEY, value: { workingDays: 7 }, updatedBy: '系统管理员' });
-    const logged = logLines.map((l) => JSON.parse(l) as { event?: string; key?: string; userId?: string }).find((l) => l.event === 'policy.changed');
+    const logged = logs.entries().find((l) => l.event === 'policy.changed');
     expect(logged).toMatchObject({ key: KEY });
 
     const later = await submit();
