@@ -74,6 +74,18 @@ describe('policies', () => {
     }
     expect((await put('admin', KEY, { value: { workingDays: 6 } })).statusCode).toBe(400); // no reason
     expect((await put('admin', 'duration.nothing.here', { value: { workingDays: 6 }, reason: '调整' })).statusCode).toBe(404);
+    // A policy no definition describes yet is listed read-only and cannot be changed.
+    await f.db.policy.create({ data: { key: 'test.undescribed', value: { x: 1 } } });
+    try {
+      const listed = body<{ items: (Policy & { editable: boolean })[] }>(await cases.inject({ method: 'GET', url: '/api/policies', headers: bearer(tokens.admin!) })).items;
+      expect(listed.find((p) => p.key === 'test.undescribed')).toMatchObject({ name: 'test.undescribed', value: { x: 1 }, schema: null, editable: false });
+      expect(listed.filter((p) => p.key !== 'test.undescribed').every((p) => p.editable)).toBe(true);
+      const refused = await put('admin', 'test.undescribed', { value: { x: 2 }, reason: '调整' });
+      expect(refused.statusCode).toBe(400);
+      expect(body(refused)).toMatchObject({ code: 'INVALID_POLICY' });
+    } finally {
+      await f.db.policy.delete({ where: { key: 'test.undescribed' } });
+    }
     expect((await put('admin', 'no-such-policy', { value: 1, reason: '调整' })).statusCode).toBe(404);
     expect(await f.db.policyChange.count()).toBe(before);
     expect((await f.db.policy.findUniqueOrThrow({ where: { key: KEY } })).value).toEqual(original);

@@ -20,18 +20,19 @@ async function listPolicies(db: Db) {
   const editors = await db.user.findMany({ where: { id: { in: rows.flatMap((r) => r.updatedBy ?? []) } }, select: { id: true, displayName: true } });
   const names = new Map(editors.map((u) => [u.id, u.displayName]));
   return [...byKey.entries()]
-    .flatMap(([key, row]) => {
+    .map(([key, row]) => {
       const def = policyDefinition(key);
-      if (!def) return [];
-      return [{
+      // A policy without a definition (a process that has not described it yet) is shown, not editable.
+      return {
         key,
-        name: def.name,
+        name: def?.name ?? key,
         value: row ? row.value : policyDefaults[key],
-        schema: def.schema,
+        schema: def?.schema ?? null,
+        editable: !!def,
         updatedAt: row?.updatedAt.toISOString() ?? null,
         updatedBy: row?.updatedBy ? (names.get(row.updatedBy) ?? null) : null,
         updatedById: row?.updatedBy ?? null,
-      }];
+      };
     })
     .sort((a, b) => a.key.localeCompare(b.key));
 }
@@ -58,8 +59,9 @@ export function registerPolicyRoutes(app: App, db: Db) {
       requireRootAdmin(request.auth);
       const { key } = request.params;
       const { value, reason } = request.body;
+      if (!(key in policyDefaults || (await db.policy.findUnique({ where: { key } })))) throw httpError('NOT_FOUND');
       const def = policyDefinition(key);
-      if (!def || !(key in policyDefaults || (await db.policy.findUnique({ where: { key } })))) throw httpError('NOT_FOUND');
+      if (!def) throw httpError('INVALID_POLICY', `${key}: 该策略尚无取值规则，不能修改 / no schema is defined for this policy`);
       const errors = jsonSchemaErrors(def.schema, value);
       if (value === undefined) errors.push('/ value is required');
       if (!errors.length && !def.valid(value)) errors.push('/ 取值不符合规则 (value breaks the policy rule)');
@@ -95,7 +97,6 @@ export function registerPolicyRoutes(app: App, db: Db) {
     async (request) => {
       requireRootAdmin(request.auth);
       const { key } = request.params;
-      if (!policyDefinition(key)) throw httpError('NOT_FOUND');
       const changes = await db.policyChange.findMany({ where: { key }, orderBy: [{ changedAt: 'desc' }, { id: 'desc' }], take: 200 });
       const users = await db.user.findMany({ where: { id: { in: changes.map((c) => c.changedBy) } }, select: { id: true, displayName: true } });
       const names = new Map(users.map((u) => [u.id, u.displayName]));
