@@ -134,6 +134,18 @@ export function InboxPage() {
       <Tabs
         activeKey={view}
         onChange={(key) => setParams({ view: key })}
+        tabBarExtraContent={
+          <Space>
+            <Button icon={<ReloadOutlined />} onClick={() => void list.reload()}>
+              刷新
+            </Button>
+            {view === 'todo' && (
+              <Button type="primary" icon={<CheckOutlined />} disabled={!canBulk} onClick={bulkApprove} title={selected.length && !canBulk ? '只能批量同意同一环节且允许批量办理的待办' : undefined}>
+                批量同意{selected.length ? `（${selected.length}）` : ''}
+              </Button>
+            )}
+          </Space>
+        }
         items={VIEWS.map((v) => ({
           key: v.key,
           label: (
@@ -143,8 +155,7 @@ export function InboxPage() {
           ),
         }))}
       />
-      <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8, flexWrap: 'wrap', marginBottom: 16 }}>
-      <Space wrap>
+      <Space wrap style={{ marginBottom: 16 }}>
         <Select allowClear placeholder="流程类型" style={{ width: 150 }} options={caseTypeOptions(items.map((i) => ({ type: i.caseType })))} value={filters.type} onChange={(type) => setFilters((f) => ({ ...f, type }))} />
         <TreeSelect allowClear placeholder="组织（含下级）" style={{ width: 190 }} treeData={tree} treeDefaultExpandAll value={filters.orgId} onChange={(orgId) => setFilters((f) => ({ ...f, orgId }))} />
         <DatePicker.RangePicker placeholder={['期限从', '期限至']} value={filters.due ?? null} onChange={(due) => setFilters((f) => ({ ...f, due }))} />
@@ -159,17 +170,6 @@ export function InboxPage() {
           ]}
         />
       </Space>
-      <Space>
-        <Button icon={<ReloadOutlined />} onClick={() => void list.reload()}>
-          刷新
-        </Button>
-        {view === 'todo' && (
-          <Button type="primary" icon={<CheckOutlined />} disabled={!canBulk} onClick={bulkApprove} title={selected.length && !canBulk ? '只能批量同意同一环节且允许批量办理的待办' : undefined}>
-            批量同意{selected.length ? `（${selected.length}）` : ''}
-          </Button>
-        )}
-      </Space>
-      </div>
       <Table<InboxItem>
         rowKey="taskId"
         size="middle"

@@ -20,6 +20,7 @@ export function NotificationsPage() {
       <List
         loading={list.loading}
         dataSource={list.items}
+        locale={{ emptyText: unread === 'unread' ? '没有未读通知' : '暂无通知' }}
         renderItem={(n) => (
           <List.Item
             style={{ cursor: 'pointer' }}
