@@ -6,7 +6,9 @@ import { SchemaFields, schemaFormValue } from '../../components/SchemaForm';
 import { formatTime } from '../../labels';
 import type { JsonSchema } from '../../types';
 
-type Policy = { key: string; name: string; value: unknown; schema: JsonSchema; updatedAt: string | null; updatedBy: string | null };
+/** `schema` is null (and `editable` false) for a policy a process uses before it has described it. */
+type Policy = { key: string; name: string; value: unknown; schema: JsonSchema | null; editable?: boolean; updatedAt: string | null; updatedBy: string | null };
+type EditablePolicy = Policy & { schema: JsonSchema };
 type PolicyChange = { value: unknown; previous: unknown; reason: string; changedBy: string; changedAt: string };
 
 const scalar = (v: unknown) => (typeof v === 'boolean' ? (v ? '是' : '否') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
@@ -28,13 +30,13 @@ const formSchema = (s: JsonSchema): JsonSchema =>
     : renderable(s) && s.type !== 'array'
       ? { type: 'object', properties: { value: { ...s, title: s.title ?? '取值' } }, required: ['value'] }
       : { type: 'object', properties: { json: { type: 'string', title: `${s.title ?? '取值'}（JSON）`, maxLength: 100000 } }, required: ['json'] };
-const initialValues = (p: Policy) => (p.schema.type === 'object' && renderable(p.schema) ? (p.value as object) : renderable(p.schema) && p.schema.type !== 'array' ? { value: p.value } : { json: JSON.stringify(p.value, null, 2) });
+const initialValues = (p: EditablePolicy) => (p.schema.type === 'object' && renderable(p.schema) ? (p.value as object) : renderable(p.schema) && p.schema.type !== 'array' ? { value: p.value } : { json: JSON.stringify(p.value, null, 2) });
 
 function PoliciesTab() {
   const { message } = App.useApp();
   const [items, setItems] = useState<Policy[]>([]);
   const [loading, setLoading] = useState(true);
-  const [editing, setEditing] = useState<Policy | null>(null);
+  const [editing, setEditing] = useState<EditablePolicy | null>(null);
   const [history, setHistory] = useState<{ policy: Policy; items: PolicyChange[] } | null>(null);
   const [form] = Form.useForm();
 
@@ -87,8 +89,8 @@ function PoliciesTab() {
             title: '取值',
             dataIndex: 'value',
             render: (v: unknown, p) => (
-              <Typography.Paragraph ellipsis={{ rows: 2, tooltip: show(v, p.schema) }} style={{ marginBottom: 0 }}>
-                {show(v, p.schema)}
+              <Typography.Paragraph ellipsis={{ rows: 2, tooltip: show(v, p.schema ?? undefined) }} style={{ marginBottom: 0 }}>
+                {show(v, p.schema ?? undefined)}
               </Typography.Paragraph>
             ),
           },
@@ -100,16 +102,21 @@ function PoliciesTab() {
             width: 190,
             render: (_: unknown, p) => (
               <>
-                <Button
-                  type="link"
-                  onClick={() => {
-                    form.resetFields();
-                    form.setFieldsValue(initialValues(p));
-                    setEditing(p);
-                  }}
-                >
-                  修改
-                </Button>
+                {p.schema && p.editable !== false ? (
+                  <Button
+                    type="link"
+                    onClick={() => {
+                      const editable = { ...p, schema: p.schema! };
+                      form.resetFields();
+                      form.setFieldsValue(initialValues(editable));
+                      setEditing(editable);
+                    }}
+                  >
+                    修改
+                  </Button>
+                ) : (
+                  <Tag>只读</Tag>
+                )}
                 <Button type="link" onClick={() => api.get<{ items: PolicyChange[] }>(`/api/policies/${encodeURIComponent(p.key)}/history`).then((r) => setHistory({ policy: p, items: r.items })).catch((e: Error) => message.error(e.message))}>
                   变更记录
                 </Button>
@@ -135,7 +142,7 @@ function PoliciesTab() {
             content: (
               <div>
                 <div>
-                  {show(h.previous, history?.policy.schema)} → <strong>{show(h.value, history?.policy.schema)}</strong>
+                  {show(h.previous, history?.policy.schema ?? undefined)} → <strong>{show(h.value, history?.policy.schema ?? undefined)}</strong>
                 </div>
                 <Typography.Text type="secondary">
                   {h.changedBy} · {formatTime(h.changedAt)}
