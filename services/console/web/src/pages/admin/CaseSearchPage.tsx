@@ -15,6 +15,7 @@ export type AdminCase = {
   orgId: string;
   orgName: string;
   stage: string;
+  stageName?: string;
   status: string;
   overdue: boolean;
   openedAt: string;
@@ -106,7 +107,7 @@ export default function CaseSearchPage() {
           {
             title: '当前环节',
             key: 'stage',
-            render: (_: unknown, r) => r.openTasks.map((t) => t.name).join('、') || r.stage || '—',
+            render: (_: unknown, r) => (r.status === 'open' ? r.openTasks.map((t) => t.name).join('、') || r.stageName || r.stage : '—'),
           },
           {
             title: '状态',
