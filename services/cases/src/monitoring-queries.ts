@@ -13,18 +13,17 @@ type BoardRow = { id: string; name: string; type: string; parent_id: string | nu
  */
 export async function overdueBoard(db: Db, scope: string[]) {
   const rows = await db.$queryRaw<BoardRow[]>`
-    WITH open_tasks AS (
+    WITH scoped AS (
+      SELECT c.id, c.org_path, COALESCE(c.deadline_at < now(), false) AS deadline_passed
+      FROM "case" c WHERE c.status = 'open' AND ${withinScope(Prisma.sql`c.org_path`, scope)}
+    ), open_tasks AS (
       SELECT t.case_id,
              bool_or(t.kind = 'step' AND t.due_at < now()) AS step_overdue,
              count(*) FILTER (WHERE t.kind = 'supervision') AS supervising
-      FROM task t WHERE t.status = 'open' GROUP BY t.case_id
+      FROM task t JOIN scoped s ON s.id = t.case_id WHERE t.status = 'open' GROUP BY t.case_id
     ), open_cases AS (
-      SELECT c.org_path,
-             COALESCE(ot.step_overdue, false) OR COALESCE(c.deadline_at < now(), false) AS overdue,
-             COALESCE(c.deadline_at < now(), false) AS deadline_passed,
-             COALESCE(ot.supervising, 0) AS supervising
-      FROM "case" c LEFT JOIN open_tasks ot ON ot.case_id = c.id
-      WHERE c.status = 'open' AND ${withinScope(Prisma.sql`c.org_path`, scope)}
+      SELECT s.org_path, COALESCE(ot.step_overdue, false) OR s.deadline_passed AS overdue, s.deadline_passed, COALESCE(ot.supervising, 0) AS supervising
+      FROM scoped s LEFT JOIN open_tasks ot ON ot.case_id = s.id
     ), rolled AS (
       SELECT anc.id AS org_id, count(*)::int AS open, (count(*) FILTER (WHERE oc.overdue))::int AS overdue,
              sum(oc.supervising)::int AS supervising, bool_or(oc.deadline_passed) AS deadline_passed
