@@ -158,7 +158,7 @@ export function TaskPage() {
         }}
         destroyOnHidden
       >
-        <Form form={dialogForm} layout="vertical" preserve={false}>
+        <Form form={dialogForm} name="taskAction" layout="vertical" preserve={false}>
           {dialog && ['transfer', 'add_signer', 'cc'].includes(dialog.action) && (
             <Form.Item name="to" label={dialog.action === 'cc' ? '抄送给' : dialog.action === 'transfer' ? '转办给' : '加签人'} rules={[{ required: true, message: '请选择人员' }]}>
               <UserPicker multiple={dialog.action === 'cc'} />

@@ -126,7 +126,7 @@ function PoliciesTab() {
         ]}
       />
       <Modal open={editing !== null} title={`修改：${editing?.name ?? ''}`} okText="保存" cancelText="取消" onCancel={() => setEditing(null)} onOk={save} forceRender>
-        <Form form={form} layout="vertical">
+        <Form form={form} name="policy" layout="vertical">
           {editing?.schema.description && <Typography.Paragraph type="secondary">{editing.schema.description}</Typography.Paragraph>}
           {editing && <SchemaFields schema={formSchema(editing.schema)} />}
           <Form.Item name="reason" label="修改理由" rules={[{ required: true, whitespace: true, message: '请填写修改理由（将记录在案）' }]}>
@@ -158,6 +158,7 @@ function PoliciesTab() {
 }
 
 type Day = { date: string; kind: 'holiday' | 'workday'; name: string };
+const isWeekend = (d: Dayjs) => d.day() === 0 || d.day() === 6;
 
 function CalendarTab() {
   const { message } = App.useApp();
@@ -175,7 +176,6 @@ function CalendarTab() {
   }, [year]);
   useEffect(load, [load]);
 
-  const kindOf = (d: Dayjs): 'holiday' | 'workday' => days.get(d.format('YYYY-MM-DD'))?.kind ?? (d.day() === 0 || d.day() === 6 ? 'holiday' : 'workday');
 
   const save = async () => {
     if (!editing) return;
@@ -201,20 +201,26 @@ function CalendarTab() {
             setMonth(d);
             return;
           }
-          form.setFieldsValue({ kind: kindOf(d) === 'holiday' ? 'workday' : 'holiday', name: days.get(d.format('YYYY-MM-DD'))?.name, reason: '' });
+          // The API's rule: an extra holiday falls on a weekday, a make-up workday (调休) on a weekend.
+          form.setFieldsValue({ kind: isWeekend(d) ? 'workday' : 'holiday', name: days.get(d.format('YYYY-MM-DD'))?.name, reason: '' });
           setEditing(d);
         }}
         cellRender={(d, info) => {
           if (info.type !== 'date') return info.originNode;
           const special = days.get(d.format('YYYY-MM-DD'));
-          if (!special) return d.day() === 0 || d.day() === 6 ? <Typography.Text type="secondary">休</Typography.Text> : null;
+          if (!special) return isWeekend(d) ? <Typography.Text type="secondary">休</Typography.Text> : null;
           return special.kind === 'holiday' ? <Tag color="red">休 {special.name}</Tag> : <Tag color="blue">班 {special.name}</Tag>;
         }}
       />
       <Modal open={editing !== null} title={`设置 ${editing?.format('YYYY年M月D日') ?? ''}`} okText="保存" cancelText="取消" onCancel={() => setEditing(null)} onOk={save} forceRender>
-        <Form form={form} layout="vertical">
+        <Form form={form} name="calendarDay" layout="vertical">
           <Form.Item name="kind" label="类型" rules={[{ required: true }]}>
-            <Radio.Group options={[{ value: 'holiday', label: '休息日 / 节假日' }, { value: 'workday', label: '工作日（含调休上班）' }]} />
+            <Radio.Group
+              options={[
+                { value: 'holiday', label: '节假日（工作日放假）', disabled: !!editing && isWeekend(editing) },
+                { value: 'workday', label: '调休上班（周末上班）', disabled: !!editing && !isWeekend(editing) },
+              ]}
+            />
           </Form.Item>
           <Form.Item name="name" label="名称（如 国庆节）">
             <Input maxLength={40} />
