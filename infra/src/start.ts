@@ -4,6 +4,7 @@ import path from 'node:path';
 import { migrateDatabase } from '@dj/db/migrate';
 import { seedDemoData } from '@dj/db/seed-demo';
 import { ConfigError, loadConfig, repoRoot, type OrchestratorConfig } from './config';
+import { ensureConsoleBuilt } from './console-build';
 import { ensureDatabase } from './database';
 import { Supervisor } from './processes';
 import { startTemporalDevServer, temporalCliPath, type TemporalDevServer } from './temporal-server';
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
   });
   say(`Temporal dev server on ${temporal.address} (log: ${path.join(config.dataDir, 'temporal.log')})`);
 
+  ensureConsoleBuilt(repoRoot, say);
   const env = childEnvironment(config, temporal.address);
   const internal = (port: number) => ({ ...env, HOST: '127.0.0.1', PORT: String(port) });
   const serviceUrl = (port: number) => `http://127.0.0.1:${port}`;
