@@ -60,8 +60,8 @@ export default function BoardPage() {
         loading={loading}
         dataSource={tree}
         pagination={false}
-        expandable={{ expandedRowKeys: undefined, defaultExpandedRowKeys: expanded }}
-        key={expanded.length /* re-mount so the default expansion applies once data is in */}
+        expandable={{ defaultExpandedRowKeys: expanded }}
+        key={items.length ? 'loaded' : 'loading' /* the default expansion applies when the table mounts: once, with data */}
         columns={[
           {
             title: '组织',
