@@ -39,8 +39,8 @@ function positiveInt(name: string, raw: string): number {
 /** Starts infra/src/start.ts; `ready` resolves with the gateway URL, `stop` sends SIGINT and waits (SIGKILL after 30 s). */
 async function launchStack(dataDir: string, databaseUrl: string) {
   const ports = new Set<number>();
-  while (ports.size < 7) ports.add(await freePort());
-  const [gateway, identity, inbox, cases, noticeBoard, temporal, ui] = [...ports].map(String);
+  while (ports.size < 8) ports.add(await freePort());
+  const [gateway, identity, inbox, cases, noticeBoard, consolePort, temporal, ui] = [...ports].map(String);
   const logFile = path.join(dataDir, 'stack.log');
   const log = createWriteStream(logFile);
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/src/start.ts'], {
@@ -49,7 +49,7 @@ async function launchStack(dataDir: string, databaseUrl: string) {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
-      PORT: gateway, IDENTITY_PORT: identity, INBOX_PORT: inbox, CASES_PORT: cases, NOTICE_BOARD_PORT: noticeBoard, TEMPORAL_PORT: temporal, TEMPORAL_UI_PORT: ui,
+      PORT: gateway, IDENTITY_PORT: identity, INBOX_PORT: inbox, CASES_PORT: cases, NOTICE_BOARD_PORT: noticeBoard, CONSOLE_PORT: consolePort, TEMPORAL_PORT: temporal, TEMPORAL_UI_PORT: ui,
       DATABASE_URL: databaseUrl,
       TEMPORAL_DB_FILE: 'memory',
       TEMPORAL_NAMESPACE: NAMESPACE,

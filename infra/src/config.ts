@@ -13,6 +13,7 @@ export interface OrchestratorConfig {
   inboxPort: number;
   casesPort: number;
   noticeBoardPort: number;
+  consolePort: number;
   temporalPort: number;
   temporalUiPort: number;
   temporalNamespace: string;
@@ -89,6 +90,7 @@ export function loadConfig(env: Env = process.env): OrchestratorConfig {
     inboxPort: port(env, 'INBOX_PORT', 8082),
     casesPort: port(env, 'CASES_PORT', 8083),
     noticeBoardPort: port(env, 'NOTICE_BOARD_PORT', 8084),
+    consolePort: port(env, 'CONSOLE_PORT', 8085),
     temporalPort: port(env, 'TEMPORAL_PORT', 7233),
     temporalUiPort: port(env, 'TEMPORAL_UI_PORT', 8233),
     temporalNamespace: str(env, 'TEMPORAL_NAMESPACE', 'default'),
@@ -99,9 +101,9 @@ export function loadConfig(env: Env = process.env): OrchestratorConfig {
     logLevel: str(env, 'LOG_LEVEL', 'info'),
   };
 
-  const ports = [config.gatewayPort, config.identityPort, config.inboxPort, config.casesPort, config.noticeBoardPort, config.temporalPort, config.temporalUiPort];
+  const ports = [config.gatewayPort, config.identityPort, config.inboxPort, config.casesPort, config.noticeBoardPort, config.consolePort, config.temporalPort, config.temporalUiPort];
   if (new Set(ports).size !== ports.length) {
-    throw new ConfigError('PORT, IDENTITY_PORT, INBOX_PORT, CASES_PORT, NOTICE_BOARD_PORT, TEMPORAL_PORT and TEMPORAL_UI_PORT must all differ');
+    throw new ConfigError('PORT, IDENTITY_PORT, INBOX_PORT, CASES_PORT, NOTICE_BOARD_PORT, CONSOLE_PORT, TEMPORAL_PORT and TEMPORAL_UI_PORT must all differ');
   }
   return config;
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { migrateDatabase } from '@dj/db/migrate';
 import { seedDemoData } from '@dj/db/seed-demo';
 import { ConfigError, loadConfig, repoRoot, type OrchestratorConfig } from './config';
+import { ensureConsoleBuilt } from './console-build';
 import { ensureDatabase } from './database';
 import { Supervisor } from './processes';
 import { startTemporalDevServer, temporalCliPath, type TemporalDevServer } from './temporal-server';
@@ -92,7 +93,8 @@ function banner(config: OrchestratorConfig, baseUrl: string, logins: Array<{ use
     '',
     '  Dangjian Flow is running',
     '',
-    `  App / API        ${baseUrl}`,
+    `  Web console      ${baseUrl}/`,
+    `  API              ${baseUrl}/api`,
     `  Temporal Web UI  ${temporal?.uiUrl ?? '-'}`,
     `  OpenAPI          ${baseUrl}/api/identity/openapi.json`,
     `                   ${baseUrl}/api/inbox/openapi.json`,
@@ -135,6 +137,7 @@ async function main(): Promise<void> {
   });
   say(`Temporal dev server on ${temporal.address} (log: ${path.join(config.dataDir, 'temporal.log')})`);
 
+  ensureConsoleBuilt(repoRoot, say);
   const env = childEnvironment(config, temporal.address);
   const internal = (port: number) => ({ ...env, HOST: '127.0.0.1', PORT: String(port) });
   const serviceUrl = (port: number) => `http://127.0.0.1:${port}`;
@@ -143,6 +146,7 @@ async function main(): Promise<void> {
   supervisor.start({ name: 'inbox', entry: 'services/inbox/src/server.ts', env: internal(config.inboxPort) });
   supervisor.start({ name: 'cases', entry: 'services/cases/src/server.ts', env: internal(config.casesPort) });
   supervisor.start({ name: 'notice-board', entry: 'services/notice-board/src/server.ts', env: internal(config.noticeBoardPort) });
+  supervisor.start({ name: 'console', entry: 'services/console/src/server.ts', env: internal(config.consolePort) });
   supervisor.start({
     name: 'gateway',
     entry: 'services/gateway/src/server.ts',
@@ -154,6 +158,7 @@ async function main(): Promise<void> {
       INBOX_URL: serviceUrl(config.inboxPort),
       CASES_URL: serviceUrl(config.casesPort),
       NOTICE_BOARD_URL: serviceUrl(config.noticeBoardPort),
+      CONSOLE_URL: serviceUrl(config.consolePort),
     },
   });
 

@@ -60,7 +60,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const databaseUrl = url.toString();
   await recreateDatabase(databaseUrl);
 
-  const [gateway, identity, inbox, cases, noticeBoard, temporal, temporalUi] = await distinctFreePorts(7);
+  const [gateway, identity, inbox, cases, noticeBoard, consolePort, temporal, temporalUi] = await distinctFreePorts(8);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dangjian-e2e-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/src/start.ts'], {
     cwd: repoRoot,
@@ -73,6 +73,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       INBOX_PORT: String(inbox),
       CASES_PORT: String(cases),
       NOTICE_BOARD_PORT: String(noticeBoard),
+      CONSOLE_PORT: String(consolePort),
       TEMPORAL_PORT: String(temporal),
       TEMPORAL_UI_PORT: String(temporalUi),
       TEMPORAL_DB_FILE: 'memory',

@@ -60,7 +60,7 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
   const deps = { db, temporal, jwtSecret: randomBytes(32).toString('hex'), logLevel: 'warn' };
   const identity = await buildIdentityApp(deps);
   const inbox = await buildInboxApp(deps);
-  const cases = await buildCasesApp({ ...deps, jointMeetings: { taskQueue: TASK_QUEUE, quarterSeconds: JOINT_QUARTER_SECONDS } });
+  const cases = await buildCasesApp({ ...deps, workingDaySeconds: options.workingDaySeconds ?? 3600, jointMeetings: { taskQueue: TASK_QUEUE, quarterSeconds: JOINT_QUARTER_SECONDS } });
   const noticeBoard = await buildNoticeBoardApp(deps);
   return {
     db,

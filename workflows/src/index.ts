@@ -11,3 +11,6 @@ export { createJointMeetingActivities, loadJointBodyInfo } from './activities/jo
 export { syncJointSchedule, backfillJointQuarter, jointScheduleExists, jointScheduleId } from './joint-meeting-schedule';
 export { cycleWorkflowId } from './processes/joint-meeting/cycle';
 export type { JointBodyInfo, JointExtraordinaryInput } from './processes/joint-meeting/types';
+export { createDeliveryActivities, setEnabledChannels } from './activities/delivery-activities';
+export { DISPATCHER_WORKFLOW_ID, NOTIFY_TASK_QUEUE, type NotificationChannel, type OutboundNotification } from './notifications/channel';
+export { WebhookChannel, webhookSignature } from './notifications/webhook';

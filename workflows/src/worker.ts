@@ -2,12 +2,13 @@
 import { DefaultLogger, NativeConnection, Worker, Runtime, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
 import { createDb } from '@dj/db';
 import { createLogger } from '@dj/logging';
-import { loadWorkerConfig } from '@dj/config';
+import { loadNotifyConfig, loadWorkerConfig } from '@dj/config';
 import { createCaseActivities } from './activities/case-activities';
 import { createNoticeActivities } from './activities/notice-activities';
 import { createSecretaryActivities } from './activities/secretary-activities';
 import { createMemberActivities } from './activities/member-activities';
 import { createJointMeetingActivities } from './activities/joint-meeting-activities';
+import { startNotificationWorker } from './notifications/notification-worker';
 import { TASK_QUEUE } from './messages';
 import { workflowsPath } from './worker-paths';
 
@@ -32,7 +33,8 @@ async function main() {
     },
   });
   log.info({ taskQueue: TASK_QUEUE, workingDaySeconds: config.workingDaySeconds ?? null }, 'worker started');
-  await worker.run();
+  const notifications = await startNotificationWorker({ db, connection, namespace: config.temporalNamespace, config: loadNotifyConfig(), log });
+  await Promise.all([worker.run(), notifications.run()]);
   await connection.close();
   await db.$disconnect();
   log.info('worker stopped');

@@ -4,3 +4,4 @@ export { secretaryReplacement } from './processes/secretary-replacement';
 export { memberDevelopment } from './processes/member-development';
 export { jointMeetingSchedule, jointMeetingCycle, jointMeetingExtraordinary } from './processes/joint-meeting/cycle';
 export { jointMeetingDecision } from './processes/joint-meeting/decision';
+export { notificationDispatcher } from './processes/notification-dispatcher';

@@ -75,3 +75,22 @@ export function loadServiceConfig(defaultPort: number, env: Env = process.env): 
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 8 * 3600),
   };
 }
+
+/** Outbound notifications (worker): a webhook for SMS / WeCom / DingTalk gateways; unset = in-app only. */
+export type NotifyConfig = { webhookUrl: string | undefined; webhookSecret: string | undefined; pollSeconds: number };
+
+export function loadNotifyConfig(env: Env = process.env): NotifyConfig {
+  const webhookUrl = env.NOTIFY_WEBHOOK_URL?.trim() || undefined;
+  if (webhookUrl) {
+    let protocol = '';
+    try {
+      protocol = new URL(webhookUrl).protocol;
+    } catch {
+      throw new ConfigError(`NOTIFY_WEBHOOK_URL must be an http(s) URL, got "${webhookUrl}"`);
+    }
+    if (protocol !== 'http:' && protocol !== 'https:') throw new ConfigError('NOTIFY_WEBHOOK_URL must be an http(s) URL');
+  }
+  const webhookSecret = env.NOTIFY_WEBHOOK_SECRET?.trim() || undefined;
+  if (webhookSecret && webhookSecret.length < 16) throw new ConfigError('NOTIFY_WEBHOOK_SECRET must be at least 16 characters');
+  return { webhookUrl, webhookSecret, pollSeconds: optionalPositive(env, 'NOTIFY_POLL_SECONDS') ?? 5 };
+}

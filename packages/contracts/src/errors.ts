@@ -27,6 +27,9 @@ export const errorCatalogue = {
   JOINT_DUPLICATE_MEMBER: { status: 400, zh: '成员单位名称或联络员重复', en: 'Duplicate member unit name or liaison' },
   JOINT_QUARTER_INVALID: { status: 400, zh: '季度格式不正确或不是已过去的季度', en: 'Invalid quarter, or not a past quarter' },
   JOINT_BODY_NOT_ACTIVE: { status: 409, zh: '联席会议已暂停或已撤销', en: 'The joint meeting is paused or deleted' },
+  // console and monitoring (issue 6)
+  INVALID_POLICY: { status: 400, zh: '策略取值不合法', en: 'Invalid policy value' },
+  BULK_NOT_ALLOWED: { status: 400, zh: '所选任务须为同一可批量办理的环节', en: 'Bulk approval needs tasks of one step that allows it' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

@@ -8,3 +8,5 @@ export * from './secretary-replacement';
 export * from './member-development';
 export * from './month-schedule';
 export * from './joint-meeting';
+export * from './policy-schemas';
+export * from './bulk-actions';

@@ -6,3 +6,5 @@ export * from './build-service';
 export * from './run-service';
 export * from './temporal-errors';
 export * from './case-view';
+export * from './sql';
+export * from './json-schema';

@@ -1,11 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import type { Client } from '@temporalio/client';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import { verifyCaseRecord } from '@dj/db';
 import { StringEnum, actorFor, buildService, callWorkflow, caseRecord, errorResponses, httpError, visibleCaseId, type AuthUser, type ServiceDeps } from '@dj/service-kit';
 import { caseActionUpdate } from '@dj/workflows/messages';
+import { registerAdminRoutes } from './admin-routes';
 import { registerCalendarRoutes } from './calendar-routes';
 import { registerReportRoutes } from './report-routes';
+import { registerPolicyRoutes } from './policy-routes';
 import { startCase } from './start-case';
 import { reconcileJointSchedules, registerJointMeetingRoutes, type JointMeetingsConfig } from './joint-meeting-routes';
 import { TASK_QUEUE } from '@dj/workflows/messages';
@@ -14,7 +16,9 @@ const security = [{ bearer: [] }];
 const CaseParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 /** cases: start a case, read its state and record, case-level actions (撤回). */
-export async function buildCasesApp(deps: ServiceDeps & { temporal: Client; jointMeetings?: Partial<JointMeetingsConfig> }) {
+export async function buildCasesApp(
+  deps: ServiceDeps & { temporal: Client; jointMeetings?: Partial<JointMeetingsConfig>; workingDaySeconds?: number | undefined; logger?: FastifyServerOptions['logger'] },
+) {
   const app = await buildService({ ...deps, name: 'cases', title: 'Dangjian Flow cases' });
   const { db, temporal } = deps;
 
@@ -118,5 +122,7 @@ export async function buildCasesApp(deps: ServiceDeps & { temporal: Client; join
     // Not awaited: readiness must not hang on Temporal; a failure is logged and the next change syncs again.
     reconcileJointSchedules(db, temporal, jointConfig).catch((err: unknown) => app.log.error({ event: 'joint.reconcile-failed', err }, 'joint meeting schedules not reconciled'));
   });
+  registerAdminRoutes(app, db, { workingDaySeconds: deps.workingDaySeconds });
+  registerPolicyRoutes(app, db);
   return app;
 }

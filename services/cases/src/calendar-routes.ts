@@ -1,16 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { Db } from '@dj/db';
-import { StringEnum, errorResponses, httpError, type App, type AuthUser } from '@dj/service-kit';
+import { StringEnum, errorResponses, httpError, type App } from '@dj/service-kit';
+import { requireRootAdmin } from './admin-scope';
 
 const security = [{ bearer: [] }];
 const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 const Day = Type.Object({ date: DateString, kind: StringEnum(['holiday', 'workday'] as const), name: Type.String({ minLength: 1, maxLength: 40 }) }, { additionalProperties: false });
 const YearParams = Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) });
-
-/** The calendar is national: only an administrator of a root organization may change it. */
-function requireRootAdmin(user: AuthUser): void {
-  if (!user.memberships.some((m) => m.role === 'admin' && m.orgPath.split('/').filter(Boolean).length === 1)) throw httpError('FORBIDDEN');
-}
 
 function dayOfWeek(date: string): number {
   return new Date(`${date}T00:00:00Z`).getUTCDay();

@@ -7,5 +7,12 @@ import { buildCasesApp } from './app';
 const config = loadServiceConfig(8083);
 const db = createDb(config.databaseUrl);
 const temporal = await connectTemporal({ address: config.temporalAddress, namespace: config.temporalNamespace });
-const app = await buildCasesApp({ db, temporal, jwtSecret: config.jwtSecret, logLevel: config.logLevel, jointMeetings: { quarterSeconds: config.jointMeetingQuarterSeconds } });
+const app = await buildCasesApp({
+  db,
+  temporal,
+  jwtSecret: config.jwtSecret,
+  logLevel: config.logLevel,
+  workingDaySeconds: config.workingDaySeconds,
+  jointMeetings: { quarterSeconds: config.jointMeetingQuarterSeconds },
+});
 await runService(app, { host: config.host, port: config.port, onClose: async () => { await temporal.connection.close(); await db.$disconnect(); } });

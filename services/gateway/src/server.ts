@@ -8,7 +8,7 @@ function required(name: string): string {
 }
 
 const app = await buildGateway(
-  { identity: required('IDENTITY_URL'), inbox: required('INBOX_URL'), cases: required('CASES_URL'), noticeBoard: required('NOTICE_BOARD_URL') },
+  { identity: required('IDENTITY_URL'), inbox: required('INBOX_URL'), cases: required('CASES_URL'), noticeBoard: required('NOTICE_BOARD_URL'), console: required('CONSOLE_URL') },
   process.env.LOG_LEVEL ?? 'info',
 );
 await runService(app, { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 8080) });

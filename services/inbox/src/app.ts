@@ -1,9 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import type { Client } from '@temporalio/client';
-import { taskActions, type AssigneeRef, type TaskActionRequest } from '@dj/contracts';
-import { StringEnum, actorFor, buildService, callWorkflow, caseRecord, errorResponses, httpError, type ServiceDeps } from '@dj/service-kit';
-import { taskActionUpdate } from '@dj/workflows/messages';
-import { countInbox, decodeCursor, inboxViews, listInbox } from './inbox-query';
+import { taskActions } from '@dj/contracts';
+import { DateOrDateTime, StringEnum, buildService, caseRecord, errorResponses, httpError, type ServiceDeps } from '@dj/service-kit';
+import { registerBulkActionRoutes } from './bulk-action-routes';
+import { registerCaseTypeRoutes } from './case-type-routes';
+import { registerNotificationRoutes } from './notification-routes';
+import { performTaskAction } from './task-actions';
+import { countInbox, decodeCursor, inboxSorts, inboxViews, listInbox } from './inbox-query';
 import { availableActions, formOf, loadVisibleTask } from './task-detail';
 
 const security = [{ bearer: [] }];
@@ -30,6 +33,12 @@ export async function buildInboxApp(deps: ServiceDeps & { temporal: Client }) {
             view: Type.Optional(StringEnum(inboxViews, { default: 'todo' })),
             limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
             cursor: Type.Optional(Type.String({ maxLength: 200 })),
+            type: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            orgId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            dueFrom: Type.Optional(DateOrDateTime),
+            dueTo: Type.Optional(DateOrDateTime),
+            q: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+            sort: Type.Optional(StringEnum(inboxSorts, { default: 'due_asc' })),
           },
           { additionalProperties: false },
         ),
@@ -37,10 +46,10 @@ export async function buildInboxApp(deps: ServiceDeps & { temporal: Client }) {
       },
     },
     async (request) => {
-      const { view = 'todo', limit = 20, cursor } = request.query;
+      const { view = 'todo', limit = 20, cursor, sort = 'due_asc', ...filters } = request.query;
       const after = cursor === undefined ? undefined : decodeCursor(cursor);
       if (cursor !== undefined && !after) throw httpError('VALIDATION_FAILED', 'cursor');
-      const [page, counts] = await Promise.all([listInbox(db, request.auth, view, limit, after), countInbox(db, request.auth)]);
+      const [page, counts] = await Promise.all([listInbox(db, request.auth, view, limit, after, filters, sort), countInbox(db, request.auth)]);
       return { view, ...page, counts };
     },
   );
@@ -84,39 +93,11 @@ export async function buildInboxApp(deps: ServiceDeps & { temporal: Client }) {
         response: { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404], 409: errorResponses[409] },
       },
     },
-    async (request) => {
-      const task = await loadVisibleTask(db, request.auth, request.params.id);
-      if (!task) throw httpError('NOT_FOUND');
-      if (task.status !== 'open') throw httpError('TASK_NOT_OPEN');
-      const { action, comment, form } = request.body;
-      const to = request.body.to ? await resolveTargets(request.body.to) : undefined;
-      const req: TaskActionRequest = { taskId: task.id, action, actor: actorFor(request.auth, task.case.orgPath), comment, form, to };
-      const key = request.headers['idempotency-key'];
-      const result = await callWorkflow(() =>
-        temporal.workflow.getHandle(task.case.workflowId).executeUpdate(taskActionUpdate, {
-          args: [req],
-          ...(key ? { updateId: `${request.auth.id}:${key}` } : {}),
-        }),
-      );
-      request.log.info({ event: 'task.action', action, taskId: task.id, caseId: task.caseId, userId: request.auth.id }, 'task action accepted');
-      return result;
-    },
+    async (request) => performTaskAction({ db, temporal }, request, request.params.id, request.body, request.headers['idempotency-key']),
   );
 
-  async function resolveTargets(targets: ({ userId: string } | { orgId: string; role: string })[]): Promise<AssigneeRef[]> {
-    return Promise.all(
-      targets.map(async (t) => {
-        if ('userId' in t) {
-          const u = await db.user.findUnique({ where: { id: t.userId } });
-          if (!u || u.disabled) throw httpError('UNKNOWN_TARGET');
-          return { userId: u.id, displayName: u.displayName };
-        }
-        const org = await db.orgUnit.findUnique({ where: { id: t.orgId } });
-        if (!org) throw httpError('UNKNOWN_TARGET');
-        return { orgId: t.orgId, role: t.role };
-      }),
-    );
-  }
-
+  registerBulkActionRoutes(app, { db, temporal });
+  registerCaseTypeRoutes(app, db);
+  registerNotificationRoutes(app, db);
   return app;
 }

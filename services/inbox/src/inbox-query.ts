@@ -1,6 +1,7 @@
 /** The inbox queries: open tasks of the user by view, in due-date order with keyset pagination. */
 import { Prisma, type Db } from '@dj/db';
-import { assigneeHeldBy, type AuthUser } from '@dj/service-kit';
+import { isBulkApprovable } from '@dj/domain';
+import { assigneeHeldBy, containsPattern, dateBound, inSubtreeOf, type AuthUser } from '@dj/service-kit';
 
 export const inboxViews = ['todo', 'done', 'overdue', 'supervising', 'cc'] as const;
 export type InboxView = (typeof inboxViews)[number];
@@ -39,6 +40,21 @@ function viewPredicate(user: AuthUser, view: InboxView): Prisma.Sql {
   }
 }
 
+/** Optional filters of the list (the counts stay per view, unfiltered: they are the tab badges). */
+export type InboxFilters = { type?: string | undefined; orgId?: string | undefined; dueFrom?: string | undefined; dueTo?: string | undefined; q?: string | undefined };
+export const inboxSorts = ['due_asc', 'due_desc'] as const;
+export type InboxSort = (typeof inboxSorts)[number];
+
+function filterPredicate(f: InboxFilters): Prisma.Sql {
+  const parts: Prisma.Sql[] = [];
+  if (f.type) parts.push(Prisma.sql`c.type = ${f.type}`);
+  if (f.orgId) parts.push(inSubtreeOf(Prisma.sql`c.org_path`, f.orgId));
+  if (f.dueFrom) parts.push(Prisma.sql`t.due_at >= ${dateBound(f.dueFrom, 'start')}`);
+  if (f.dueTo) parts.push(Prisma.sql`t.due_at <= ${dateBound(f.dueTo, 'end')}`);
+  if (f.q) parts.push(Prisma.sql`(c.title ILIKE ${containsPattern(f.q)} OR t.title ILIKE ${containsPattern(f.q)})`);
+  return parts.length ? Prisma.sql`AND ${Prisma.join(parts, ' AND ')}` : Prisma.empty;
+}
+
 type Row = {
   id: string;
   case_id: string;
@@ -53,16 +69,31 @@ type Row = {
   due_at: Date;
   overdue: boolean;
   escalation_level: number;
+  overdue_seconds: number;
 };
 
-export async function listInbox(db: Db, user: AuthUser, view: InboxView, limit: number, cursor?: Cursor) {
-  const after = cursor ? Prisma.sql`AND (t.due_at, t.id) > (${new Date(cursor.dueAt)}, ${cursor.id}::uuid)` : Prisma.empty;
+export async function listInbox(
+  db: Db,
+  user: AuthUser,
+  view: InboxView,
+  limit: number,
+  cursor?: Cursor,
+  filters: InboxFilters = {},
+  sort: InboxSort = 'due_asc',
+) {
+  const desc = sort === 'due_desc';
+  const after = cursor
+    ? desc
+      ? Prisma.sql`AND (t.due_at, t.id) < (${new Date(cursor.dueAt)}, ${cursor.id}::uuid)`
+      : Prisma.sql`AND (t.due_at, t.id) > (${new Date(cursor.dueAt)}, ${cursor.id}::uuid)`
+    : Prisma.empty;
   const rows = await db.$queryRaw<Row[]>`
     SELECT t.id, t.case_id, c.type AS case_type, c.title AS case_title, t.title, t.step_key, t.kind, t.status,
-           t.org_id, o.name AS org_name, t.due_at, (t.overdue OR (t.status = 'open' AND t.due_at < now())) AS overdue, t.escalation_level
+           t.org_id, o.name AS org_name, t.due_at, (t.overdue OR (t.status = 'open' AND t.due_at < now())) AS overdue, t.escalation_level,
+           GREATEST(0, floor(EXTRACT(EPOCH FROM (COALESCE(t.closed_at, now()) - t.due_at))))::int AS overdue_seconds
     FROM task t JOIN "case" c ON c.id = t.case_id JOIN org_unit o ON o.id = t.org_id
-    WHERE ${viewPredicate(user, view)} ${after}
-    ORDER BY t.due_at, t.id
+    WHERE ${viewPredicate(user, view)} ${filterPredicate(filters)} ${after}
+    ORDER BY ${desc ? Prisma.sql`t.due_at DESC, t.id DESC` : Prisma.sql`t.due_at, t.id`}
     LIMIT ${limit + 1}`;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
@@ -77,9 +108,12 @@ export async function listInbox(db: Db, user: AuthUser, view: InboxView, limit: 
       kind: r.kind,
       status: r.status,
       org: { id: r.org_id, name: r.org_name },
+      orgName: r.org_name,
       dueAt: r.due_at.toISOString(),
       overdue: r.overdue,
+      overdueSeconds: r.overdue_seconds,
       escalationLevel: r.escalation_level,
+      bulkApprovable: r.kind === 'step' && r.status === 'open' && isBulkApprovable(r.case_type, r.step_key),
     })),
     nextCursor: rows.length > limit && last ? encodeCursor({ dueAt: last.due_at.toISOString(), id: last.id }) : null,
   };

@@ -39,4 +39,18 @@ export async function notify(
     })),
     skipDuplicates: true,
   });
+  await queueDeliveries(tx, input.userIds.map((userId) => `${input.idemKey}:${userId}`));
+}
+
+/**
+ * The outbox: one pending delivery per notification and enabled outbound channel, in the caller's
+ * transaction (so a notification is never written without its deliveries); a retry adds nothing.
+ */
+async function queueDeliveries(tx: Tx, idemKeys: string[]): Promise<void> {
+  await tx.$executeRaw`
+    INSERT INTO notification_delivery (id, notification_id, channel, status, attempts, next_attempt_at, created_at)
+    SELECT gen_random_uuid(), n.id, ch.name, 'pending', 0, n.created_at, n.created_at
+    FROM notification n JOIN notification_channel ch ON ch.enabled
+    WHERE n.idem_key = ANY(${idemKeys}::text[])
+    ON CONFLICT (notification_id, channel) DO NOTHING`;
 }

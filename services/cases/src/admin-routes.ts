@@ -1,0 +1,104 @@
+import { Type } from '@sinclair/typebox';
+import { Prisma, type Db } from '@dj/db';
+import { DateOrDateTime, StringEnum, errorResponses, httpError, type App } from '@dj/service-kit';
+import { monitoringScope, scopeFor, withinScope } from './admin-scope';
+import { casesCsv } from './case-csv';
+import { caseMonitorView } from './case-monitor';
+import { caseStatuses, decodeCaseCursor, searchCases } from './case-search';
+import { monitoringStats, overdueBoard } from './monitoring-queries';
+
+const security = [{ bearer: [] }];
+const denied = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] };
+const Org = Type.String({ minLength: 1, maxLength: 64 });
+const CaseFilterQuery = {
+  type: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  orgId: Type.Optional(Org),
+  stage: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+  status: Type.Optional(StringEnum(caseStatuses)),
+  overdue: Type.Optional(Type.Boolean()),
+  openedFrom: Type.Optional(DateOrDateTime),
+  openedTo: Type.Optional(DateOrDateTime),
+  closedFrom: Type.Optional(DateOrDateTime),
+  closedTo: Type.Optional(DateOrDateTime),
+  q: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+};
+
+/**
+ * Monitoring for administrators and supervisory roles (Camunda-Operate-like): case search and CSV
+ * export, the case page, the overdue board and the charts — all from the Postgres projections.
+ */
+export function registerAdminRoutes(app: App, db: Db, options: { workingDaySeconds?: number | undefined }) {
+  app.get(
+    '/api/admin/cases',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['monitoring'],
+        security,
+        querystring: Type.Object(
+          { ...CaseFilterQuery, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })), cursor: Type.Optional(Type.String({ maxLength: 200 })) },
+          { additionalProperties: false },
+        ),
+        response: denied,
+      },
+    },
+    async (request) => {
+      const { orgId, limit = 20, cursor, ...filters } = request.query;
+      const scope = await scopeFor(db, request.auth, orgId);
+      const after = cursor === undefined ? undefined : decodeCaseCursor(cursor);
+      if (cursor !== undefined && !after) throw httpError('VALIDATION_FAILED', 'cursor');
+      return searchCases(db, scope, filters, limit, after);
+    },
+  );
+
+  app.get(
+    '/api/admin/cases.csv',
+    { onRequest: app.authenticate, schema: { tags: ['monitoring'], security, querystring: Type.Object(CaseFilterQuery, { additionalProperties: false }), response: denied } },
+    async (request, reply) => {
+      const { orgId, ...filters } = request.query;
+      const scope = await scopeFor(db, request.auth, orgId);
+      const csv = await casesCsv(db, scope, filters);
+      request.log.info({ event: 'cases.exported', userId: request.auth.id, filters: request.query }, 'case list exported');
+      const date = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="cases-${date}.csv"; filename*=UTF-8''${encodeURIComponent(`事项-${date}.csv`)}`)
+        .send(csv);
+    },
+  );
+
+  app.get(
+    '/api/admin/cases/:id',
+    { onRequest: app.authenticate, schema: { tags: ['monitoring'], security, params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { ...denied, 404: errorResponses[404] } } },
+    async (request) => {
+      const scope = monitoringScope(request.auth);
+      const rows = await db.$queryRaw<{ id: string }[]>`SELECT c.id FROM "case" c WHERE c.id = ${request.params.id}::uuid AND ${withinScope(Prisma.sql`c.org_path`, scope)}`;
+      if (!rows.length) throw httpError('NOT_FOUND');
+      return caseMonitorView(db, request.params.id, options.workingDaySeconds);
+    },
+  );
+
+  app.get(
+    '/api/admin/board',
+    { onRequest: app.authenticate, schema: { tags: ['monitoring'], security, querystring: Type.Object({ orgId: Type.Optional(Org) }, { additionalProperties: false }), response: denied } },
+    async (request) => ({ items: await overdueBoard(db, await scopeFor(db, request.auth, request.query.orgId)) }),
+  );
+
+  app.get(
+    '/api/admin/stats',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['monitoring'],
+        security,
+        querystring: Type.Object({ orgId: Type.Optional(Org), from: Type.Optional(DateOrDateTime), to: Type.Optional(DateOrDateTime) }, { additionalProperties: false }),
+        response: denied,
+      },
+    },
+    async (request) => {
+      const { orgId, from, to } = request.query;
+      if (from && to && Date.parse(from) > Date.parse(to)) throw httpError('VALIDATION_FAILED', 'from is after to');
+      return monitoringStats(db, await scopeFor(db, request.auth, orgId), { from, to });
+    },
+  );
+}

@@ -1,0 +1,33 @@
+import type { Db } from '@dj/db';
+import { Prisma } from '@dj/db';
+import { httpError, supervisoryPaths, type AuthUser } from '@dj/service-kit';
+
+/**
+ * Monitoring is for administrators and supervisory roles, over the subtrees where they hold such a
+ * role. Everyone else gets 403 (logged as an access denial by the service's error handler).
+ */
+export function monitoringScope(user: AuthUser): string[] {
+  const paths = [...new Set(supervisoryPaths(user))];
+  if (!paths.length) throw httpError('FORBIDDEN', 'monitoring needs an administrator or supervisory role');
+  // A subtree inside another one adds nothing.
+  return paths.filter((p) => !paths.some((q) => q !== p && p.startsWith(q)));
+}
+
+/** The scope narrowed to one organization's subtree; 403 when it lies outside the user's scope. */
+export async function scopeFor(db: Db, user: AuthUser, orgId: string | undefined): Promise<string[]> {
+  const scope = monitoringScope(user);
+  if (!orgId) return scope;
+  const org = await db.orgUnit.findUnique({ where: { id: orgId }, select: { path: true } });
+  if (!org || !scope.some((p) => org.path.startsWith(p))) throw httpError('FORBIDDEN', `organization ${orgId} is outside your scope`);
+  return [org.path];
+}
+
+/** SQL predicate: the path column lies in one of the scope subtrees. */
+export function withinScope(pathColumn: Prisma.Sql, scope: string[]): Prisma.Sql {
+  return Prisma.sql`EXISTS (SELECT 1 FROM unnest(${scope}::text[]) AS scope(p) WHERE starts_with(${pathColumn}, scope.p))`;
+}
+
+/** National settings (the calendar, policies): only an administrator of a root organization may change them. */
+export function requireRootAdmin(user: AuthUser): void {
+  if (!user.memberships.some((m) => m.role === 'admin' && m.orgPath.split('/').filter(Boolean).length === 1)) throw httpError('FORBIDDEN');
+}

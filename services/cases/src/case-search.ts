@@ -1,0 +1,132 @@
+/** Case search for monitoring: filters over the case projection, newest first, keyset pages. */
+import { Prisma, type Db } from '@dj/db';
+import { caseTypes, roleNames, stepName, type Role } from '@dj/domain';
+import { containsPattern, dateBound } from '@dj/service-kit';
+import { withinScope } from './admin-scope';
+
+export const caseStatuses = ['open', 'completed', 'rejected', 'withdrawn', 'cancelled'] as const;
+
+export type CaseFilters = {
+  type?: string | undefined;
+  stage?: string | undefined;
+  status?: (typeof caseStatuses)[number] | undefined;
+  overdue?: boolean | undefined;
+  openedFrom?: string | undefined;
+  openedTo?: string | undefined;
+  closedFrom?: string | undefined;
+  closedTo?: string | undefined;
+  q?: string | undefined;
+};
+
+export type CaseCursor = { openedAt: string; id: string };
+export const encodeCaseCursor = (c: CaseCursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+export function decodeCaseCursor(raw: string): CaseCursor | undefined {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString()) as CaseCursor;
+    return typeof c.id === 'string' && /^[0-9a-f-]{36}$/.test(c.id) && !Number.isNaN(Date.parse(c.openedAt)) ? c : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Overdue now: an open case with an open step past its due date, or past its case deadline.
+ * (Uses the task index on status/due; the case deadline is a column.)
+ */
+export const caseOverdueSql = Prisma.sql`(c.status = 'open' AND (COALESCE(c.deadline_at < now(), false) OR EXISTS (
+  SELECT 1 FROM task ot WHERE ot.case_id = c.id AND ot.status = 'open' AND ot.kind = 'step' AND ot.due_at < now())))`;
+
+function wherePredicate(scope: string[], f: CaseFilters): Prisma.Sql {
+  const parts: Prisma.Sql[] = [withinScope(Prisma.sql`c.org_path`, scope)];
+  if (f.type) parts.push(Prisma.sql`c.type = ${f.type}`);
+  if (f.stage) parts.push(Prisma.sql`c.stage = ${f.stage}`);
+  if (f.status) parts.push(Prisma.sql`c.status = ${f.status}`);
+  if (f.overdue !== undefined) parts.push(f.overdue ? caseOverdueSql : Prisma.sql`NOT ${caseOverdueSql}`);
+  if (f.openedFrom) parts.push(Prisma.sql`c.opened_at >= ${dateBound(f.openedFrom, 'start')}`);
+  if (f.openedTo) parts.push(Prisma.sql`c.opened_at <= ${dateBound(f.openedTo, 'end')}`);
+  if (f.closedFrom) parts.push(Prisma.sql`c.closed_at >= ${dateBound(f.closedFrom, 'start')}`);
+  if (f.closedTo) parts.push(Prisma.sql`c.closed_at <= ${dateBound(f.closedTo, 'end')}`);
+  if (f.q) parts.push(Prisma.sql`c.title ILIKE ${containsPattern(f.q)}`);
+  return Prisma.join(parts, ' AND ');
+}
+
+type CaseRow = {
+  id: string;
+  type: string;
+  title: string;
+  org_id: string;
+  org_name: string;
+  stage: string;
+  status: string;
+  overdue: boolean;
+  opened_at: Date;
+  closed_at: Date | null;
+};
+
+export type OpenTaskSummary = { taskId: string; kind: string; name: string; dueAt: string; overdue: boolean; assignees: string[] };
+
+/** Open tasks of several cases with the names of who holds them, in one query. */
+export async function openTasksOf(db: Db, caseIds: string[]): Promise<Map<string, OpenTaskSummary[]>> {
+  const byCase = new Map<string, OpenTaskSummary[]>();
+  if (!caseIds.length) return byCase;
+  const rows = await db.$queryRaw<
+    { id: string; case_id: string; kind: string; title: string; due_at: Date; user_name: string | null; claimer_name: string | null; org_name: string | null; role: string | null }[]
+  >`
+    SELECT t.id, t.case_id, t.kind, t.title, t.due_at, u.display_name AS user_name, cu.display_name AS claimer_name, o.name AS org_name, a.role
+    FROM task t
+    LEFT JOIN task_assignee a ON a.task_id = t.id AND a.status = 'pending'
+    LEFT JOIN app_user u ON u.id = a.user_id
+    LEFT JOIN app_user cu ON cu.id = a.claimed_by_id
+    LEFT JOIN org_unit o ON o.id = a.org_id
+    WHERE t.case_id = ANY(${caseIds}::uuid[]) AND t.status = 'open'
+    ORDER BY t.opened_at, t.id`;
+  const now = Date.now();
+  const tasks = new Map<string, OpenTaskSummary & { caseId: string }>();
+  for (const r of rows) {
+    let t = tasks.get(r.id);
+    if (!t) {
+      t = { caseId: r.case_id, taskId: r.id, kind: r.kind, name: r.title, dueAt: r.due_at.toISOString(), overdue: r.due_at.getTime() < now, assignees: [] };
+      tasks.set(r.id, t);
+    }
+    const who = r.user_name ?? r.claimer_name ?? (r.org_name && r.role ? `${r.org_name}·${roleNames[r.role as Role] ?? r.role}` : null);
+    if (who && !t.assignees.includes(who)) t.assignees.push(who);
+  }
+  for (const { caseId, ...t } of tasks.values()) byCase.set(caseId, [...(byCase.get(caseId) ?? []), t]);
+  return byCase;
+}
+
+export async function searchCases(db: Db, scope: string[], filters: CaseFilters, limit: number, cursor?: CaseCursor, options = { total: true }) {
+  const where = wherePredicate(scope, filters);
+  const after = cursor ? Prisma.sql`AND (c.opened_at, c.id) < (${new Date(cursor.openedAt)}, ${cursor.id}::uuid)` : Prisma.empty;
+  const [rows, [count]] = await Promise.all([
+    db.$queryRaw<CaseRow[]>`
+      SELECT c.id, c.type, c.title, c.org_id, o.name AS org_name, c.stage, c.status, ${caseOverdueSql} AS overdue, c.opened_at, c.closed_at
+      FROM "case" c JOIN org_unit o ON o.id = c.org_id
+      WHERE ${where} ${after}
+      ORDER BY c.opened_at DESC, c.id DESC
+      LIMIT ${limit + 1}`,
+    options.total ? db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM "case" c WHERE ${where}` : Promise.resolve([]),
+  ]);
+  const page = rows.slice(0, limit);
+  const tasks = await openTasksOf(db, page.map((r) => r.id));
+  const last = page.at(-1);
+  return {
+    items: page.map((r) => ({
+      id: r.id,
+      type: r.type,
+      typeName: caseTypes[r.type]?.name ?? r.type,
+      title: r.title,
+      orgId: r.org_id,
+      orgName: r.org_name,
+      stage: r.stage,
+      stageName: stepName(r.type, r.stage),
+      status: r.status,
+      overdue: r.overdue,
+      openedAt: r.opened_at.toISOString(),
+      closedAt: r.closed_at?.toISOString() ?? null,
+      openTasks: tasks.get(r.id) ?? [],
+    })),
+    nextCursor: rows.length > limit && last ? encodeCaseCursor({ openedAt: last.opened_at.toISOString(), id: last.id }) : null,
+    total: count ? Number(count.total) : null,
+  };
+}

@@ -1,0 +1,84 @@
+/** The one HTTP client of the console: bearer token, JSON, coded errors, 401 → back to login. */
+
+const TOKEN_KEY = 'dj.token';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** "中文 / English" → the Chinese half, for the UI. */
+export function chineseMessage(message: string): string {
+  return message.split(' / ')[0] ?? message;
+}
+
+export function getToken(): string | null {
+  return localStorage.getItem(TOKEN_KEY);
+}
+
+export function setToken(token: string | null): void {
+  if (token) localStorage.setItem(TOKEN_KEY, token);
+  else localStorage.removeItem(TOKEN_KEY);
+}
+
+type ExpiredListener = () => void;
+let onExpired: ExpiredListener = () => {};
+/** The auth provider registers what happens when the server says the session is gone. */
+export function setSessionExpiredListener(listener: ExpiredListener): void {
+  onExpired = listener;
+}
+
+export type Query = Record<string, string | number | boolean | undefined | null>;
+
+export function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  const qs = params.toString();
+  return qs ? `${path}?${qs}` : path;
+}
+
+async function request<T>(method: string, path: string, body?: unknown, query?: Query, extraHeaders?: Record<string, string>): Promise<T> {
+  const headers: Record<string, string> = { ...extraHeaders };
+  const token = getToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(withQuery(path, query), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
+  if (!res.ok) {
+    const err = (json ?? {}) as { code?: string; message?: string };
+    if (res.status === 401 && token && !path.startsWith('/api/auth/')) onExpired();
+    throw new ApiError(res.status, err.code ?? `HTTP_${res.status}`, chineseMessage(err.message ?? `请求失败（${res.status}）`));
+  }
+  return json as T;
+}
+
+export const api = {
+  get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
+  post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>('POST', path, body ?? {}, undefined, headers),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+};
+
+/** Downloads a file from an authenticated endpoint (CSV export). */
+export async function download(path: string, query: Query, filename: string): Promise<void> {
+  const res = await fetch(withQuery(path, query), { headers: { authorization: `Bearer ${getToken() ?? ''}` } });
+  if (!res.ok) throw new ApiError(res.status, `HTTP_${res.status}`, `导出失败（${res.status}）`);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  a.click();
+  URL.revokeObjectURL(url);
+}

@@ -1,0 +1,86 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, getToken, setSessionExpiredListener, setToken } from './api';
+import type { User } from './types';
+
+/** Roles that may use the monitoring pages (the API limits them to their org subtrees). */
+const SUPERVISORY_ROLES = new Set(['admin', 'township_secretary', 'county_org_dept', 'county_secretary', 'city_org_dept']);
+
+export type AuthState = {
+  user: User | null;
+  /** Set when the last session ended by itself (expired token), shown on the login page. */
+  expiredMessage: string | null;
+  login(username: string, password: string): Promise<void>;
+  logout(): void;
+  isMonitor: boolean;
+  isAdmin: boolean;
+};
+
+const AuthContext = createContext<AuthState | null>(null);
+const USER_KEY = 'dj.user';
+
+function storedUser(): User | null {
+  if (!getToken()) return null;
+  try {
+    return JSON.parse(localStorage.getItem(USER_KEY) ?? 'null') as User | null;
+  } catch {
+    return null;
+  }
+}
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<User | null>(storedUser);
+  const [expiredMessage, setExpiredMessage] = useState<string | null>(null);
+
+  const clear = useCallback(() => {
+    setToken(null);
+    localStorage.removeItem(USER_KEY);
+    setUser(null);
+  }, []);
+
+  useEffect(() => {
+    setSessionExpiredListener(() => {
+      clear();
+      setExpiredMessage('登录已过期，请重新登录');
+    });
+  }, [clear]);
+
+  // Memberships may have changed since the last visit: refresh them once per page load.
+  useEffect(() => {
+    if (!getToken()) return;
+    api
+      .get<User>('/api/me')
+      .then((me) => {
+        localStorage.setItem(USER_KEY, JSON.stringify(me));
+        setUser(me);
+      })
+      .catch(() => {});
+  }, []);
+
+  const login = useCallback(async (username: string, password: string) => {
+    const res = await api.post<{ token: string; user: User }>('/api/auth/login', { username, password });
+    setToken(res.token);
+    localStorage.setItem(USER_KEY, JSON.stringify(res.user));
+    setExpiredMessage(null);
+    setUser(res.user);
+  }, []);
+
+  const value = useMemo<AuthState>(() => {
+    const roles = new Set(user?.memberships.map((m) => m.role) ?? []);
+    return {
+      user,
+      expiredMessage,
+      login,
+      logout: clear,
+      isMonitor: [...roles].some((r) => SUPERVISORY_ROLES.has(r)),
+      isAdmin: roles.has('admin'),
+    };
+  }, [user, expiredMessage, login, clear]);
+
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthState {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error('useAuth outside AuthProvider');
+  return ctx;
+}

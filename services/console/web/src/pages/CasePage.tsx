@@ -1,0 +1,165 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useParams } from 'react-router';
+import { Alert, App, Button, Card, Col, Descriptions, Popconfirm, Result, Row, Space, Spin, Table, Tag, Typography } from 'antd';
+import { api, ApiError } from '../api';
+import { useAuth } from '../auth';
+import { CaseSummary } from '../components/CaseSummary';
+import { RecordTimeline } from '../components/RecordTimeline';
+import { formatTime, lateText } from '../labels';
+import type { RecordEvent } from '../types';
+
+type CaseView = {
+  case: { id: string; type: string; title: string; status: string; stage: string; orgId: string; openedAt: string; closedAt: string | null; overdue: boolean; input: Record<string, unknown>; workflowId: string; initiatorId: string };
+  openTasks: { id: string; kind: string; stepKey: string; title: string; dueAt: string; overdue: boolean; escalationLevel: number }[];
+  record: RecordEvent[];
+  recordVerification: { valid: boolean; events: number; brokenAtSeq?: number };
+};
+
+type OpenTaskRow = { taskId: string; name: string; dueAt: string; overdue: boolean; assignees: string[] };
+type Step = {
+  taskId: string;
+  stepKey: string;
+  name: string;
+  openedAt: string;
+  closedAt: string | null;
+  dueAt: string;
+  policyWorkingDays: number | null;
+  tookWorkingDays: number | null;
+  late: boolean;
+  lateBySeconds: number;
+  responsible: string[];
+};
+type AdminCaseView = {
+  case: { workflowId?: string; orgName?: string; typeName?: string };
+  openTasks: { taskId: string; name: string; dueAt: string; overdue: boolean; assignees: string[] }[];
+  steps: Step[];
+  verification: { ok: boolean; checked: number; brokenAt: number | null };
+};
+
+/** One case: where it is now, its steps against their time limits, the verified record. */
+export function CasePage() {
+  const { id } = useParams();
+  const { user, isMonitor } = useAuth();
+  const { message } = App.useApp();
+  const [view, setView] = useState<CaseView | null>(null);
+  const [admin, setAdmin] = useState<AdminCaseView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setView(await api.get<CaseView>(`/api/cases/${id}`));
+    } catch (e) {
+      setError(e instanceof ApiError && e.status === 404 ? '事项不存在或您无权查看' : (e as Error).message);
+    }
+    if (isMonitor) api.get<AdminCaseView>(`/api/admin/cases/${id}`).then(setAdmin).catch(() => setAdmin(null));
+  }, [id, isMonitor]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  if (error) return <Result status="404" title={error} />;
+  if (!view) return <Spin size="large" style={{ display: 'block', margin: 80 }} />;
+
+  const c = view.case;
+  const verified = admin ? { ok: admin.verification.ok, n: admin.verification.checked, broken: admin.verification.brokenAt } : { ok: view.recordVerification.valid, n: view.recordVerification.events, broken: view.recordVerification.brokenAtSeq ?? null };
+  const stageName = view.openTasks.filter((t) => t.kind === 'step').map((t) => t.title).join('、') || undefined;
+  const withdraw = async () => {
+    try {
+      await api.post(`/api/cases/${c.id}/withdraw`, {});
+      message.success('已撤回');
+      await load();
+    } catch (e) {
+      message.error((e as Error).message);
+    }
+  };
+
+  return (
+    <Row gutter={16}>
+      <Col xs={24} lg={15}>
+        <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+          <Card
+            title={<span data-testid="case-title">{c.title}</span>}
+            extra={
+              c.status === 'open' &&
+              c.initiatorId === user?.id && (
+                <Popconfirm title="确定撤回该事项？" onConfirm={() => void withdraw()} okText="撤回" cancelText="取消">
+                  <Button danger>撤回</Button>
+                </Popconfirm>
+              )
+            }
+          >
+            <CaseSummary c={{ ...c, orgName: admin?.case.orgName }} stageName={c.status === 'open' ? stageName : '—'} />
+            <Descriptions size="small" column={1} style={{ marginTop: 12 }}>
+              <Descriptions.Item label="Temporal 工作流 ID">
+                <Typography.Text copyable code data-testid="workflow-id">
+                  {admin?.case.workflowId ?? c.workflowId}
+                </Typography.Text>
+              </Descriptions.Item>
+            </Descriptions>
+          </Card>
+          <Card title="当前环节">
+            <Table<OpenTaskRow>
+              size="small"
+              rowKey="taskId"
+              pagination={false}
+              dataSource={
+                admin?.openTasks ??
+                view.openTasks.map((t): OpenTaskRow => ({ taskId: t.id, name: t.title, dueAt: t.dueAt, overdue: t.overdue, assignees: [] }))
+              }
+              columns={[
+                { title: '环节', dataIndex: 'name', render: (n: string, t) => <Link to={`/tasks/${t.taskId}`}>{n}</Link> },
+                { title: '办理人', dataIndex: 'assignees', render: (a: string[]) => a.join('、') || '—' },
+                {
+                  title: '期限',
+                  dataIndex: 'dueAt',
+                  render: (d: string, t) =>
+                    t.overdue ? <Typography.Text type="danger">{formatTime(d)}（{lateText((Date.now() - new Date(d).getTime()) / 1000)}）</Typography.Text> : formatTime(d),
+                },
+              ]}
+              locale={{ emptyText: c.status === 'open' ? '无' : '已结束' }}
+            />
+          </Card>
+          {admin && (
+            <Card title="环节用时（对照时限策略）">
+              <Table<Step>
+                size="small"
+                rowKey="taskId"
+                pagination={false}
+                dataSource={admin.steps}
+                columns={[
+                  { title: '环节', dataIndex: 'name' },
+                  { title: '负责人', dataIndex: 'responsible', render: (r: string[]) => r.join('、') || '—' },
+                  { title: '开始', dataIndex: 'openedAt', render: formatTime },
+                  { title: '完成', dataIndex: 'closedAt', render: (d: string | null) => (d ? formatTime(d) : <Tag color="processing">办理中</Tag>) },
+                  {
+                    title: '用时 / 时限（工作日）',
+                    key: 'took',
+                    render: (_: unknown, s: Step) => `${s.tookWorkingDays ?? '—'} / ${s.policyWorkingDays ?? '—'}`,
+                  },
+                  {
+                    title: '是否按时',
+                    key: 'late',
+                    render: (_: unknown, s: Step) => (s.late ? <Tag color="red">{lateText(s.lateBySeconds)}</Tag> : s.closedAt ? <Tag color="green">按时</Tag> : '—'),
+                  },
+                ]}
+              />
+            </Card>
+          )}
+        </Space>
+      </Col>
+      <Col xs={24} lg={9}>
+        <Card title="全程纪实">
+          <Alert
+            style={{ marginBottom: 16 }}
+            showIcon
+            type={verified.ok ? 'success' : 'error'}
+            data-testid="verification"
+            title={verified.ok ? `纪实链校验通过（${verified.n} 条记录，哈希链完整）` : `纪实链校验失败：第 ${verified.broken} 条记录被篡改`}
+          />
+          <RecordTimeline record={view.record} />
+        </Card>
+      </Col>
+    </Row>
+  );
+}

@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { ApiError } from '../api';
+import { useAuth } from '../auth';
+
+/** Messages for the identity service's error codes. */
+function loginError(error: unknown): string {
+  if (error instanceof ApiError) {
+    if (error.code === 'ACCOUNT_LOCKED') return '连续登录失败次数过多，账号已锁定 15 分钟，请稍后再试或联系管理员。';
+    if (error.code === 'INVALID_CREDENTIALS') return '用户名或密码错误（连续失败 5 次将锁定账号 15 分钟）。';
+    return error.message;
+  }
+  return '无法连接服务器，请稍后重试。';
+}
+
+export function LoginPage() {
+  const { user, login, expiredMessage } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const from = (location.state as { from?: string } | null)?.from ?? '/inbox';
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (user) return <Navigate to={from} replace />;
+
+  const submit = async (values: { username: string; password: string }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await login(values.username.trim(), values.password);
+      navigate(from, { replace: true });
+    } catch (e) {
+      setError(loginError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div style={{ minHeight: '100vh', display: 'flex', alignItems: 'center', justifyContent: 'center', background: 'linear-gradient(135deg, #fff1f0 0%, #f5f5f5 60%)' }}>
+      <Card style={{ width: 380, boxShadow: '0 8px 24px rgba(0,0,0,0.08)' }}>
+        <div style={{ textAlign: 'center', marginBottom: 24 }}>
+          <Typography.Title level={3} style={{ marginBottom: 4, color: '#c8161d' }}>
+            党建流程管理平台
+          </Typography.Title>
+          <Typography.Text type="secondary">请示报告 · 书记选配 · 发展党员 · 全程纪实</Typography.Text>
+        </div>
+        {expiredMessage && !error && <Alert type="warning" showIcon title={expiredMessage} style={{ marginBottom: 16 }} />}
+        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" />}
+        <Form layout="vertical" onFinish={submit} requiredMark={false}>
+          <Form.Item name="username" label="用户名" rules={[{ required: true, message: '请输入用户名' }]}>
+            <Input prefix={<UserOutlined />} autoComplete="username" placeholder="用户名" />
+          </Form.Item>
+          <Form.Item name="password" label="密码" rules={[{ required: true, message: '请输入密码' }]}>
+            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" placeholder="密码" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block loading={busy} size="large">
+            登录
+          </Button>
+        </Form>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,107 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useNavigate } from 'react-router';
+import { App, Badge, Button, Card, Space, Table, Tag, Typography } from 'antd';
+import { api } from '../../api';
+import { orgTypeNames } from '../../labels';
+
+type BoardItem = { id: string; name: string; type: string; parentId: string | null; open: number; overdue: number; supervising: number; status: 'green' | 'yellow' | 'red' };
+type Row = BoardItem & { children?: Row[] };
+
+const STATUS = {
+  green: { color: '#52c41a', text: '正常' },
+  yellow: { color: '#faad14', text: '有超期' },
+  red: { color: '#f5222d', text: '督办中' },
+} as const;
+
+function toTree(items: BoardItem[]): Row[] {
+  const rows = new Map<string, Row>(items.map((i) => [i.id, { ...i }]));
+  const roots: Row[] = [];
+  for (const row of rows.values()) {
+    const parent = row.parentId ? rows.get(row.parentId) : undefined;
+    if (parent) (parent.children ??= []).push(row);
+    else roots.push(row);
+  }
+  return roots;
+}
+
+/** 超期看板: the org tree with open / overdue / 督办 counts per unit (its subtree), drill-down to the cases. */
+export default function BoardPage() {
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const [items, setItems] = useState<BoardItem[]>([]);
+  const [loading, setLoading] = useState(true);
+
+  useEffect(() => {
+    api
+      .get<{ items: BoardItem[] }>('/api/admin/board')
+      .then((r) => setItems(r.items))
+      .catch((e: Error) => message.error(e.message))
+      .finally(() => setLoading(false));
+  }, [message]);
+
+  const tree = useMemo(() => toTree(items), [items]);
+  const expanded = useMemo(() => items.filter((i) => i.type !== 'branch' && i.type !== 'village').map((i) => i.id), [items]);
+  const drill = (orgId: string, overdue?: boolean) => navigate(`/admin/cases?orgId=${encodeURIComponent(orgId)}&status=open${overdue ? '&overdue=true' : ''}`);
+
+  return (
+    <Card
+      title="超期看板"
+      extra={
+        <Space>
+          {Object.values(STATUS).map((s) => (
+            <Badge key={s.text} color={s.color} text={s.text} />
+          ))}
+        </Space>
+      }
+    >
+      <Table<Row>
+        rowKey="id"
+        size="middle"
+        loading={loading}
+        dataSource={tree}
+        pagination={false}
+        expandable={{ defaultExpandedRowKeys: expanded }}
+        key={items.length ? 'loaded' : 'loading' /* the default expansion applies when the table mounts: once, with data */}
+        columns={[
+          {
+            title: '组织',
+            dataIndex: 'name',
+            render: (name: string, r) => (
+              <Space>
+                <Badge color={STATUS[r.status].color} />
+                <Typography.Link onClick={() => drill(r.id)} data-testid={`board-org-${r.id}`}>
+                  {name}
+                </Typography.Link>
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {orgTypeNames[r.type] ?? r.type}
+                </Typography.Text>
+              </Space>
+            ),
+          },
+          { title: '在办', dataIndex: 'open', width: 100, align: 'right' },
+          {
+            title: '超期',
+            dataIndex: 'overdue',
+            width: 100,
+            align: 'right',
+            render: (n: number, r) =>
+              n > 0 ? (
+                <Button type="link" danger size="small" onClick={() => drill(r.id, true)} data-testid={`board-overdue-${r.id}`}>
+                  {n}
+                </Button>
+              ) : (
+                0
+              ),
+          },
+          { title: '督办', dataIndex: 'supervising', width: 100, align: 'right', render: (n: number) => (n > 0 ? <Typography.Text type="danger" strong>{n}</Typography.Text> : 0) },
+          {
+            title: '状态',
+            dataIndex: 'status',
+            width: 110,
+            render: (s: Row['status']) => <Tag color={s === 'green' ? 'success' : s === 'yellow' ? 'warning' : 'error'}>{STATUS[s].text}</Tag>,
+          },
+        ]}
+      />
+    </Card>
+  );
+}

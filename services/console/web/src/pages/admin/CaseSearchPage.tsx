@@ -1,0 +1,133 @@
+import { useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
+import { App, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
+import { DownloadOutlined, SearchOutlined } from '@ant-design/icons';
+import type { Dayjs } from 'dayjs';
+import { download, type Query } from '../../api';
+import { caseTypeOptions, orgTree, useKeysetList, useOrgs } from '../../hooks';
+import { caseStatusNames, caseTypeNames, formatTime, label } from '../../labels';
+
+export type AdminCase = {
+  id: string;
+  type: string;
+  typeName?: string;
+  title: string;
+  orgId: string;
+  orgName: string;
+  stage: string;
+  stageName?: string;
+  status: string;
+  overdue: boolean;
+  openedAt: string;
+  closedAt: string | null;
+  openTasks: { taskId: string; name: string; dueAt: string; overdue: boolean; assignees: string[] }[];
+};
+type Page = { items: AdminCase[]; nextCursor: string | null; total: number };
+type Range = [Dayjs | null, Dayjs | null] | null;
+type FormValues = { type?: string; orgId?: string; stage?: string; status?: string; overdue?: string; opened?: Range; closed?: Range; q?: string };
+
+function toQuery(v: FormValues): Query {
+  return {
+    type: v.type,
+    orgId: v.orgId,
+    stage: v.stage?.trim(),
+    status: v.status,
+    overdue: v.overdue,
+    openedFrom: v.opened?.[0]?.startOf('day').toISOString(),
+    openedTo: v.opened?.[1]?.endOf('day').toISOString(),
+    closedFrom: v.closed?.[0]?.startOf('day').toISOString(),
+    closedTo: v.closed?.[1]?.endOf('day').toISOString(),
+    q: v.q?.trim(),
+  };
+}
+
+/** 事项查询: every filter of GET /api/admin/cases, keyset "load more", CSV export of the same filters. */
+export default function CaseSearchPage() {
+  const { message } = App.useApp();
+  const [params] = useSearchParams();
+  const orgs = useOrgs();
+  const tree = useMemo(() => orgTree(orgs), [orgs]);
+  const [form] = Form.useForm<FormValues>();
+  const initial: FormValues = { orgId: params.get('orgId') ?? undefined, overdue: params.get('overdue') ?? undefined, status: params.get('status') ?? undefined };
+  const [query, setQuery] = useState<Query>(toQuery(initial));
+  const list = useKeysetList<AdminCase, Page>('/api/admin/cases', { ...query, limit: 20 });
+  const rows = list.items;
+
+  return (
+    <Card title="事项查询">
+      <Form form={form} layout="inline" initialValues={initial} onFinish={(v) => setQuery(toQuery(v))} style={{ rowGap: 12, marginBottom: 16 }}>
+        <Form.Item name="type">
+          <Select allowClear placeholder="流程类型" style={{ width: 170 }} options={caseTypeOptions(rows.map((r) => ({ type: r.type, name: r.typeName })))} />
+        </Form.Item>
+        <Form.Item name="orgId">
+          <TreeSelect allowClear placeholder="组织（含下级）" style={{ width: 200 }} treeData={tree} treeDefaultExpandAll />
+        </Form.Item>
+        <Form.Item name="stage">
+          <Input allowClear placeholder="环节代码" style={{ width: 180 }} />
+        </Form.Item>
+        <Form.Item name="status">
+          <Select allowClear placeholder="状态" style={{ width: 110 }} options={Object.entries(caseStatusNames).map(([value, s]) => ({ value, label: s.text }))} />
+        </Form.Item>
+        <Form.Item name="overdue">
+          <Select allowClear placeholder="是否超期" style={{ width: 110 }} options={[{ value: 'true', label: '超期' }, { value: 'false', label: '未超期' }]} />
+        </Form.Item>
+        <Form.Item name="opened">
+          <DatePicker.RangePicker placeholder={['发起从', '发起至']} />
+        </Form.Item>
+        <Form.Item name="closed">
+          <DatePicker.RangePicker placeholder={['办结从', '办结至']} />
+        </Form.Item>
+        <Form.Item name="q">
+          <Input allowClear placeholder="标题关键词" style={{ width: 170 }} maxLength={64} />
+        </Form.Item>
+        <Space>
+          <Button type="primary" htmlType="submit" icon={<SearchOutlined />}>
+            查询
+          </Button>
+          <Button
+            icon={<DownloadOutlined />}
+            onClick={() => download('/api/admin/cases.csv', query, `事项-${new Date().toISOString().slice(0, 10)}.csv`).catch((e: Error) => message.error(e.message))}
+          >
+            导出 CSV
+          </Button>
+        </Space>
+      </Form>
+      <Typography.Text type="secondary">共 {list.page?.total ?? 0} 项</Typography.Text>
+      <Table<AdminCase>
+        style={{ marginTop: 8 }}
+        rowKey="id"
+        size="middle"
+        loading={list.loading && !rows.length}
+        dataSource={rows}
+        pagination={false}
+        columns={[
+          { title: '标题', dataIndex: 'title', render: (t: string, r) => <Link to={`/cases/${r.id}`}>{t}</Link> },
+          { title: '流程', dataIndex: 'type', render: (t: string, r) => label(caseTypeNames, t, r.typeName) },
+          { title: '组织', dataIndex: 'orgName' },
+          {
+            title: '当前环节',
+            key: 'stage',
+            render: (_: unknown, r) => (r.status === 'open' ? r.openTasks.map((t) => t.name).join('、') || r.stageName || r.stage : '—'),
+          },
+          {
+            title: '状态',
+            key: 'status',
+            render: (_: unknown, r) => (
+              <Space size={4}>
+                <Tag color={caseStatusNames[r.status]?.color}>{caseStatusNames[r.status]?.text ?? r.status}</Tag>
+                {r.overdue && <Tag color="red">超期</Tag>}
+              </Space>
+            ),
+          },
+          { title: '发起时间', dataIndex: 'openedAt', render: formatTime },
+          { title: '办结时间', dataIndex: 'closedAt', render: formatTime },
+        ]}
+      />
+      {list.hasMore && (
+        <Button block style={{ marginTop: 16 }} loading={list.loading} onClick={() => void list.loadMore()}>
+          加载更多
+        </Button>
+      )}
+    </Card>
+  );
+}

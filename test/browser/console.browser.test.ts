@@ -1,0 +1,135 @@
+// The web console in a real browser (playwright-core + Debian's Chromium) against the stack that
+// `infra/start.sh` runs: an official clears a task, an administrator follows an overdue case from the
+// board to its record, and a user without an administrative role cannot reach the admin pages.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHttpClient, expectCodedError, expectStatus } from '../e2e/http-client';
+import { useStack } from '../e2e/stack';
+import { launchBrowser, newPage, screenshot, signIn } from './browser';
+
+// Two seconds per working day: the 5-working-day township review is overdue after ~10 s.
+const stack = useStack({ databaseSuffix: '_browser', workingDaySeconds: 2 });
+const http = createHttpClient(() => stack().baseUrl);
+let browser: Browser;
+
+async function startRequest(title: string): Promise<string> {
+  const r = await http.asUser('zhang.zhibu', 'POST', '/api/cases', { type: 'request-report', orgId: 'branch-a1-1', input: { title, body: '村党群服务中心屋顶漏雨，申请专项维修经费。' } });
+  expectStatus(r, 201);
+  return r.body.caseId as string;
+}
+
+async function pageFor(username: string): Promise<Page> {
+  const page = await newPage(browser, stack().baseUrl);
+  await page.goto('/login');
+  await signIn(page, username);
+  return page;
+}
+
+let overdueCaseTitle: string;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  // Opened first so that it is overdue by the time the administrator looks for it.
+  overdueCaseTitle = `超期测试请示-${Date.now()}`;
+  await startRequest(overdueCaseTitle);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('web console', () => {
+  it('an official logs in, clears a task from the inbox and sees it move to 已办', async () => {
+    const title = `关于修缮村党群服务中心的请示-${Date.now()}`;
+    await startRequest(title);
+
+    const page = await newPage(browser, stack().baseUrl);
+    await page.goto('/inbox'); // not signed in: the login page, then back to the inbox
+    await page.getByPlaceholder('用户名').waitFor();
+    await screenshot(page, 'login');
+    await signIn(page, 'li.zuzhi');
+    expect(new URL(page.url()).pathname).toBe('/inbox');
+
+    const row = page.getByRole('row').filter({ hasText: title });
+    await row.waitFor();
+    await screenshot(page, 'inbox');
+    await row.getByRole('link', { name: title }).click();
+
+    await expect.poll(() => page.getByTestId('task-title').textContent()).toContain('审核');
+    await page.getByLabel('意见').fill('同意，请抓紧实施。');
+    await screenshot(page, 'task');
+    await page.getByRole('button', { name: /^同\s*意$/ }).click();
+    await expect.poll(() => page.getByTestId('action-result').textContent()).toContain('已同意');
+    // The record shows the decision with the person responsible at once.
+    await page.getByTestId('record').getByText('同意，请抓紧实施。').waitFor();
+
+    await page.getByRole('button', { name: '返回待办' }).click();
+    await page.getByTestId('tab-todo').waitFor();
+    await expect.poll(() => page.getByRole('row').filter({ hasText: title }).count()).toBe(0);
+    await page.getByTestId('tab-done').click();
+    await page.getByRole('row').filter({ hasText: title }).waitFor();
+    await page.close();
+  });
+
+  it('an administrator finds an overdue case on the board and opens its record', async () => {
+    const { token } = await http.login('admin');
+    // Wait until the workflow has marked the township review overdue (compressed working days).
+    await expect
+      .poll(async () => {
+        const r = await http.call('GET', '/api/admin/board', { token });
+        return (r.body.items as { id: string; overdue: number }[] | undefined)?.find((i) => i.id === 'town-a1')?.overdue ?? 0;
+      }, { timeout: 60_000, interval: 1_000 })
+      .toBeGreaterThan(0);
+
+    const page = await pageFor('admin');
+    await page.getByRole('menuitem', { name: '超期看板' }).click();
+    const overdue = page.getByTestId('board-overdue-town-a1');
+    await overdue.waitFor();
+    await screenshot(page, 'board');
+    await overdue.click();
+
+    const row = page.getByRole('row').filter({ hasText: overdueCaseTitle });
+    await row.waitFor();
+    await expect.poll(() => row.getByText('超期').count()).toBeGreaterThan(0);
+    await screenshot(page, 'case-search');
+    await row.getByRole('link', { name: overdueCaseTitle }).click();
+
+    await expect.poll(() => page.getByTestId('case-title').textContent()).toBe(overdueCaseTitle);
+    await expect.poll(() => page.getByTestId('verification').textContent()).toContain('校验通过');
+    await expect.poll(() => page.getByTestId('workflow-id').textContent()).toMatch(/\S+/);
+    await page.getByTestId('record').getByText('超期督办').first().waitFor();
+    await screenshot(page, 'case');
+
+    await page.getByRole('menuitem', { name: '统计分析' }).click();
+    await page.getByTestId('chart-stage').waitFor();
+    await screenshot(page, 'stats');
+    await page.getByRole('menuitem', { name: '时限与日历' }).click();
+    await page.getByRole('row').filter({ hasText: 'duration.request-report.township-review' }).waitFor();
+    await screenshot(page, 'policies');
+    await page.close();
+  });
+
+  it('a user without an administrative role cannot reach the admin pages (UI and API)', async () => {
+    const page = await pageFor('zhang.zhibu');
+    await page.getByRole('menuitem', { name: '我的待办' }).waitFor();
+    expect(await page.getByRole('menuitem', { name: '超期看板' }).count()).toBe(0);
+    expect(await page.getByText('监控管理').count()).toBe(0);
+
+    for (const path of ['/admin/board', '/admin/cases', '/admin/policies']) {
+      await page.goto(path);
+      await page.getByText('无权访问').waitFor();
+    }
+    const { token } = await http.login('zhang.zhibu');
+    for (const path of ['/api/admin/board', '/api/admin/cases', '/api/admin/stats', '/api/policies']) {
+      expectCodedError(await http.call('GET', path, { token }), 403, 'FORBIDDEN');
+    }
+
+    // An expired or revoked session: back to the login page with a message, then to the page asked for.
+    await page.evaluate("localStorage.setItem('dj.token', 'expired.token.value')");
+    await page.goto('/inbox?view=done');
+    await page.getByText('登录已过期，请重新登录').waitFor();
+    await signIn(page, 'zhang.zhibu');
+    expect(new URL(page.url()).search).toBe('?view=done');
+    await page.close();
+  });
+});
