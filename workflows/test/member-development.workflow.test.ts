@@ -5,7 +5,7 @@ import { verifyCaseRecord } from '@dj/db';
 import type { Actor } from '@dj/contracts';
 import { objectionFiledSignal, taskActionUpdate } from '../src/messages';
 import type { MemberDevelopmentInput } from '../src/processes/member-development';
-import { captureHistory, startHarness, until, type Harness } from './harness';
+import { captureHistory, rejection, startHarness, until, type Harness } from './harness';
 
 // One working day lasts 0.05 s, so a calendar month lasts 21 × 0.05 = 1.05 s: the year of training and
 // the year of probation take about 12.6 s each; a 5-working-day notice lasts 0.25 s. The long cases run
@@ -63,16 +63,6 @@ async function act(handle: WorkflowHandle, stepKey: string, username: string, ac
       throw e;
     }
   }
-}
-
-async function rejection(p: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof WorkflowUpdateFailedError) return (e.cause as { type?: string }).type;
-    throw e;
-  }
-  return undefined;
 }
 
 const goodVote = { meetingDate: '2026-11-20', eligible: 30, present: 25, for: 20, against: 3, abstain: 2 };
