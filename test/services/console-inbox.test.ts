@@ -84,7 +84,7 @@ describe('case types a user may start', () => {
   type Types = { items: { type: string; name: string; startForm: { properties: Record<string, unknown> }; orgs: { id: string; name: string }[] }[] };
   it('lists only the types and organizations the user may start, with the start form as JSON Schema', async () => {
     const zhang = body<Types>(await get('inbox', 'zhang.zhibu', '/api/case-types'));
-    expect(zhang.items.map((t) => t.type)).toEqual(['request-report']);
+    expect(zhang.items.map((t) => t.type)).toEqual(['request-report', 'member-development']);
     expect(zhang.items[0]!.orgs).toEqual([{ id: 'branch-a1-1', name: '东湖村第一党支部' }]);
     expect(Object.keys(zhang.items[0]!.startForm.properties)).toEqual(['title', 'body']);
     const li = body<Types>(await get('inbox', 'li.zuzhi', '/api/case-types'));
@@ -92,6 +92,12 @@ describe('case types a user may start', () => {
     expect(li.items[0]!.orgs.map((o) => o.id)).toEqual(['branch-a1-1']);
     expect(body<Types>(await get('inbox', 'zhao.xianwei', '/api/case-types')).items).toEqual([]);
     expect((await f.inbox.inject({ method: 'GET', url: '/api/case-types' })).statusCode).toBe(401);
+  });
+
+  it('names every process type for filters, including the joint meetings run by Schedules', async () => {
+    const all = body<{ items: { type: string; name: string }[] }>(await get('inbox', 'zhao.xianwei', '/api/process-types'));
+    expect(all.items).toEqual(expect.arrayContaining([{ type: 'member-development', name: '发展党员' }, { type: 'joint-meeting', name: '党建联席会议（季度）' }]));
+    expect((await f.inbox.inject({ method: 'GET', url: '/api/process-types' })).statusCode).toBe(401);
   });
 });
 

@@ -10,3 +10,4 @@ export * from './month-schedule';
 export * from './joint-meeting';
 export * from './policy-schemas';
 export * from './bulk-actions';
+export * from './display-names';

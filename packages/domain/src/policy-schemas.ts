@@ -3,8 +3,10 @@
  * which renders the editor from it, and enforced by the API) plus the semantic rule the schema cannot
  * say (e.g. a fraction below one). Defaults live in policy.ts and secretary-replacement.ts.
  */
-import { caseTypes } from './case-types';
-import { isEscalationPolicy, isStepDuration } from './policy';
+import { caseTypeName, stepName } from './display-names';
+import { isVoteThreshold } from './member-development';
+import { isMonthDuration } from './month-schedule';
+import { isEscalationPolicy, isStepDuration, monthDurationDefaults } from './policy';
 import { isElectionPolicy, isNegativeList } from './secretary-replacement';
 import { declarationKeys, educationLevelIds } from '@dj/contracts';
 
@@ -18,6 +20,27 @@ const stepDurationSchema: JsonSchema = {
   title: '办理时限',
   properties: { workingDays: int(1, 3660, '办理时限（工作日）') },
   required: ['workingDays'],
+  additionalProperties: false,
+};
+
+const monthDurationSchema: JsonSchema = {
+  type: 'object',
+  title: '办理时限（月）',
+  properties: { months: int(1, 120, '办理时限（自然月）') },
+  required: ['months'],
+  additionalProperties: false,
+};
+
+const voteThresholdSchema: JsonSchema = {
+  type: 'object',
+  title: '通过比例',
+  description: '赞成票占实到人数的比例须达到 numerator/denominator（strict 为真时须超过）',
+  properties: {
+    numerator: int(1, 1000, '比例·分子'),
+    denominator: int(1, 1000, '比例·分母'),
+    strict: { type: 'boolean', title: '须超过（不含等于）' },
+  },
+  required: ['numerator', 'denominator', 'strict'],
   additionalProperties: false,
 };
 
@@ -68,33 +91,13 @@ const negativeListSchema: JsonSchema = {
   },
 };
 
-/** Names of the step-duration policies (the key without its "duration." prefix). */
-const stepNames: Record<string, string> = {
-  'request-report.revise': '修改后重新提交',
-  'request-report.township-review': '乡镇党委审核',
-  'request-report.county-decision': '县委组织部审批',
-  'secretary-replacement.propose': '提出人选',
-  'secretary-replacement.joint-review': '县级联审',
-  'secretary-replacement.interview': '考察谈话',
-  'secretary-replacement.township-decision': '乡镇党委研究决定',
-  'secretary-replacement.county-filing': '县委组织部备案',
-  'secretary-replacement.public-notice': '任前公示期',
-  'secretary-replacement.verify-objection': '异议核实',
-  'secretary-replacement.election': '选举',
-  'secretary-replacement.appointment': '任命',
-};
-
-/** A step's name for monitoring (stage keys and policy keys mostly coincide). */
-export function stepName(caseType: string, stepKey: string): string {
-  const key = `${caseType}.${stepKey}`;
-  return stepNames[key] ?? stepNames[stepAliases[key] ?? ''] ?? stepKey;
-}
-const stepAliases: Record<string, string> = { 'secretary-replacement.propose-candidates': 'secretary-replacement.propose' };
 
 const fixedDefinitions: Record<string, PolicyDefinition> = {
   'escalation.default': { name: '提醒与逐级督办', schema: escalationSchema, valid: isEscalationPolicy },
   'secretary.election': { name: '村党组织书记选举规则', schema: electionSchema, valid: isElectionPolicy },
   'secretary.negative-list': { name: '村党组织书记人选负面清单', schema: negativeListSchema, valid: isNegativeList },
+  'member.recommendation-threshold': { name: '发展党员·双推通过比例', schema: voteThresholdSchema, valid: isVoteThreshold },
+  'member.evaluation-threshold': { name: '发展党员·双评通过比例', schema: voteThresholdSchema, valid: isVoteThreshold },
 };
 
 /** The definition of a policy key; every `duration.<process>.<step>` key is a step duration. */
@@ -103,7 +106,8 @@ export function policyDefinition(key: string): PolicyDefinition | undefined {
   if (key.startsWith('duration.')) {
     const step = key.slice('duration.'.length);
     const [caseType = '', stepKey = step] = step.split('.');
-    return { name: `办理时限：${caseTypes[caseType]?.name ?? caseType}·${stepName(caseType, stepKey)}`, schema: stepDurationSchema, valid: isStepDuration };
+    const name = `办理时限：${caseTypeName(caseType)}·${stepName(caseType, stepKey)}`;
+    return Object.hasOwn(monthDurationDefaults, step) ? { name, schema: monthDurationSchema, valid: isMonthDuration } : { name, schema: stepDurationSchema, valid: isStepDuration };
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 /** The monitoring view of one case: where it is, each step against its policy, the verified record. */
 import { loadWorkingCalendar, verifyCaseRecord, type Db } from '@dj/db';
-import { caseTypes, stepName } from '@dj/domain';
+import { caseTypeName, stepName } from '@dj/domain';
 import { caseRecord } from '@dj/service-kit';
 import { openTasksOf } from './case-search';
 
@@ -38,7 +38,7 @@ export async function caseMonitorView(db: Db, caseId: string, workingDaySeconds:
       taskId: t.id,
       stepKey: t.stepKey,
       name: t.title,
-      stepName: stepName(c.type, t.stepKey),
+      stepName: stepName(c.type, t.stepKey, t.title),
       status: t.status,
       outcome: t.outcome,
       openedAt: t.openedAt.toISOString(),
@@ -55,7 +55,7 @@ export async function caseMonitorView(db: Db, caseId: string, workingDaySeconds:
     case: {
       id: c.id,
       type: c.type,
-      typeName: caseTypes[c.type]?.name ?? c.type,
+      typeName: caseTypeName(c.type),
       title: c.title,
       orgId: c.orgId,
       orgName: org.name,

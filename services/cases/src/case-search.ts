@@ -1,6 +1,6 @@
 /** Case search for monitoring: filters over the case projection, newest first, keyset pages. */
 import { Prisma, type Db } from '@dj/db';
-import { caseTypes, roleNames, stepName, type Role } from '@dj/domain';
+import { caseTypeName, roleNames, stepName, type Role } from '@dj/domain';
 import { containsPattern, dateBound } from '@dj/service-kit';
 import { withinScope } from './admin-scope';
 
@@ -114,7 +114,7 @@ export async function searchCases(db: Db, scope: string[], filters: CaseFilters,
     items: page.map((r) => ({
       id: r.id,
       type: r.type,
-      typeName: caseTypes[r.type]?.name ?? r.type,
+      typeName: caseTypeName(r.type),
       title: r.title,
       orgId: r.org_id,
       orgName: r.org_name,

@@ -6,7 +6,7 @@
  */
 import type { Db, Prisma } from '@dj/db';
 import { verifyCaseRecord } from '@dj/db';
-import { caseTypes } from '@dj/domain';
+import { caseTypeName } from '@dj/domain';
 import { stepHistories, type StepHistory } from './step-history';
 
 const outcomeNames: Record<string, string> = {
@@ -70,7 +70,7 @@ export async function buildDossier(db: Db, caseId: string, now = new Date()): Pr
     case: {
       id: c.id,
       type: c.type,
-      typeName: caseTypes[c.type]?.name ?? c.type,
+      typeName: caseTypeName(c.type),
       title: c.title,
       status: c.status,
       stage: c.stage,

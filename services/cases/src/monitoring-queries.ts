@@ -1,6 +1,6 @@
 /** The overdue board and the charts: aggregates over the case and task projections, one query each. */
 import { Prisma, type Db } from '@dj/db';
-import { caseTypes, stepName } from '@dj/domain';
+import { caseTypeName, stepName } from '@dj/domain';
 import { dateBound } from '@dj/service-kit';
 import { withinScope } from './admin-scope';
 
@@ -61,8 +61,8 @@ export async function monitoringStats(db: Db, scope: string[], range: { from?: s
     db.$queryRaw<{ type: string; stage: string; count: number }[]>`
       SELECT c.type, c.stage, count(*)::int AS count FROM "case" c
       WHERE c.status = 'open' AND ${inScope} GROUP BY c.type, c.stage ORDER BY c.type, count(*) DESC, c.stage`,
-    db.$queryRaw<{ type: string; step_key: string; closed: number; on_time: number }[]>`
-      SELECT c.type, t.step_key, count(*)::int AS closed, (count(*) FILTER (WHERE t.closed_at <= t.due_at))::int AS on_time
+    db.$queryRaw<{ type: string; step_key: string; title: string; closed: number; on_time: number }[]>`
+      SELECT c.type, t.step_key, min(t.title) AS title, count(*)::int AS closed, (count(*) FILTER (WHERE t.closed_at <= t.due_at))::int AS on_time
       FROM task t JOIN "case" c ON c.id = t.case_id
       WHERE t.kind = 'step' AND t.status = 'completed' AND t.closed_at BETWEEN ${from} AND ${to} AND ${inScope}
       GROUP BY c.type, t.step_key ORDER BY c.type, t.step_key`,
@@ -89,11 +89,11 @@ export async function monitoringStats(db: Db, scope: string[], range: { from?: s
   return {
     from: from.toISOString(),
     to: to.toISOString(),
-    byStage: byStage.map((r) => ({ type: r.type, typeName: caseTypes[r.type]?.name ?? r.type, stage: r.stage, stageName: stepName(r.type, r.stage), count: r.count })),
+    byStage: byStage.map((r) => ({ type: r.type, typeName: caseTypeName(r.type), stage: r.stage, stageName: stepName(r.type, r.stage), count: r.count })),
     onTimeByStep: onTime.map((r) => ({
       type: r.type,
       stepKey: r.step_key,
-      name: stepName(r.type, r.step_key),
+      name: stepName(r.type, r.step_key, r.title),
       closed: r.closed,
       onTime: r.on_time,
       rate: r.closed ? Math.round((r.on_time / r.closed) * 1000) / 1000 : null,

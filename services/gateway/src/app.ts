@@ -24,6 +24,7 @@ export function routeTable(u: Upstreams): { prefix: string; upstream: string }[]
     // console and monitoring (issue 6)
     { prefix: '/api/notifications', upstream: u.inbox },
     { prefix: '/api/case-types', upstream: u.inbox },
+    { prefix: '/api/process-types', upstream: u.inbox },
     { prefix: '/api/admin', upstream: u.cases },
     { prefix: '/api/policies', upstream: u.cases },
   ];

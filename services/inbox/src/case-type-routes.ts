@@ -1,6 +1,6 @@
 import { forms, isFormId } from '@dj/contracts';
 import { loadOrgTree, type Db } from '@dj/db';
-import { canStartCase, caseTypes, type OrgType } from '@dj/domain';
+import { canStartCase, caseTypes, processTypes, type OrgType } from '@dj/domain';
 import { errorResponses, type App, type AuthUser } from '@dj/service-kit';
 
 type Org = { id: string; name: string; type: OrgType; path: string };
@@ -37,5 +37,11 @@ export function registerCaseTypeRoutes(app: App, db: Db) {
       const orgs = [...(await loadOrgTree(db)).values()] as Org[];
       return { items: startableCaseTypes(request.auth, orgs) };
     },
+  );
+
+  app.get(
+    '/api/process-types',
+    { onRequest: app.authenticate, schema: { tags: ['cases'], security: [{ bearer: [] }], response: { 401: errorResponses[401] } } },
+    async () => ({ items: processTypes() }),
   );
 }

@@ -49,6 +49,25 @@ export function useStartableCaseTypes(): { types: CaseTypeInfo[]; loading: boole
   return state;
 }
 
+let processTypesPromise: Promise<void> | null = null;
+
+/**
+ * Names of every process type from the server (GET /api/process-types), merged into `caseTypeNames`
+ * once per page load, so processes added later are named without console changes. Returns true once loaded.
+ */
+export function useProcessTypeNames(): boolean {
+  const [loaded, setLoaded] = useState(false);
+  useEffect(() => {
+    processTypesPromise ??= api.get<{ items: { type: string; name: string }[] }>('/api/process-types').then((r) => {
+      for (const t of r.items) caseTypeNames[t.type] = t.name;
+    });
+    processTypesPromise.then(() => setLoaded(true)).catch(() => {
+      processTypesPromise = null;
+    });
+  }, []);
+  return loaded;
+}
+
 /** Process types for filters: the known ones plus any the server or the data mention. */
 export function caseTypeOptions(extra: { type: string; name?: string }[] = []): { value: string; label: string }[] {
   const map = new Map(Object.entries(caseTypeNames));

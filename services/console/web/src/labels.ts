@@ -5,12 +5,8 @@
 import dayjs from 'dayjs';
 import { actionNames as contractActionNames } from '@dj/contracts/src/tasks';
 
-export const caseTypeNames: Record<string, string> = {
-  'request-report': '请示报告审批',
-  'secretary-replacement': '村党组织书记选配',
-  'member-development': '发展党员',
-  'joint-meeting': '联席会议',
-};
+/** Filled from GET /api/process-types when the console opens (useProcessTypeNames). */
+export const caseTypeNames: Record<string, string> = {};
 
 export const caseStatusNames: Record<string, { text: string; color: string }> = {
   open: { text: '办理中', color: 'processing' },

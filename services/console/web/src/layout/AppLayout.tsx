@@ -12,6 +12,7 @@ import {
   UserOutlined,
 } from '@ant-design/icons';
 import { useAuth } from '../auth';
+import { useProcessTypeNames } from '../hooks';
 import { NotificationBell } from './NotificationBell';
 
 const { Header, Sider, Content } = Layout;
@@ -21,6 +22,7 @@ export function AppLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
+  useProcessTypeNames(); // re-renders the pages once every process type has its name
   const selected = `/${location.pathname.split('/').filter(Boolean).slice(0, location.pathname.startsWith('/admin') ? 2 : 1).join('/')}`;
 
   useEffect(() => {
