@@ -52,6 +52,7 @@ async function launchStack(dataDir: string, databaseUrl: string) {
       PORT: gateway, IDENTITY_PORT: identity, INBOX_PORT: inbox, CASES_PORT: cases, NOTICE_BOARD_PORT: noticeBoard, CONSOLE_PORT: consolePort, TEMPORAL_PORT: temporal, TEMPORAL_UI_PORT: ui,
       DATABASE_URL: databaseUrl,
       TEMPORAL_DB_FILE: 'memory',
+      DEMO_CASES: '0',
       TEMPORAL_NAMESPACE: NAMESPACE,
       WORKING_DAY_SECONDS: '3600',
       LOG_LEVEL: 'warn',

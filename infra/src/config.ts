@@ -24,6 +24,8 @@ export interface OrchestratorConfig {
   /** Absolute path of the SQLite file, or the literal 'memory' for no persistence. */
   temporalDbFile: string;
   logLevel: string;
+  /** Open a few demo cases through the API when the database has none (DEMO_CASES=0 turns it off). */
+  demoCases: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env): OrchestratorConfig {
     jwtSecret: str(env, 'JWT_SECRET', '') || persistentJwtSecret(dataDir),
     temporalDbFile: temporalDb === 'memory' ? 'memory' : path.resolve(temporalDb),
     logLevel: str(env, 'LOG_LEVEL', 'info'),
+    demoCases: str(env, 'DEMO_CASES', '1') !== '0',
   };
 
   const ports = [config.gatewayPort, config.identityPort, config.inboxPort, config.casesPort, config.noticeBoardPort, config.consolePort, config.temporalPort, config.temporalUiPort];

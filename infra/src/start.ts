@@ -6,6 +6,7 @@ import { seedDemoData } from '@dj/db/seed-demo';
 import { ConfigError, loadConfig, repoRoot, type OrchestratorConfig } from './config';
 import { ensureConsoleBuilt } from './console-build';
 import { ensureDatabase } from './database';
+import { openDemoCases } from './demo-cases';
 import { Supervisor } from './processes';
 import { startTemporalDevServer, temporalCliPath, type TemporalDevServer } from './temporal-server';
 
@@ -164,6 +165,10 @@ async function main(): Promise<void> {
 
   const baseUrl = `http://${urlHost(config.host)}:${config.gatewayPort}`;
   await waitForGateway(`${baseUrl}/api/health/ready`);
+  if (config.demoCases) {
+    // A demo nicety: a failure here is reported, never fatal.
+    await openDemoCases(baseUrl, logins, say).catch((error: unknown) => say(`demo cases not opened: ${(error as Error).message}`));
+  }
   ready = true;
   process.stdout.write(`${banner(config, baseUrl, logins)}\n`);
   process.stdout.write(`DANGJIAN_READY ${baseUrl}\n`);

@@ -77,6 +77,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       TEMPORAL_PORT: String(temporal),
       TEMPORAL_UI_PORT: String(temporalUi),
       TEMPORAL_DB_FILE: 'memory',
+      DEMO_CASES: '0',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       WORKING_DAY_SECONDS: String(options.workingDaySeconds),
