@@ -33,7 +33,9 @@ export async function caseMonitorView(db: Db, caseId: string, workingDaySeconds:
   const steps = c.tasks.map((t) => {
     const opened = openedEvents.get(t.id);
     const end = t.closedAt ?? now;
-    const lateBySeconds = Math.max(0, Math.floor((end.getTime() - t.dueAt.getTime()) / 1000));
+    // Late by any amount is late; the seconds round up so a step 0.4 s past due does not read as 0.
+    const lateMs = Math.max(0, end.getTime() - t.dueAt.getTime());
+    const lateBySeconds = Math.ceil(lateMs / 1000);
     return {
       taskId: t.id,
       stepKey: t.stepKey,
@@ -46,7 +48,7 @@ export async function caseMonitorView(db: Db, caseId: string, workingDaySeconds:
       dueAt: t.dueAt.toISOString(),
       policyWorkingDays: typeof opened?.workingDays === 'number' ? opened.workingDays : null,
       tookWorkingDays: t.closedAt ? workingDaysTaken(calendar, t.openedAt, t.closedAt, workingDaySeconds) : null,
-      late: lateBySeconds > 0,
+      late: lateMs > 0,
       lateBySeconds,
       responsible: t.status === 'open' ? (pendingNames.get(t.id) ?? []) : (actors.get(t.id) ?? []),
     };
