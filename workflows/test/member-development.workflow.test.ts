@@ -251,7 +251,7 @@ describe.concurrent('发展党员 workflow', () => {
     expect(JSON.stringify((await h.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'objection.verified' } })).data)).not.toContain('13900139000');
   });
 
-  it('a late superior approval is escalated to the county; approved afterwards, the case goes on', { timeout: 180_000 }, async () => {
+  it('a late superior approval is escalated to the county; extended once (to 6 months from the meeting), approved afterwards, the case goes on', { timeout: 180_000 }, async () => {
     const { handle, caseId } = await openCase({ name: '郭迟批' });
     await throughActivist(handle);
     await throughTraining(handle);
@@ -259,12 +259,27 @@ describe.concurrent('发展党员 workflow', () => {
     await throughAdmissionMeeting(handle);
     await act(handle, 'superior-talk', 'li.zuzhi', 'approve', approve({ talkerName: '李晓梅', talkDate: '2027-12-01', summary: '谈话。' }));
     const approval = await until(() => h.db.task.findFirst({ where: { caseId, stepKey: 'admission-approval', kind: 'step' } }));
-    expect(approval.dueAt.getTime() - approval.openedAt.getTime()).toBeCloseTo(3 * MONTH_MS, -2);
+    // The limit runs from the branch meeting; compressed, from the instant its result was recorded (a typed date cannot be compressed).
+    const meetingTask = await h.db.task.findFirstOrThrow({ where: { caseId, stepKey: 'admission-meeting', kind: 'step' } });
+    const firstLimit = (await until(() => h.db.caseEvent.findFirst({ where: { caseId, type: 'approval.due' }, orderBy: { seq: 'asc' } }))).data as { recordedAt: string; anchor: string; months: number; meetingDate: string };
+    expect(firstLimit).toMatchObject({ anchor: 'recorded-at', months: 3, meetingDate: goodMeeting.meetingDate });
+    const anchor = Date.parse(firstLimit.recordedAt);
+    expect(anchor).toBeGreaterThanOrEqual(meetingTask.closedAt!.getTime());
+    expect(anchor).toBeLessThanOrEqual(approval.openedAt.getTime());
+    expect(approval.dueAt.getTime()).toBeCloseTo(anchor + 3 * MONTH_MS, -1);
     const supervision = await until(() => h.db.task.findFirst({ where: { caseId, kind: 'supervision', supervisesTaskId: approval.id }, include: { assignees: true } }), 20_000);
     expect(supervision.assignees[0]).toMatchObject({ orgId: 'county-a', role: 'county_org_dept' });
     expect((await h.db.task.findUniqueOrThrow({ where: { id: approval.id } })).overdue).toBe(true);
     // The approval time may be extended once, never twice.
     await act(handle, 'admission-approval', 'wang.shuji', 'approve', approve({ decision: 'extend-time', opinion: '需补充材料' }));
+    const extendedAt = (await until(() => h.db.caseEvent.findFirst({ where: { caseId, type: 'approval.time-extended' } }))).at.getTime();
+    const extended = await until(() => h.db.task.findFirst({ where: { caseId, stepKey: 'admission-approval', kind: 'step', round: 2 } }));
+    // 6 months from the meeting anchor, not 3 more from the extension decision (taken after the first due date had passed).
+    expect(extended.dueAt.getTime()).toBeCloseTo(anchor + 6 * MONTH_MS, -1);
+    expect(extended.dueAt.getTime()).toBeLessThan(extendedAt + 3 * MONTH_MS);
+    const limits = await h.db.caseEvent.findMany({ where: { caseId, type: 'approval.due' }, orderBy: { seq: 'asc' } });
+    expect(limits.map((e) => (e.data as { months: number; recordedAt: string }).months)).toEqual([3, 6]);
+    expect(new Set(limits.map((e) => (e.data as { recordedAt: string }).recordedAt))).toEqual(new Set([firstLimit.recordedAt]));
     expect(await rejection(act(handle, 'admission-approval', 'wang.shuji', 'approve', approve({ decision: 'extend-time' })))).toBe('INVALID_FORM');
     await act(handle, 'admission-approval', 'wang.shuji', 'approve', approve({ decision: 'approve' }));
     await expectSteps(handle, ['admission-filing']);

@@ -7,6 +7,8 @@
  * 《中国共产党发展党员工作细则》 (2014).
  */
 import type { memberDualManagementKinds, memberMassOrganizations } from '@dj/contracts';
+import { chinaEndOfDay } from './calendar';
+import { monthsAfter } from './month-schedule';
 import { ageOn, isCalendarDate } from './secretary-replacement';
 
 // ---------------------------------------------------------------------------------------------
@@ -184,6 +186,23 @@ export function extensionErrors(months: number, extensionsSoFar: number): string
 /** The superior committee approves within 3 months of the meeting; special cases once more, never beyond 6. */
 export function approvalExtensionErrors(extendedBefore: boolean): string[] {
   return extendedBefore ? [`审批期限只能延长一次，最长不超过${approvalMaxMonths}个月 (the approval time may be extended once, never beyond ${approvalMaxMonths} months)`] : [];
+}
+
+/** The approval limit in months from the branch meeting: 3, or 6 after the one extension (never more). */
+export function approvalLimitMonths(extended: boolean): number {
+  return extended ? approvalMaxMonths : approvalWithinMonths;
+}
+
+/**
+ * When the superior approval (of admission or of full membership) falls due: at the end of the China day
+ * with the same date 3 months (after the extension 6 months) after the branch meeting, a day past the
+ * month's end clamped (2026-11-30 + 3 months = 2027-02-28). With compressed time (`workingDaySeconds`)
+ * a typed calendar date cannot be compressed, so the limit runs from the instant the meeting was recorded.
+ */
+export function approvalDueAt(input: { meetingDate: string; recordedAt: Date; extended: boolean; workingDaySeconds?: number | undefined }): Date {
+  const months = approvalLimitMonths(input.extended);
+  if (input.workingDaySeconds !== undefined) return monthsAfter(input.recordedAt, months, input.workingDaySeconds);
+  return chinaEndOfDay(addMonthsToDate(input.meetingDate, months));
 }
 
 /** 集中培训: at least 3 days or 24 class hours, dates in order. */

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   addMonthsToDate,
   applicationErrors,
+  approvalDueAt,
   approvalExtensionErrors,
+  approvalLimitMonths,
+  approvalMaxMonths,
   checkBranchMeeting,
   checkVote,
   concentratedTrainingErrors,
@@ -112,6 +115,31 @@ describe('time limits', () => {
   it('the approval time may be extended once', () => {
     expect(approvalExtensionErrors(false)).toEqual([]);
     expect(approvalExtensionErrors(true)).toHaveLength(1);
+  });
+
+  it('the superior approval falls due at the end of the China day 3 months after the branch meeting, 6 after the extension', () => {
+    const due = (meetingDate: string, extended: boolean, recordedAt = new Date('2027-12-01T02:00:00Z')) => approvalDueAt({ meetingDate, recordedAt, extended }).toISOString();
+    expect(due('2026-11-25', false)).toBe('2027-02-25T15:59:59.999Z');
+    expect(due('2026-11-25', true)).toBe('2027-05-25T15:59:59.999Z');
+    // Runs from the meeting date typed in, not from when it was recorded or the extension decided.
+    expect(due('2026-11-25', true, new Date('2027-04-30T09:00:00Z'))).toBe('2027-05-25T15:59:59.999Z');
+    // Month ends: a day past the end of the target month is clamped.
+    expect(due('2026-11-30', false)).toBe('2027-02-28T15:59:59.999Z');
+    expect(due('2026-11-30', true)).toBe('2027-05-30T15:59:59.999Z');
+    expect(due('2027-11-30', false)).toBe('2028-02-29T15:59:59.999Z');
+    expect(due('2026-08-31', false)).toBe('2026-11-30T15:59:59.999Z');
+    expect(due('2026-08-31', true)).toBe('2027-02-28T15:59:59.999Z');
+    expect(due('2026-12-31', true)).toBe('2027-06-30T15:59:59.999Z');
+    // Never more than 6 months, however often it is asked.
+    expect([approvalLimitMonths(false), approvalLimitMonths(true)]).toEqual([3, approvalMaxMonths]);
+    expect(approvalMaxMonths).toBe(6);
+  });
+
+  it('with compressed time the approval limit runs from when the meeting was recorded (a typed date cannot be compressed)', () => {
+    const recordedAt = new Date('2026-11-22T10:00:00Z');
+    const month = 21 * 0.05 * 1000;
+    expect(approvalDueAt({ meetingDate: '2026-11-30', recordedAt, extended: false, workingDaySeconds: 0.05 }).getTime()).toBe(recordedAt.getTime() + 3 * month);
+    expect(approvalDueAt({ meetingDate: '2026-11-30', recordedAt, extended: true, workingDaySeconds: 0.05 }).getTime()).toBe(recordedAt.getTime() + 6 * month);
   });
 
   it('concentrated training: at least 3 days or 24 class hours', () => {

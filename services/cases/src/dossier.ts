@@ -41,6 +41,7 @@ const factNames: Record<string, string> = {
   'probation.assessed': '预备期考察',
   'probation.extended': '延长预备期',
   'approval.time-extended': '审批期限延长',
+  'approval.due': '审批期限（自支部大会起）',
   'assign-contacts.assigned': '确定培养联系人',
   'assign-introducers.assigned': '确定入党介绍人',
 };

@@ -1,5 +1,5 @@
 import { loadPolicy, type Db } from '@dj/db';
-import { monthsAfter } from '@dj/domain';
+import { approvalDueAt, approvalLimitMonths, monthsAfter } from '@dj/domain';
 import type { MemberActivities } from '../human-step/activity-types';
 
 export function createMemberActivities({ db, workingDaySeconds }: { db: Db; workingDaySeconds?: number | undefined }): MemberActivities {
@@ -17,6 +17,11 @@ export function createMemberActivities({ db, workingDaySeconds }: { db: Db; work
 
     async instantAfterMonths({ from, months }) {
       return monthsAfter(new Date(from), months, workingDaySeconds).getTime();
+    },
+
+    async approvalDueAt({ meetingDate, recordedAt, extended }) {
+      const dueAt = approvalDueAt({ meetingDate, recordedAt: new Date(recordedAt), extended, workingDaySeconds });
+      return { dueAt: dueAt.getTime(), months: approvalLimitMonths(extended), anchor: workingDaySeconds === undefined ? 'meeting-date' : 'recorded-at' };
     },
   };
 }

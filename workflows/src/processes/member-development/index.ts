@@ -7,7 +7,7 @@
  * start of its stage; a failed political review, a failed admission vote or a refused approval ends the
  * case with the reason. With a second organization (两地管理) every notice and evaluation happens in both.
  */
-import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type {
   MemberApprovalForm,
   MemberBranchMeetingForm,
@@ -63,6 +63,10 @@ export type MemberDevelopmentInput = {
 
 type Outcome = { status: 'completed' | 'rejected'; result: Record<string, unknown>; actor?: Person | undefined };
 type Org = { id: string; name: string; suffix: string };
+/** A branch meeting whose decision goes to the superior committee: the date typed in and the instant it was recorded (epoch ms). */
+type MeetingAnchor = { meetingDate: string; recordedAt: number };
+type ApprovalLimit = { dueAt: number; months: number };
+type ApprovalClock = { meetingAt: MeetingAnchor; first: ApprovalLimit } | undefined;
 
 const BRANCH_SECRETARY = 'branch_secretary';
 const ORG_MEMBER = 'township_org_member';
@@ -185,9 +189,34 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
     }
   }
 
-  /** 上级党委审批 within 3 months; 'extend-time' once (never beyond 6); reject ends or sends back as the caller decides. */
-  async function superiorApproval(key: string, title: string, ready: () => boolean): Promise<{ approved: boolean; comment?: string | undefined; actor: Person }> {
+  /** The approval's due date from the branch meeting (3 months, extended 6), on the record. */
+  async function approvalLimit(key: string, meetingAt: MeetingAnchor, extended: boolean): Promise<ApprovalLimit> {
+    const limit = await member.approvalDueAt({ ...meetingAt, extended });
+    await rt.recordEvent('approval.due', {
+      step: key,
+      meetingDate: meetingAt.meetingDate,
+      recordedAt: new Date(meetingAt.recordedAt).toISOString(),
+      anchor: limit.anchor,
+      months: limit.months,
+      dueAt: new Date(limit.dueAt).toISOString(),
+    });
+    return limit;
+  }
+
+  /**
+   * The approval's clock from the branch meeting, with the first round's limit (computed before the approval
+   * opens, so it opens together with a parallel talk). Undefined for cases that reached the approval before
+   * this patch: they keep the old month policies counted from each round's opening (3, then 3 more).
+   */
+  async function approvalClock(key: string, meetingAt: MeetingAnchor): Promise<ApprovalClock> {
+    if (!patched('member-development-approval-due-from-meeting')) return undefined;
+    return { meetingAt, first: await approvalLimit(key, meetingAt, false) };
+  }
+
+  /** 上级党委审批 within 3 months of the branch meeting; 'extend-time' once, to 6 months from the meeting (never beyond); reject ends or sends back as the caller decides. */
+  async function superiorApproval(key: string, title: string, ready: () => boolean, clock: ApprovalClock): Promise<{ approved: boolean; comment?: string | undefined; actor: Person }> {
     let extended = false;
+    let limit = clock?.first;
     for (;;) {
       const d = await step({
         key,
@@ -196,7 +225,8 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
         assignees: [{ orgId: townshipId, role: 'township_secretary' }],
         form: 'member.approval',
         actions: DECIDE,
-        policy: extended ? 'member-development.superior-approval-extension' : 'member-development.superior-approval',
+        policy: extended && !clock ? 'member-development.superior-approval-extension' : 'member-development.superior-approval',
+        ...(limit ? { dueAt: limit.dueAt, durationMonths: limit.months } : {}),
         checkForm: (form) => {
           if (!ready()) return ['须先完成上级党委谈话 (the superior committee talk comes first)'];
           return (form as MemberApprovalForm).decision === 'extend-time' ? approvalExtensionErrors(extended) : [];
@@ -206,6 +236,7 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
       if ((d.form as MemberApprovalForm).decision === 'approve') return { approved: true, actor: d.actor };
       extended = true;
       await rt.recordEvent('approval.time-extended', { step: key, opinion: (d.form as MemberApprovalForm).opinion ?? null }, d.actor);
+      if (clock) limit = await approvalLimit(key, clock.meetingAt, true);
     }
   }
 
@@ -273,6 +304,7 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
 
     // 4. 接收预备党员: 支委会 → 预审 → 公示 → 入党志愿书 → 支部大会 → 谈话 + 审批 (3 months) → 备案.
     let meeting: MemberBranchMeetingForm;
+    let meetingAt: MeetingAnchor;
     for (let round = 1; ; round++) {
       await rt.setStage('admission');
       if (!(await decide('admission-committee', `支委会审查：${name}`, branchId, branch(), 'member-development.committee'))) continue;
@@ -292,15 +324,17 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
         checkForm: (form) => checkBranchMeeting(form as unknown as MemberBranchMeetingForm).errors,
       });
       meeting = d.form as MemberBranchMeetingForm;
+      meetingAt = { meetingDate: meeting.meetingDate, recordedAt: now() };
       const check = checkBranchMeeting(meeting);
       await rt.recordEvent('meeting.counted', { step: 'admission-meeting', votes: meeting, quorumMet: check.quorumMet, passed: check.passed }, d.actor);
       if (!check.quorumMet) continue; // no quorum: the meeting is held again
       if (!check.passed) return { status: 'rejected', result: { reason: 'admission-vote', votes: meeting }, actor: d.actor };
       break;
     }
-    // The 3-month approval limit runs from the meeting: the approval task opens with the talk; approval needs the talk first.
+    // The approval limit runs from the meeting; the approval task opens with the talk; approval needs the talk first.
     let talked = false;
     let approval: Awaited<ReturnType<typeof superiorApproval>> | undefined;
+    const admissionClock = await approvalClock('admission-approval', meetingAt);
     await inParallel([
       () =>
         step({ key: 'superior-talk', title: `上级党委派人谈话：${name}`, orgId: townshipId, assignees: township, form: 'member.talk', policy: 'member-development.superior-talk' }).then(async (d) => {
@@ -308,7 +342,7 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
         talked = true;
       }),
       async () => {
-        approval = await superiorApproval('admission-approval', `上级党委审批接收预备党员：${name}`, () => talked);
+        approval = await superiorApproval('admission-approval', `上级党委审批接收预备党员：${name}`, () => talked, admissionClock);
       },
     ]);
     if (!approval) throw new Error('unreachable: approval runs to its end');
@@ -342,6 +376,7 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
         if (!(await decide('full-committee', `支委会审查转正：${name}`, branchId, branch(), 'member-development.committee'))) continue;
         if (!(await notice('full-notice', round * 100 + attempt, `${name}预备党员转正公示`, `${name}预备期满，经支委会审查，现予公示。如有异议，请在公示期内实名反映。`))) continue;
         let vote: MemberFullMeetingForm;
+        let voteAt: MeetingAnchor;
         for (;;) {
           const d = await step({
             key: 'full-meeting',
@@ -359,11 +394,12 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
             },
           });
           vote = d.form as MemberFullMeetingForm;
+          voteAt = { meetingDate: vote.meetingDate, recordedAt: now() };
           const check = checkBranchMeeting(vote);
           await rt.recordEvent('meeting.counted', { step: 'full-meeting', proposal: vote.proposal, proposalLabel: fullMembershipProposalLabels[vote.proposal], votes: vote, quorumMet: check.quorumMet, passed: check.passed }, d.actor);
           if (check.passed) break; // no quorum or not carried: the branch meets (and may propose) again
         }
-        const a = await superiorApproval('full-approval', `上级党委审批${fullMembershipProposalLabels[vote.proposal]}：${name}`, () => true);
+        const a = await superiorApproval('full-approval', `上级党委审批${fullMembershipProposalLabels[vote.proposal]}：${name}`, () => true, await approvalClock('full-approval', voteAt));
         if (!a.approved) {
           await sendBack('full-approval', a.comment, a.actor);
           continue;
