@@ -3,6 +3,8 @@
  * the code itself), so a new process shows up without changes here; adding a line only makes it nicer.
  */
 import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
 import { actionNames as contractActionNames } from '@dj/contracts/src/tasks';
 
 /** Filled from GET /api/process-types when the console opens (useProcessTypeNames). */
@@ -117,7 +119,11 @@ export const enumNames: Record<string, string> = {
 export const label = (dict: Record<string, string>, code: string | null | undefined, fallback?: string | null): string =>
   (code && dict[code]) || fallback || code || '';
 
-export const formatTime = (iso: string | null | undefined): string => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm') : '—');
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+/** Times are shown in China time whatever the browser's zone: deadlines are China working days ending at 24:00 Beijing time. */
+export const formatTime = (iso: string | null | undefined): string => (iso ? dayjs(iso).tz('Asia/Shanghai').format('YYYY-MM-DD HH:mm') : '—');
 
 /** "超期 3 天" / "超期 5 小时" from seconds late. */
 export function lateText(seconds: number): string {
