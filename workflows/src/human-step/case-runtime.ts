@@ -25,7 +25,8 @@ import {
   type TaskState,
 } from './task-state';
 
-const activityOptions = {
+/** Timeouts and retries of every case activity (each is idempotent, so retries are safe). */
+export const activityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 } as const;

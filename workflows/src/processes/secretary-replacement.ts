@@ -30,17 +30,11 @@ import {
   type NegativeListRule,
 } from '@dj/domain';
 import { objectionFiledSignal } from '../messages';
-import { CaseRuntime, StepCancelled, refuse } from '../human-step/case-runtime';
+import { CaseRuntime, StepCancelled, activityOptions, refuse } from '../human-step/case-runtime';
 import type { NoticeActivities, Person, SecretaryActivities } from '../human-step/activity-types';
 
-const { publishNotice, closeNotice, pendingObjections, recordObjectionFinding } = proxyActivities<NoticeActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
-const secretary = proxyActivities<SecretaryActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const { publishNotice, closeNotice, pendingObjections, recordObjectionFinding } = proxyActivities<NoticeActivities>(activityOptions);
+const secretary = proxyActivities<SecretaryActivities>(activityOptions);
 
 export type SecretaryReplacementInput = {
   caseId: string;

@@ -5,10 +5,10 @@
  */
 import { defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { DecisionReportForm } from '@dj/contracts';
-import { CaseRuntime, StepCancelled, refuse } from '../../human-step/case-runtime';
+import { CaseRuntime, StepCancelled, activityOptions, refuse } from '../../human-step/case-runtime';
 import type { JointDecisionInput, JointMeetingActivities } from './types';
 
-const joint = proxyActivities<JointMeetingActivities>({ startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } });
+const joint = proxyActivities<JointMeetingActivities>(activityOptions);
 
 export const decisionDroppedSignal = defineSignal<[{ reason: string }]>('jointDecisionDropped');
 

@@ -5,14 +5,13 @@
  */
 import { proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
 import type { MeetingRecordForm } from '@dj/contracts';
-import type { CaseRuntime } from '../../human-step/case-runtime';
+import { activityOptions, type CaseRuntime } from '../../human-step/case-runtime';
 import type { NoticeActivities } from '../../human-step/activity-types';
 import type { AgendaItem, JointBodyInfo, JointMeetingActivities, NewDecision } from './types';
 import { jointMeetingDecision } from './decision';
 
-const options = { startToCloseTimeout: '30 seconds', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } } as const;
-export const joint = proxyActivities<JointMeetingActivities>(options);
-const notice = proxyActivities<NoticeActivities>(options);
+export const joint = proxyActivities<JointMeetingActivities>(activityOptions);
+const notice = proxyActivities<NoticeActivities>(activityOptions);
 
 export type MeetingContext = { rt: CaseRuntime; body: JointBodyInfo; meetingId: string; quarter: string; title: string; onRecorded?: () => void };
 

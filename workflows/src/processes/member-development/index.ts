@@ -40,14 +40,11 @@ import {
   type VoteThreshold,
 } from '@dj/domain';
 import { objectionFiledSignal } from '../../messages';
-import { CaseRuntime, refuse, type HumanStepSpec } from '../../human-step/case-runtime';
+import { CaseRuntime, activityOptions, refuse, type HumanStepSpec } from '../../human-step/case-runtime';
 import type { MemberActivities, Person } from '../../human-step/activity-types';
 import { twoPlaceNotice, type FiledObjection } from './two-place-notice';
 
-const member = proxyActivities<MemberActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const member = proxyActivities<MemberActivities>(activityOptions);
 
 export type MemberDevelopmentInput = {
   caseId: string;

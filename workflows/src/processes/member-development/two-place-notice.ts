@@ -5,13 +5,10 @@
  */
 import { condition, proxyActivities } from '@temporalio/workflow';
 import type { ObjectionVerificationForm } from '@dj/contracts';
-import { StepCancelled, type CaseRuntime } from '../../human-step/case-runtime';
+import { StepCancelled, activityOptions, type CaseRuntime } from '../../human-step/case-runtime';
 import type { NoticeActivities } from '../../human-step/activity-types';
 
-const { publishNotice, closeNotice, pendingObjections, recordObjectionFinding } = proxyActivities<NoticeActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const { publishNotice, closeNotice, pendingObjections, recordObjectionFinding } = proxyActivities<NoticeActivities>(activityOptions);
 
 export type FiledObjection = { objectionId: string; noticeId: string };
 
