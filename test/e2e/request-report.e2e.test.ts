@@ -42,7 +42,7 @@ async function inbox(username: string, view: string): Promise<{ items: Json[]; c
 }
 
 async function taskAction(username: string, taskId: string, body: Json): Promise<Reply> {
-  return asUser(username, 'POST', `/api/tasks/${taskId}/actions`, body);
+  return asUser(username, 'POST', `/api/tasks/${taskId}/actions?wait=next`, body);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,7 +262,7 @@ describe('请示报告审批 end to end (stack started like the README)', () => 
     expectCodedError(await newCase({ type: 'request-report', orgId: 'branch-a1-1', input: { title: '   ', body: '正文' } }), 400, 'INVALID_FORM');
     expectCodedError(await newCase({ type: 'request-report', orgId: 'branch-a1-1' }), 400, 'VALIDATION_FAILED');
 
-    const act = (body: unknown) => call('POST', `/api/tasks/${taskId}/actions`, { token: li.token, body });
+    const act = (body: unknown) => call('POST', `/api/tasks/${taskId}/actions?wait=next`, { token: li.token, body });
     expectCodedError(await act({ action: 'sign_off', form: {} }), 400, 'VALIDATION_FAILED');
     expectCodedError(await act({ action: 'reject' }), 400, 'COMMENT_REQUIRED');
     expectCodedError(await act({ action: 'reject', comment: '   ' }), 400, 'COMMENT_REQUIRED');
@@ -278,9 +278,9 @@ describe('请示报告审批 end to end (stack started like the README)', () => 
     // Not signed in, or a forged token.
     expectCodedError(await call('GET', '/api/inbox'), 401, 'UNAUTHENTICATED');
     expectCodedError(await call('GET', `/api/tasks/${taskId}`), 401, 'UNAUTHENTICATED');
-    expectCodedError(await call('POST', `/api/tasks/${taskId}/actions`, { body: { action: 'approve', form: {} } }), 401, 'UNAUTHENTICATED');
+    expectCodedError(await call('POST', `/api/tasks/${taskId}/actions?wait=next`, { body: { action: 'approve', form: {} } }), 401, 'UNAUTHENTICATED');
     expectCodedError(await call('GET', '/api/inbox', { token: 'not.a.jwt' }), 401, 'UNAUTHENTICATED');
-    expectCodedError(await call('POST', `/api/tasks/${taskId}/actions`, { token: `${li.token.slice(0, -4)}AAAA`, body: { action: 'approve', form: {} } }), 401, 'UNAUTHENTICATED');
+    expectCodedError(await call('POST', `/api/tasks/${taskId}/actions?wait=next`, { token: `${li.token.slice(0, -4)}AAAA`, body: { action: 'approve', form: {} } }), 401, 'UNAUTHENTICATED');
     expectCodedError(await call('POST', '/api/cases', { token: 'garbage', body: { type: 'request-report', orgId: 'branch-a1-1', input: goodInput } }), 401, 'UNAUTHENTICATED');
 
     // Nothing changed: the task is open, the record and li's to-do count are as before.
@@ -312,7 +312,7 @@ describe('请示报告审批 end to end (stack started like the README)', () => 
     expectRejected(await call('POST', '/api/cases', { token: zhang.token, body: { type: 'request-report', orgId: 123, input: goodInput } }), 'POST /api/cases orgId: number');
     expectRejected(await call('POST', '/api/cases', { token: zhang.token, body: { type: ['request-report'], orgId: 'branch-a1-1', input: goodInput } }), 'POST /api/cases type: array');
     expectRejected(await call('POST', '/api/auth/login', { body: { username: ['li.zuzhi'], password: PASSWORD } }), 'POST /api/auth/login username: array');
-    expectRejected(await call('POST', `/api/tasks/${taskId}/actions`, { token: li.token, body: { action: 'reject', comment: 42 } }), 'POST actions comment: number');
+    expectRejected(await call('POST', `/api/tasks/${taskId}/actions?wait=next`, { token: li.token, body: { action: 'reject', comment: 42 } }), 'POST actions comment: number');
 
     const detail = await asUser('li.zuzhi', 'GET', `/api/tasks/${taskId}`);
     expectStatus(detail, 200);

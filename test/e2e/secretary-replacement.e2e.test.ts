@@ -61,7 +61,7 @@ async function todoTask(username: string, caseId: string, stepKey: string, timeo
 /** The acting user finds the step in the to-do view and acts on it; the answer must be 200. */
 async function act(username: string, caseId: string, stepKey: string, body: Json): Promise<{ taskId: string; reply: Reply }> {
   const item = await todoTask(username, caseId, stepKey);
-  const reply = await asUser(username, 'POST', `/api/tasks/${item.taskId}/actions`, body);
+  const reply = await asUser(username, 'POST', `/api/tasks/${item.taskId}/actions?wait=next`, body);
   expectStatus(reply, 200);
   expect(reply.body.task.id).toBe(item.taskId);
   return { taskId: item.taskId as string, reply };
@@ -216,7 +216,7 @@ describe('村党组织书记选配 end to end (stack started like the README)', 
     const stillListed = await call('GET', '/api/notices?orgId=branch-a1-1&active=true');
     expect((stillListed.body.items as Json[]).map((n) => n.id)).not.toContain(listed.id);
 
-    const elected = await asUser('li.zuzhi', 'POST', `/api/tasks/${election.taskId}/actions`, { action: 'approve', form: ELECTION });
+    const elected = await asUser('li.zuzhi', 'POST', `/api/tasks/${election.taskId}/actions?wait=next`, { action: 'approve', form: ELECTION });
     expectStatus(elected, 200);
     expect(elected.body.case).toMatchObject({ caseId, status: 'completed' });
 
@@ -265,7 +265,7 @@ describe('村党组织书记选配 end to end (stack started like the README)', 
 
     // Substantiated: the case goes back to the proposal and the notice is withdrawn.
     const explanation = '经核实，该人选确长期在外务工，不符合条件。';
-    const verified = await asUser('li.zuzhi', 'POST', `/api/tasks/${verify.taskId}/actions`, { action: 'approve', form: { substantiated: true, explanation } });
+    const verified = await asUser('li.zuzhi', 'POST', `/api/tasks/${verify.taskId}/actions?wait=next`, { action: 'approve', form: { substantiated: true, explanation } });
     expectStatus(verified, 200);
     expect(verified.body.case).toMatchObject({ caseId, status: 'open', stage: 'propose-candidates' });
     const c = await getCase('li.zuzhi', caseId);
@@ -349,9 +349,9 @@ describe('村党组织书记选配 end to end (stack started like the README)', 
     // The joint review opens, and what it clears is the clean candidate only.
     for (const u of JOINT_REVIEWERS) await act(u, caseId, 'joint-review', { action: 'approve', form: { opinion: '无异议' } });
     const interview = await todoTask('li.zuzhi', caseId, 'interview');
-    const screenedOut = await asUser('li.zuzhi', 'POST', `/api/tasks/${interview.taskId}/actions`, { action: 'approve', form: { candidateName: convicted, findings: '考察', interviewees: 3 } });
+    const screenedOut = await asUser('li.zuzhi', 'POST', `/api/tasks/${interview.taskId}/actions?wait=next`, { action: 'approve', form: { candidateName: convicted, findings: '考察', interviewees: 3 } });
     expectCodedError(screenedOut, 400, 'INVALID_FORM');
-    const ok = await asUser('li.zuzhi', 'POST', `/api/tasks/${interview.taskId}/actions`, { action: 'approve', form: { candidateName: cleanName, findings: '群众认可度高', interviewees: 30 } });
+    const ok = await asUser('li.zuzhi', 'POST', `/api/tasks/${interview.taskId}/actions?wait=next`, { action: 'approve', form: { candidateName: cleanName, findings: '群众认可度高', interviewees: 30 } });
     expectStatus(ok, 200);
     expect(ok.body.case.stage).toBe('township-decision');
   }, 90_000);
@@ -365,9 +365,9 @@ describe('村党组织书记选配 end to end (stack started like the README)', 
     for (const outsider of ['liu.zuzhi', 'zhou.zhibu']) {
       expectCodedError(await asUser(outsider, 'GET', `/api/cases/${caseId}`), 404, 'NOT_FOUND');
       expectCodedError(await asUser(outsider, 'GET', `/api/tasks/${taskId}`), 404, 'NOT_FOUND');
-      expectCodedError(await asUser(outsider, 'POST', `/api/tasks/${taskId}/actions`, { action: 'approve', form: { candidates: [candidate(uniqueName('冯'))] } }), 404, 'NOT_FOUND');
-      expectCodedError(await asUser(outsider, 'POST', `/api/tasks/${taskId}/actions`, { action: 'comment', comment: '我来看看' }), 404, 'NOT_FOUND');
-      expectCodedError(await asUser(outsider, 'POST', `/api/tasks/${taskId}/actions`, { action: 'claim' }), 404, 'NOT_FOUND');
+      expectCodedError(await asUser(outsider, 'POST', `/api/tasks/${taskId}/actions?wait=next`, { action: 'approve', form: { candidates: [candidate(uniqueName('冯'))] } }), 404, 'NOT_FOUND');
+      expectCodedError(await asUser(outsider, 'POST', `/api/tasks/${taskId}/actions?wait=next`, { action: 'comment', comment: '我来看看' }), 404, 'NOT_FOUND');
+      expectCodedError(await asUser(outsider, 'POST', `/api/tasks/${taskId}/actions?wait=next`, { action: 'claim' }), 404, 'NOT_FOUND');
       for (const view of ['todo', 'done', 'overdue', 'supervising', 'cc']) {
         const items = await inbox(outsider, view);
         expect(items.map((i) => i.caseId), `${outsider} ${view}`).not.toContain(caseId);

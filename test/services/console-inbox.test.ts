@@ -106,7 +106,7 @@ describe('bulk approval', () => {
     const cases = [await submit(), await submit(), await submit()];
     const taskIds = cases.map((c) => c.openTasks[0]!.id);
     // One of them is approved singly first: its bulk result is a 409, the others go through.
-    const single = await f.inbox.inject({ method: 'POST', url: `/api/tasks/${taskIds[2]}/actions`, headers: bearer(tokens['li.zuzhi']!), payload: { action: 'approve', form: {} } });
+    const single = await f.inbox.inject({ method: 'POST', url: `/api/tasks/${taskIds[2]}/actions?wait=next`, headers: bearer(tokens['li.zuzhi']!), payload: { action: 'approve', form: {} } });
     expect(single.statusCode).toBe(200);
     const res = await bulk('li.zuzhi', { taskIds, action: 'approve', comment: '同意，按程序办理' });
     expect(res.statusCode, res.body).toBe(200);

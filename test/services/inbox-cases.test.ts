@@ -24,7 +24,7 @@ async function startCase(title = `请示 ${randomUUID().slice(0, 8)}`) {
 
 const inbox = (user: string, query: string) => f.inbox.inject({ method: 'GET', url: `/api/inbox?${query}`, headers: bearer(tokens[user]!) });
 const act = (user: string, taskId: string, payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  f.inbox.inject({ method: 'POST', url: `/api/tasks/${taskId}/actions`, headers: { ...bearer(tokens[user]!), ...headers }, payload });
+  f.inbox.inject({ method: 'POST', url: `/api/tasks/${taskId}/actions?wait=next`, headers: { ...bearer(tokens[user]!), ...headers }, payload });
 
 describe('inbox', () => {
   it('pages through todo in due-date order with a keyset cursor, with counts per view', async () => {

@@ -82,11 +82,11 @@ describe('党建联席会议 bodies over the cases API', () => {
     await until(async () => (await cycle.query<{ openTasks: { id: string }[] }>('snapshot')).openTasks.some((t) => t.id === task.id));
     expect((await f.inbox.inject({ method: 'GET', url: `/api/tasks/${task.id}`, headers: bearer(tokens['gong.lianluo']!) })).statusCode).toBe(200);
     expect((await f.inbox.inject({ method: 'GET', url: `/api/tasks/${task.id}`, headers: bearer(tokens['sun.zhibu']!) })).statusCode).toBe(404);
-    const foreign = await f.inbox.inject({ method: 'POST', url: `/api/tasks/${task.id}/actions`, headers: bearer(tokens['sun.zhibu']!), payload: { action: 'approve', form: { nothing: true, items: [] } } });
+    const foreign = await f.inbox.inject({ method: 'POST', url: `/api/tasks/${task.id}/actions?wait=next`, headers: bearer(tokens['sun.zhibu']!), payload: { action: 'approve', form: { nothing: true, items: [] } } });
     expect(foreign.statusCode).toBe(404);
     expect((await f.cases.inject({ method: 'GET', url: `/api/cases/${meeting.id}`, headers: bearer(tokens['sun.zhibu']!) })).statusCode).toBe(404);
     expect((await post('sun.zhibu', `/api/joint-meetings/${jm.id}/extraordinary`, { reason: '要求召开临时会议' })).statusCode).toBe(404);
-    const own = await f.inbox.inject({ method: 'POST', url: `/api/tasks/${task.id}/actions`, headers: bearer(tokens['gong.lianluo']!), payload: { action: 'approve', form: { nothing: true, items: [] } } });
+    const own = await f.inbox.inject({ method: 'POST', url: `/api/tasks/${task.id}/actions?wait=next`, headers: bearer(tokens['gong.lianluo']!), payload: { action: 'approve', form: { nothing: true, items: [] } } });
     expect(own.statusCode).toBe(200);
 
     const report = body<{ quarters: { quarter: string; held: boolean; decisions: number; carriedOver: unknown[] }[] }>(await get('he.xianwei', `/api/joint-meetings/${jm.id}/report`));

@@ -44,7 +44,7 @@ describe('发展党员 over the API: start, 纪实表, accountability report', (
     const ma = await f.db.user.findUniqueOrThrow({ where: { username: 'ma.dangyuan' } });
     const transfer = await f.inbox.inject({
       method: 'POST',
-      url: `/api/tasks/${talk.id}/actions`,
+      url: `/api/tasks/${talk.id}/actions?wait=next`,
       headers: bearer(tokens['zhang.zhibu']!),
       payload: { action: 'transfer', comment: '由马建华同志负责谈话', to: [{ userId: ma.id }] },
     });
@@ -54,7 +54,7 @@ describe('发展党员 over the API: start, 纪实表, accountability report', (
     await new Promise((r) => setTimeout(r, Math.max(0, talk.dueAt.getTime() - Date.now()) + 300));
     const done = await f.inbox.inject({
       method: 'POST',
-      url: `/api/tasks/${talk.id}/actions`,
+      url: `/api/tasks/${talk.id}/actions?wait=next`,
       headers: bearer(tokens['ma.dangyuan']!),
       payload: { action: 'approve', form: { talkerName: '马建华', talkDate: '2026-11-30', summary: '入党动机端正。' } },
     });

@@ -160,7 +160,7 @@ describe('overdue board, case page and charts', () => {
 
   it('the case page: the workflow id, steps against their policy in working days, the verified record', async () => {
     const s = await submit('zhang.zhibu', 'branch-a1-1', `${tag} 审批完成`);
-    const act = await f.inbox.inject({ method: 'POST', url: `/api/tasks/${s.openTasks[0]!.id}/actions`, headers: bearer(tokens['li.zuzhi']!), payload: { action: 'forward', form: { opinion: '上报' } } });
+    const act = await f.inbox.inject({ method: 'POST', url: `/api/tasks/${s.openTasks[0]!.id}/actions?wait=next`, headers: bearer(tokens['li.zuzhi']!), payload: { action: 'forward', form: { opinion: '上报' } } });
     expect(act.statusCode).toBe(200);
     const res = await get('zhao.xianwei', `/api/admin/cases/${s.caseId}`);
     expect(res.statusCode).toBe(200);

@@ -45,7 +45,7 @@ describe('村党组织书记选配 over the cases and inbox APIs', () => {
     for (const outsider of ['liu.zuzhi', 'sun.zhibu', 'zhou.zhibu']) {
       expect((await f.cases.inject({ method: 'GET', url: `/api/cases/${s.caseId}`, headers: bearer(tokens[outsider]!) })).statusCode, outsider).toBe(404);
       expect((await f.inbox.inject({ method: 'GET', url: `/api/tasks/${taskId}`, headers: bearer(tokens[outsider]!) })).statusCode, outsider).toBe(404);
-      const act = await f.inbox.inject({ method: 'POST', url: `/api/tasks/${taskId}/actions`, headers: bearer(tokens[outsider]!), payload: { action: 'comment', comment: '我来看看' } });
+      const act = await f.inbox.inject({ method: 'POST', url: `/api/tasks/${taskId}/actions?wait=next`, headers: bearer(tokens[outsider]!), payload: { action: 'comment', comment: '我来看看' } });
       expect(act.statusCode, outsider).toBe(404);
       const cancel = await f.cases.inject({ method: 'POST', url: `/api/cases/${s.caseId}/actions`, headers: bearer(tokens[outsider]!), payload: { action: 'cancel', comment: '撤销' } });
       expect(cancel.statusCode, outsider).toBe(404);

@@ -7,7 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
-import { createDb, type Db } from '@dj/db';
+import { createDb, listenReferenceCache, type Db } from '@dj/db';
 import { DEMO_PASSWORD, seedDemo } from '@dj/db/seed-demo';
 import { buildIdentityApp } from '@dj/identity';
 import { buildInboxApp } from '@dj/inbox';
@@ -40,6 +40,8 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
   }
   const db = createDb(inject('databaseUrl'), { max: 5 });
   await seedDemo(db);
+  // The worker's cache of calendar, policies and org chains, invalidated by NOTIFY as in production.
+  const reference = await listenReferenceCache(db, inject('databaseUrl'));
   const address = inject('temporalAddress');
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
@@ -47,7 +49,7 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
     taskQueue: TASK_QUEUE,
     workflowsPath,
     activities: {
-      ...createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
+      ...createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600, reference }),
       ...createNoticeActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
       ...createSecretaryActivities({ db }),
       ...createMemberActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
@@ -80,6 +82,7 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
       await running;
       await connection.close();
       await nativeConnection.close();
+      await reference.close();
       await db.$disconnect();
     },
   };

@@ -8,8 +8,12 @@ export const TASK_QUEUE = 'dangjian-cases';
 export const taskActionUpdate = defineUpdate<ActionResult, [TaskActionRequest]>('taskAction');
 /** A case-level action (撤回 by the initiator). */
 export const caseActionUpdate = defineUpdate<CaseSnapshot, [CaseActionRequest]>('caseAction');
-/** Returns the snapshot once the workflow has reached a stable point (used right after starting a case). */
-export const settledUpdate = defineUpdate<CaseSnapshot, []>('settled');
+/**
+ * The case's state once its projections are written and the process waits for a person, a timer or a
+ * signal again: after a start, or after an action when the caller wants the next step. Actions
+ * themselves answer as soon as they are recorded.
+ */
+export const stableStateUpdate = defineUpdate<CaseSnapshot, []>('stableState');
 /** The notice board stored an objection (异议) to a notice of this case; the case opens a 核实 task for it. */
 export const objectionFiledSignal = defineSignal<[{ objectionId: string; noticeId: string }]>('objectionFiled');
 export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');

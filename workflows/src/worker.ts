@@ -1,6 +1,6 @@
 /** The worker process: runs every case workflow and its activities on one task queue. */
 import { DefaultLogger, NativeConnection, Worker, Runtime, makeTelemetryFilterString, type LogLevel } from '@temporalio/worker';
-import { createDb } from '@dj/db';
+import { createDb, listenReferenceCache } from '@dj/db';
 import { createLogger } from '@dj/logging';
 import { loadNotifyConfig, loadWorkerConfig } from '@dj/config';
 import { createCaseActivities } from './activities/case-activities';
@@ -18,6 +18,7 @@ async function main() {
   const sdkLevel: LogLevel = config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN';
   Runtime.install({ logger: new DefaultLogger(sdkLevel), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
   const db = createDb(config.databaseUrl);
+  const reference = await listenReferenceCache(db, config.databaseUrl, (msg, err) => log.warn({ err }, msg));
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const worker = await Worker.create({
     connection,
@@ -25,7 +26,7 @@ async function main() {
     taskQueue: TASK_QUEUE,
     workflowsPath,
     activities: {
-      ...createCaseActivities({ db, workingDaySeconds: config.workingDaySeconds }),
+      ...createCaseActivities({ db, workingDaySeconds: config.workingDaySeconds, reference }),
       ...createNoticeActivities({ db, workingDaySeconds: config.workingDaySeconds }),
       ...createSecretaryActivities({ db }),
       ...createMemberActivities({ db, workingDaySeconds: config.workingDaySeconds }),
@@ -36,6 +37,7 @@ async function main() {
   const notifications = await startNotificationWorker({ db, connection, namespace: config.temporalNamespace, config: loadNotifyConfig(), log });
   await Promise.all([worker.run(), notifications.run()]);
   await connection.close();
+  await reference.close();
   await db.$disconnect();
   log.info('worker stopped');
 }

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyCaseRecord } from '@dj/db';
-import { taskActionUpdate } from '../src/messages';
-import { captureHistory, startHarness, until, type Harness } from './harness';
+import { captureHistory, startHarness, until, type Harness, actAndWait } from './harness';
 
 // One working day lasts 1 s: the township review (5 working days) is due after 5 s, the reminder
 // goes 1 working day before, 督办 to the county at the due date and to the city 3 working days later.
@@ -39,10 +38,10 @@ it('a step left alone: reminder, overdue, 督办 to the county then the city; th
 
   // The county supervisor urges (催办) through its 督办 task; the urge is recorded on the supervised task.
   const zhao = await h.actor('zhao.xianwei', '/city/county-a/town-a1/village-a1-1/branch-a1-1/');
-  await handle.executeUpdate(taskActionUpdate, { args: [{ taskId: county.id, actor: zhao, action: 'urge' }] });
+  await actAndWait(handle, { taskId: county.id, actor: zhao, action: 'urge' });
   expect(await h.db.caseEvent.count({ where: { caseId, taskId, type: 'task.urge', actorId: zhao.userId } })).toBe(1);
 
-  await handle.executeUpdate(taskActionUpdate, { args: [{ taskId, actor: li, action: 'approve', form: {} }] });
+  await actAndWait(handle, { taskId, actor: li, action: 'approve', form: {} });
   await handle.result();
   const supervisions = await h.db.task.findMany({ where: { supervisesTaskId: taskId } });
   expect(supervisions.map((s) => s.status)).toEqual(['completed', 'completed']);

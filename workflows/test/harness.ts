@@ -8,8 +8,8 @@ import { DefaultLogger, Worker, Runtime, makeTelemetryFilterString } from '@temp
 import { inject } from 'vitest';
 import { createDb, type Db } from '@dj/db';
 import { seedDemo } from '@dj/db/seed-demo';
-import type { Actor, CaseSnapshot } from '@dj/contracts';
-import { settledUpdate } from '../src/messages';
+import type { ActionResult, Actor, CaseActionRequest, CaseSnapshot, TaskActionRequest } from '@dj/contracts';
+import { caseActionUpdate, snapshotQuery, stableStateUpdate, taskActionUpdate } from '../src/messages';
 import type { RequestReportInput } from '../src/processes/request-report';
 import { supervisoryRoles } from '@dj/domain';
 import { createCaseActivities } from '../src/activities/case-activities';
@@ -78,7 +78,7 @@ export async function startHarness(options: { workingDaySeconds: number; quarter
     },
     async startCase(workflowType, caseType, input) {
       const handle = await env.client.workflow.start(workflowType, { taskQueue, workflowId: `${caseType}:${input.caseId}`, args: [input] });
-      const snapshot = await handle.executeUpdate(settledUpdate);
+      const snapshot = await handle.executeUpdate(stableStateUpdate);
       return { handle, caseId: input.caseId, snapshot };
     },
     async actor(username, caseOrgPath = '/') {
@@ -130,4 +130,25 @@ export async function rejection(p: Promise<unknown>): Promise<string | undefined
     throw e;
   }
   return undefined;
+}
+
+/** The case's state once the workflow has moved on (stableState Update; the final snapshot once it has ended). */
+export async function stableState(handle: WorkflowHandle): Promise<CaseSnapshot> {
+  try {
+    return await handle.executeUpdate(stableStateUpdate);
+  } catch {
+    return handle.query(snapshotQuery);
+  }
+}
+
+/** A task action as the console sends it with `?wait=next`: the Update's answer, its case part the state after the process moved on. */
+export async function actAndWait(handle: WorkflowHandle, req: TaskActionRequest): Promise<ActionResult> {
+  const result = await handle.executeUpdate(taskActionUpdate, { args: [req] });
+  return { ...result, case: await stableState(handle) };
+}
+
+/** A case action (撤回, cancel …) and the state it leads to. */
+export async function caseActionAndWait(handle: WorkflowHandle, req: CaseActionRequest): Promise<CaseSnapshot> {
+  await handle.executeUpdate(caseActionUpdate, { args: [req] });
+  return stableState(handle);
 }

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { quarterByLabel, quarterReportFigures, type DecisionStatus } from '@dj/domain';
-import { taskActionUpdate } from '../src/messages';
 import { loadJointBodyInfo } from '../src/activities/joint-meeting-activities';
 import { backfillJointQuarter, jointScheduleExists, syncJointSchedule } from '../src/joint-meeting-schedule';
 import { cycleWorkflowId } from '../src/processes/joint-meeting/cycle';
 import type { JointExtraordinaryInput } from '../src/processes/joint-meeting/types';
-import { captureHistory, rejection, startHarness, until, type Harness } from './harness';
+import { captureHistory, rejection, startHarness, until, type Harness, actAndWait } from './harness';
 
 // One working day lasts 1 s; a quarter lasts 40 s. Backfilled past quarters get 40 s from their
 // start to hold the meeting. The 议题征集 window is shortened to 8 working days by policy.
@@ -63,7 +62,7 @@ async function act(handle: WorkflowHandle, caseId: string, stepKey: string, user
   // The projection is written by the activity just before the workflow holds the task.
   await until(async () => (await handle.query<{ openTasks: { id: string }[] }>('snapshot')).openTasks.some((t) => t.id === task.id));
   const actor = await h.actor(username);
-  return handle.executeUpdate(taskActionUpdate, { args: [{ taskId: task.id, actor, action, form, comment }] });
+  return actAndWait(handle, { taskId: task.id, actor, action, form, comment });
 }
 
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();

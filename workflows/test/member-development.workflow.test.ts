@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { verifyCaseRecord } from '@dj/db';
 import type { Actor } from '@dj/contracts';
-import { objectionFiledSignal, taskActionUpdate } from '../src/messages';
+import { objectionFiledSignal } from '../src/messages';
 import type { MemberDevelopmentInput } from '../src/processes/member-development';
-import { captureHistory, rejection, startHarness, until, type Harness } from './harness';
+import { captureHistory, rejection, startHarness, until, type Harness, actAndWait } from './harness';
 
 // One working day lasts 0.05 s, so a calendar month lasts 21 × 0.05 = 1.05 s: the year of training and
 // the year of probation take about 12.6 s each; a 5-working-day notice lasts 0.25 s. The long cases run
@@ -54,7 +54,7 @@ async function act(handle: WorkflowHandle, stepKey: string, username: string, ac
   const task = await until(async () => (await snapshot(handle)).openTasks.find((t) => t.stepKey === stepKey && t.kind === 'step'), 30_000);
   for (;;) {
     try {
-      return await handle.executeUpdate(taskActionUpdate, { args: [{ taskId: task.id, actor, action: action as never, ...extra }] });
+      return await actAndWait(handle, { taskId: task.id, actor, action: action as never, ...extra });
     } catch (e) {
       if (untilAllowed && e instanceof WorkflowUpdateFailedError && (e.cause as { message?: string }).message?.includes('未到时间')) {
         await new Promise((r) => setTimeout(r, 300));

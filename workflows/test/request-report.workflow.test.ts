@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { verifyCaseRecord } from '@dj/db';
 import type { Actor } from '@dj/contracts';
-import { caseActionUpdate, taskActionUpdate } from '../src/messages';
-import { captureHistory, startHarness, type Harness } from './harness';
+import { captureHistory, startHarness, type Harness, actAndWait, caseActionAndWait } from './harness';
 
 let h: Harness;
 
@@ -18,7 +17,7 @@ afterAll(async () => {
 const startRequest = (title?: string) => h.startRequest(title);
 
 function act(handle: WorkflowHandle, taskId: string, actor: Actor, action: string, extra: Record<string, unknown> = {}) {
-  return handle.executeUpdate(taskActionUpdate, { args: [{ taskId, actor, action: action as never, ...extra }] });
+  return actAndWait(handle, { taskId, actor, action: action as never, ...extra });
 }
 
 async function rejectionType(p: Promise<unknown>): Promise<string | undefined> {
@@ -159,8 +158,8 @@ describe('请示报告审批 workflow', () => {
   it('撤回: the initiator may withdraw only while no one has acted', async () => {
     const first = await startRequest();
     const other = await h.actor('sun.zhibu');
-    expect(await rejectionType(first.handle.executeUpdate(caseActionUpdate, { args: [{ action: 'withdraw', actor: other }] }))).toBe('FORBIDDEN');
-    const withdrawn = await first.handle.executeUpdate(caseActionUpdate, { args: [{ action: 'withdraw', actor: first.initiator, comment: '重复提交' }] });
+    expect(await rejectionType(caseActionAndWait(first.handle, { action: 'withdraw', actor: other }))).toBe('FORBIDDEN');
+    const withdrawn = await caseActionAndWait(first.handle, { action: 'withdraw', actor: first.initiator, comment: '重复提交' });
     expect(withdrawn.status).toBe('withdrawn');
     expect(withdrawn.openTasks).toHaveLength(0);
     expect((await h.db.task.findUniqueOrThrow({ where: { id: first.snapshot.openTasks[0]!.id } })).status).toBe('cancelled');
@@ -169,6 +168,6 @@ describe('请示报告审批 workflow', () => {
     const second = await startRequest();
     const li = await h.actor('li.zuzhi');
     await act(second.handle, second.snapshot.openTasks[0]!.id, li, 'comment', { comment: '正在研究' });
-    expect(await rejectionType(second.handle.executeUpdate(caseActionUpdate, { args: [{ action: 'withdraw', actor: second.initiator }] }))).toBe('WITHDRAW_TOO_LATE');
+    expect(await rejectionType(caseActionAndWait(second.handle, { action: 'withdraw', actor: second.initiator }))).toBe('WITHDRAW_TOO_LATE');
   });
 });

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { verifyCaseRecord } from '@dj/db';
 import type { Actor, SecretaryCandidate } from '@dj/contracts';
-import { caseActionUpdate, objectionFiledSignal, taskActionUpdate } from '../src/messages';
+import { objectionFiledSignal } from '../src/messages';
 import type { SecretaryReplacementInput } from '../src/processes/secretary-replacement';
-import { captureHistory, rejection, startHarness, until, type Harness } from './harness';
+import { captureHistory, rejection, startHarness, until, type Harness, actAndWait, caseActionAndWait } from './harness';
 
 // One working day lasts 1 s: the 任前公示 (5 working days) lasts 5 s; a month lasts 21 s, so the
 // 3-month case deadline (63 s) never interferes here (it has its own test below).
@@ -60,7 +60,7 @@ async function act(handle: WorkflowHandle, stepKey: string, username: string, ac
   const task = openTasks.find((t) => t.stepKey === stepKey && t.kind === 'step');
   if (!task) throw new Error(`no open ${stepKey} task; open: ${openTasks.map((t) => t.stepKey).join(', ')}`);
   const actor: Actor = await harness.actor(username);
-  return handle.executeUpdate(taskActionUpdate, { args: [{ taskId: task.id, actor, action: action as never, ...extra }] });
+  return actAndWait(handle, { taskId: task.id, actor, action: action as never, ...extra });
 }
 
 /** Waits until the workflow has opened a task of this step (a stage is set just before its task opens). */
@@ -191,11 +191,11 @@ describe('村党组织书记选配 workflow', () => {
     const { handle, caseId } = await openCase();
     const liu = await h.actor('liu.zuzhi');
     const zhao = await h.actor('zhao.xianwei');
-    expect(await rejection(handle.executeUpdate(caseActionUpdate, { args: [{ action: 'cancel', actor: liu, comment: 'x' }] }))).toBe('FORBIDDEN');
-    expect(await rejection(handle.executeUpdate(caseActionUpdate, { args: [{ action: 'cancel', actor: zhao }] }))).toBe('COMMENT_REQUIRED');
-    await handle.executeUpdate(caseActionUpdate, { args: [{ action: 'record_first_secretary', actor: zhao, data: { name: '陈驻村', unit: '县农业农村局' } }] });
+    expect(await rejection(caseActionAndWait(handle, { action: 'cancel', actor: liu, comment: 'x' }))).toBe('FORBIDDEN');
+    expect(await rejection(caseActionAndWait(handle, { action: 'cancel', actor: zhao }))).toBe('COMMENT_REQUIRED');
+    await caseActionAndWait(handle, { action: 'record_first_secretary', actor: zhao, data: { name: '陈驻村', unit: '县农业农村局' } });
     expect((await h.db.orgUnit.findUniqueOrThrow({ where: { id: 'branch-a1-1' } })).firstSecretaryName).toBe('陈驻村');
-    const cancelled = await handle.executeUpdate(caseActionUpdate, { args: [{ action: 'cancel', actor: zhao, comment: '村党组织合并，不再单独选配' }] });
+    const cancelled = await caseActionAndWait(handle, { action: 'cancel', actor: zhao, comment: '村党组织合并，不再单独选配' });
     expect(cancelled).toMatchObject({ status: 'cancelled', openTasks: [] });
     expect(await h.db.case.findUniqueOrThrow({ where: { id: caseId } })).toMatchObject({ status: 'cancelled' });
   });

@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type QueryDefinition, type UpdateDefinition, type WorkflowHandle } from '@temporalio/client';
 import { isErrorCode } from '@dj/contracts';
 import { HttpError, httpError } from './errors';
 
@@ -21,4 +21,27 @@ export async function callWorkflow<T>(fn: () => Promise<T>, closedCode: 'TASK_NO
     if (code === 14 || code === 4) throw httpError('UNAVAILABLE'); // gRPC UNAVAILABLE / DEADLINE_EXCEEDED
     throw e;
   }
+}
+
+/**
+ * The case's state once its workflow has written every projection and waits again (the stableState
+ * Update), for callers that want the next step rather than the bare answer of an action. Bounded: past
+ * `timeoutMs`, or once the workflow has ended, the current state from the snapshot query.
+ */
+export async function awaitStableState<T>(
+  handle: WorkflowHandle,
+  defs: { stable: UpdateDefinition<T, []>; snapshot: QueryDefinition<T> },
+  timeoutMs = 10_000,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const stable = await Promise.race([handle.executeUpdate(defs.stable).catch((e: unknown) => ({ failed: e })), timedOut]);
+    if (stable !== 'timeout' && !(typeof stable === 'object' && stable !== null && 'failed' in stable)) return stable;
+  } finally {
+    clearTimeout(timer);
+  }
+  return callWorkflow(() => handle.query(defs.snapshot), 'CASE_NOT_OPEN');
 }

@@ -2,8 +2,8 @@ import { Type } from '@sinclair/typebox';
 import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import { verifyCaseRecord } from '@dj/db';
-import { StringEnum, actorFor, buildService, callWorkflow, caseRecord, errorResponses, httpError, visibleCaseId, type AuthUser, type ServiceDeps } from '@dj/service-kit';
-import { caseActionUpdate } from '@dj/workflows/messages';
+import { StringEnum, actorFor, awaitStableState, buildService, callWorkflow, caseRecord, errorResponses, httpError, visibleCaseId, type AuthUser, type ServiceDeps } from '@dj/service-kit';
+import { caseActionUpdate, snapshotQuery, stableStateUpdate } from '@dj/workflows/messages';
 import { registerAdminRoutes } from './admin-routes';
 import { registerCalendarRoutes } from './calendar-routes';
 import { registerReportRoutes } from './report-routes';
@@ -68,12 +68,14 @@ export async function buildCasesApp(
     if (!(await visibleCaseId(db, request.auth, caseId))) throw httpError('NOT_FOUND');
     const c = await db.case.findUniqueOrThrow({ where: { id: caseId } });
     if (c.status !== 'open') throw httpError('CASE_NOT_OPEN');
-    const snapshot = await callWorkflow(
-      () => temporal.workflow.getHandle(c.workflowId).executeUpdate(caseActionUpdate, { args: [{ action: body.action, actor: actorFor(request.auth, c.orgPath), comment: body.comment, data: body.data }] }),
+    const handle = temporal.workflow.getHandle(c.workflowId);
+    await callWorkflow(
+      () => handle.executeUpdate(caseActionUpdate, { args: [{ action: body.action, actor: actorFor(request.auth, c.orgPath), comment: body.comment, data: body.data }] }),
       'CASE_NOT_OPEN',
     );
     request.log.info({ event: 'case.action', action: body.action, caseId: c.id, userId: request.auth.id }, 'case action accepted');
-    return snapshot;
+    // A case-level action changes the whole case (撤回 closes it): answer with the state it leads to.
+    return awaitStableState(handle, { stable: stableStateUpdate, snapshot: snapshotQuery });
   }
   const caseActionResponses = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404], 409: errorResponses[409] };
 

@@ -12,9 +12,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { JointBodyInput, JointMemberInput, Text, Uuid } from '@dj/contracts';
 import type { Db, Prisma } from '@dj/db';
 import { jointMeetingOrgTypes, quarterAt, quarterByLabel, quarterReportFigures, type DecisionStatus, type OrgType } from '@dj/domain';
-import { callWorkflow, errorResponses, httpError, supervises, type AuthUser } from '@dj/service-kit';
+import { awaitStableState, callWorkflow, errorResponses, httpError, supervises, type AuthUser } from '@dj/service-kit';
 import { backfillJointQuarter, loadJointBodyInfo, syncJointSchedule, type JointExtraordinaryInput } from '@dj/workflows';
-import { settledUpdate } from '@dj/workflows/messages';
+import { snapshotQuery, stableStateUpdate } from '@dj/workflows/messages';
 
 export type JointMeetingsConfig = { taskQueue: string; quarterSeconds?: number | undefined };
 
@@ -203,10 +203,11 @@ export function registerJointMeetingRoutes(appIn: FastifyInstance, deps: { db: D
       const info = (await loadJointBodyInfo(db, body.id))!;
       const caseId = randomUUID();
       const args: JointExtraordinaryInput = { caseId, body: info, quarter: quarterAt(Date.now(), config.quarterSeconds).label, requestedBy: { userId: request.auth.id, name: request.auth.displayName }, memberId: member.id, reason: request.body.reason };
-      const snapshot = await callWorkflow(async () => {
-        const handle = await temporal.workflow.start('jointMeetingExtraordinary', { taskQueue: config.taskQueue, workflowId: `joint-meeting-extraordinary:${caseId}`, args: [args], workflowIdConflictPolicy: 'FAIL' });
-        return handle.executeUpdate(settledUpdate);
-      }, 'CASE_NOT_OPEN');
+      const handle = await callWorkflow(
+        () => temporal.workflow.start('jointMeetingExtraordinary', { taskQueue: config.taskQueue, workflowId: `joint-meeting-extraordinary:${caseId}`, args: [args], workflowIdConflictPolicy: 'FAIL' }),
+        'CASE_NOT_OPEN',
+      );
+      const snapshot = await awaitStableState(handle, { stable: stableStateUpdate, snapshot: snapshotQuery });
       request.log.info({ event: 'joint.extraordinary-requested', bodyId: body.id, caseId, userId: request.auth.id }, 'extraordinary meeting requested');
       return reply.status(201).send(snapshot);
     },

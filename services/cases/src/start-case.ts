@@ -3,8 +3,8 @@ import type { Client } from '@temporalio/client';
 import { formErrors, type CaseSnapshot, type RequestSubmissionForm, type SecretaryOpenForm } from '@dj/contracts';
 import type { Db, OrgUnit } from '@dj/db';
 import { canStartCase, caseTypes, type OrgType } from '@dj/domain';
-import { callWorkflow, httpError, type AuthUser } from '@dj/service-kit';
-import { settledUpdate, TASK_QUEUE, workflowIdOf } from '@dj/workflows/messages';
+import { awaitStableState, callWorkflow, httpError, type AuthUser } from '@dj/service-kit';
+import { snapshotQuery, stableStateUpdate, TASK_QUEUE, workflowIdOf } from '@dj/workflows/messages';
 import { memberDevelopmentInput } from './member-start';
 import type { RequestReportInput, SecretaryReplacementInput } from '@dj/workflows';
 
@@ -69,6 +69,6 @@ export async function startCase(
       workflowIdConflictPolicy: 'FAIL',
       searchAttributes: { CaseType: [def.type], CaseOrgId: [org.id] },
     });
-    return handle.executeUpdate(settledUpdate);
-  }, 'CASE_NOT_OPEN');
+    return handle;
+  }, 'CASE_NOT_OPEN').then((handle) => awaitStableState(handle, { stable: stableStateUpdate, snapshot: snapshotQuery }));
 }

@@ -80,6 +80,10 @@ export async function buildInboxApp(deps: ServiceDeps & { temporal: Client }) {
         tags: ['inbox'],
         security,
         params: TaskParams,
+        querystring: Type.Object(
+          { wait: Type.Optional(StringEnum(['next'] as const)) },
+          { additionalProperties: false },
+        ),
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' })) }),
         body: Type.Object(
           {
@@ -93,7 +97,7 @@ export async function buildInboxApp(deps: ServiceDeps & { temporal: Client }) {
         response: { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404], 409: errorResponses[409] },
       },
     },
-    async (request) => performTaskAction({ db, temporal }, request, request.params.id, request.body, request.headers['idempotency-key']),
+    async (request) => performTaskAction({ db, temporal }, request, request.params.id, request.body, request.headers['idempotency-key'], request.query.wait === 'next'),
   );
 
   registerBulkActionRoutes(app, { db, temporal });

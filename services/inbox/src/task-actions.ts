@@ -2,8 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AssigneeRef, TaskAction, TaskActionRequest } from '@dj/contracts';
 import type { Db } from '@dj/db';
-import { actorFor, callWorkflow, httpError, type AuthUser } from '@dj/service-kit';
-import { taskActionUpdate } from '@dj/workflows/messages';
+import { actorFor, awaitStableState, callWorkflow, httpError, type AuthUser } from '@dj/service-kit';
+import { snapshotQuery, stableStateUpdate, taskActionUpdate } from '@dj/workflows/messages';
 import { loadVisibleTask } from './task-detail';
 
 export type TaskActionBody = {
@@ -15,7 +15,9 @@ export type TaskActionBody = {
 
 /**
  * One action on one task, as every caller takes it (single action, bulk approval): visibility,
- * then the case workflow's taskAction Update, whose validator has the last word.
+ * then the case workflow's taskAction Update, whose validator has the last word. The answer comes as
+ * soon as the action is recorded; with `waitForNext` the case part is the state after the process
+ * moved on (next step open, or the case closed).
  */
 export async function performTaskAction(
   deps: { db: Db; temporal: Client },
@@ -23,6 +25,7 @@ export async function performTaskAction(
   taskId: string,
   body: TaskActionBody,
   idempotencyKey?: string,
+  waitForNext = false,
 ) {
   const { db, temporal } = deps;
   const task = await loadVisibleTask(db, request.auth, taskId);
@@ -31,14 +34,16 @@ export async function performTaskAction(
   const { action, comment, form } = body;
   const to = body.to ? await resolveTargets(db, body.to) : undefined;
   const req: TaskActionRequest = { taskId: task.id, action, actor: actorFor(request.auth, task.case.orgPath), comment, form, to };
+  const handle = temporal.workflow.getHandle(task.case.workflowId);
   const result = await callWorkflow(() =>
-    temporal.workflow.getHandle(task.case.workflowId).executeUpdate(taskActionUpdate, {
+    handle.executeUpdate(taskActionUpdate, {
       args: [req],
       ...(idempotencyKey ? { updateId: `${request.auth.id}:${idempotencyKey}` } : {}),
     }),
   );
   request.log.info({ event: 'task.action', action, taskId: task.id, caseId: task.caseId, userId: request.auth.id }, 'task action accepted');
-  return result;
+  if (!waitForNext) return result;
+  return { ...result, case: await awaitStableState(handle, { stable: stableStateUpdate, snapshot: snapshotQuery }) };
 }
 
 async function resolveTargets(db: Db, targets: ({ userId: string } | { orgId: string; role: string })[]): Promise<AssigneeRef[]> {

@@ -2,13 +2,14 @@
  * Activities of the human-step primitive: each writes a projection change and its record event in
  * one transaction, and is idempotent (keyed rows), so Temporal's retries never duplicate anything.
  */
-import { appendCaseEvent, loadOrgTree, loadPolicy, loadWorkingCalendar, type Db, type Prisma } from '@dj/db';
-import { addCalendarMonths, isMonthDuration, scheduleMonthStep, scheduleStep, scheduleStepUntil, supervisingChain, type EscalationPolicy, type MonthDuration, type StepDuration } from '@dj/domain';
+import { appendCaseEvent, uncachedReferenceData, type Db, type Prisma, type ReferenceData } from '@dj/db';
+import { addCalendarMonths, isMonthDuration, scheduleMonthStep, scheduleStep, scheduleStepUntil, type EscalationPolicy, type MonthDuration, type StepDuration } from '@dj/domain';
 import type {
   CaseActivities,
   CaseDeadlineActivities,
   CloseTaskInput,
   EscalateTaskInput,
+  FinishCaseInput,
   OpenCaseInput,
   OpenTaskInput,
   OpenedTask,
@@ -22,6 +23,8 @@ export type CaseActivitiesConfig = {
   db: Db;
   /** Compressed time for tests and demos: one working day lasts this many seconds. */
   workingDaySeconds?: number | undefined;
+  /** Calendar, policies and org chains; the worker passes its cache (listenReferenceCache). */
+  reference?: ReferenceData | undefined;
 };
 
 const SYSTEM = { actorId: null, actorName: '系统' };
@@ -42,7 +45,41 @@ function slotRow(taskId: string, s: Slot) {
   };
 }
 
-export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesConfig): CaseActivities & CaseDeadlineActivities {
+/** Writes the case's new stage and its record event, if the stage changed (the runtime is the only caller). */
+async function writeStage(t: Prisma.TransactionClient, caseId: string, stage: string | undefined, at: Date): Promise<void> {
+  if (stage === undefined) return;
+  const c = await t.case.findUniqueOrThrow({ where: { id: caseId }, select: { stage: true, orgId: true } });
+  if (c.stage === stage) return;
+  await t.case.update({ where: { id: caseId }, data: { stage } });
+  await appendCaseEvent(t, { caseId, idemKey: `case.stage:${stage}:${at.getTime()}`, type: 'case.stage', ...SYSTEM, orgId: c.orgId, data: { stage, from: c.stage }, at });
+}
+
+/** Closes a task (and the 督办 tasks on it) with its record event; nothing if it is no longer open. */
+async function closeTaskIn(t: Prisma.TransactionClient, input: CloseTaskInput, now: Date): Promise<void> {
+  const task = await t.task.findUniqueOrThrow({ where: { id: input.taskId } });
+  if (task.status !== 'open') return;
+  await t.task.update({
+    where: { id: input.taskId },
+    data: { status: input.status, outcome: input.outcome, closedAt: now, closedById: input.closedBy?.userId ?? null },
+  });
+  await t.task.updateMany({
+    where: { supervisesTaskId: input.taskId, status: 'open' },
+    data: { status: 'completed', outcome: 'resolved', closedAt: now },
+  });
+  await appendCaseEvent(t, {
+    caseId: input.caseId,
+    idemKey: `task.closed:${input.taskId}`,
+    type: 'task.closed',
+    actorId: input.closedBy?.userId ?? null,
+    actorName: input.closedBy?.name ?? SYSTEM.actorName,
+    orgId: task.orgId,
+    taskId: input.taskId,
+    data: { title: task.title, status: input.status, outcome: input.outcome, late: now > task.dueAt },
+    at: now,
+  });
+}
+
+export function createCaseActivities({ db, workingDaySeconds, reference = uncachedReferenceData(db) }: CaseActivitiesConfig): CaseActivities & CaseDeadlineActivities {
   const tx = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) => db.$transaction(fn, { timeout: 20_000 });
 
   return {
@@ -82,13 +119,12 @@ export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesCo
 
     async openTask(input: OpenTaskInput): Promise<OpenedTask> {
       const existing = await db.task.findUnique({ where: { id: input.taskId } });
-      const [calendar, duration, escalation, orgs] = await Promise.all([
-        loadWorkingCalendar(db),
-        input.months !== undefined ? { months: input.months } : loadPolicy<StepDuration | MonthDuration>(db, `duration.${input.policyKey}`),
-        loadPolicy<EscalationPolicy>(db, 'escalation.default'),
-        loadOrgTree(db),
+      const [calendar, duration, escalation, chain] = await Promise.all([
+        reference.calendar(),
+        input.months !== undefined ? { months: input.months } : reference.policy<StepDuration | MonthDuration>(`duration.${input.policyKey}`),
+        reference.policy<EscalationPolicy>('escalation.default'),
+        reference.supervisingChain(input.orgId),
       ]);
-      const chain = supervisingChain(input.orgId, orgs);
       const openedAt = existing?.openedAt ?? new Date();
       const common = { openedAt, escalation, levels: chain.length, calendar, workingDaySeconds };
       const schedule =
@@ -129,7 +165,7 @@ export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesCo
           },
         });
         await t.taskAssignee.createMany({ data: input.slots.map((s) => slotRow(input.taskId, s)) });
-        await t.case.update({ where: { id: input.caseId }, data: { stage: input.stepKey } });
+        await writeStage(t, input.caseId, input.stage, openedAt);
         await appendCaseEvent(t, {
           caseId: input.caseId,
           idemKey: `task.opened:${input.taskId}`,
@@ -183,33 +219,42 @@ export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesCo
         else if (input.action === 'transfer' || input.action === 'add_signer' || input.action === 'approve') recipients = await usersOf(t, [...input.changedSlots, ...input.newSlots].filter((s) => s.status === 'pending'));
         recipients = recipients.filter((u) => u !== input.actor.userId);
         await notify(t, { idemKey: input.idemKey, userIds: recipients, kind: `task.${input.action}`, title: `${input.actor.name}：${task.title}`, caseId: input.caseId, taskId: input.taskId, at: now });
+        if (input.close) await closeTaskIn(t, { caseId: input.caseId, taskId: input.taskId, status: 'completed', outcome: input.close.outcome, closedBy: input.actor }, now);
       });
     },
 
     async closeTask(input: CloseTaskInput) {
+      await tx((t) => closeTaskIn(t, input, new Date()));
+    },
+
+    async finishCase(input: FinishCaseInput) {
       await tx(async (t) => {
-        const task = await t.task.findUniqueOrThrow({ where: { id: input.taskId } });
-        if (task.status !== 'open') return;
+        const c = await t.case.findUniqueOrThrow({ where: { id: input.caseId } });
+        if (c.status !== 'open') return;
         const now = new Date();
-        await t.task.update({
-          where: { id: input.taskId },
-          data: { status: input.status, outcome: input.outcome, closedAt: now, closedById: input.closedBy?.userId ?? null },
-        });
-        await t.task.updateMany({
-          where: { supervisesTaskId: input.taskId, status: 'open' },
-          data: { status: 'completed', outcome: 'resolved', closedAt: now },
-        });
+        const open = await t.task.findMany({ where: { caseId: input.caseId, status: 'open' }, orderBy: [{ openedAt: 'asc' }, { id: 'asc' }] });
+        for (const task of open) {
+          const cancel = input.cancelOpenSteps && task.kind === 'step';
+          await closeTaskIn(
+            t,
+            cancel
+              ? { caseId: input.caseId, taskId: task.id, status: 'cancelled', outcome: input.cancelOpenSteps!.outcome, closedBy: input.cancelOpenSteps!.by }
+              : { caseId: input.caseId, taskId: task.id, status: 'completed', outcome: 'resolved' },
+            now,
+          );
+        }
+        await t.case.update({ where: { id: input.caseId }, data: { status: input.status, stage: 'closed', result: input.result as Prisma.InputJsonValue, closedAt: now } });
         await appendCaseEvent(t, {
           caseId: input.caseId,
-          idemKey: `task.closed:${input.taskId}`,
-          type: 'task.closed',
-          actorId: input.closedBy?.userId ?? null,
-          actorName: input.closedBy?.name ?? SYSTEM.actorName,
-          orgId: task.orgId,
-          taskId: input.taskId,
-          data: { title: task.title, status: input.status, outcome: input.outcome, late: now > task.dueAt },
+          idemKey: 'case.closed',
+          type: 'case.closed',
+          actorId: input.actor?.userId ?? null,
+          actorName: input.actor?.name ?? SYSTEM.actorName,
+          orgId: c.orgId,
+          data: { status: input.status, result: input.result },
           at: now,
         });
+        await notify(t, { idemKey: `case.closed:${input.caseId}`, userIds: [c.initiatorId], kind: 'case.closed', title: `事项已办结：${c.title}`, caseId: input.caseId, at: now });
       });
     },
 
@@ -361,10 +406,12 @@ export function createCaseActivities({ db, workingDaySeconds }: CaseActivitiesCo
         if (done) return;
         const now = new Date();
         const closing = input.status && input.status !== 'open';
+        if (!closing) await writeStage(t, input.caseId, input.stage, now);
+        if (input.eventType === 'case.stage') return; // the stage alone: writeStage recorded it
         const c = await t.case.update({
           where: { id: input.caseId },
           data: {
-            stage: input.stage,
+            stage: closing ? input.stage : undefined,
             status: input.status,
             result: input.result as Prisma.InputJsonValue | undefined,
             title: input.title,

@@ -26,6 +26,8 @@ export type OpenTaskInput = Pick<TaskState, 'stepKey' | 'round' | 'title' | 'org
   subjectId?: string | undefined;
   /** Fixed due date (epoch ms); the policy then only names the step. */
   dueAt?: number | undefined;
+  /** The case's new stage, written in the same transaction (the runtime is the only writer of case.stage). */
+  stage?: string | undefined;
 };
 
 export type Rung = { at: number; orgId: string; role: string; orgName: string };
@@ -44,6 +46,8 @@ export type RecordTaskActionInput = {
   copies: string[];
   /** Extra facts for the record (e.g. transfer from/to). */
   data?: Record<string, unknown> | undefined;
+  /** The action decides the task: it closes (and its 督办 tasks with it) in the same transaction. */
+  close?: { outcome: string } | undefined;
 };
 
 export type CloseTaskInput = {
@@ -62,6 +66,15 @@ export type EscalateTaskInput = {
   supervisor: { orgId: string; role: string; orgName: string };
   /** When the next rung fires (due date of this 督办), or the original due date for the last one. */
   supervisionDueAt: number;
+};
+
+export type FinishCaseInput = {
+  caseId: string;
+  status: 'completed' | 'rejected' | 'withdrawn' | 'cancelled';
+  result: Record<string, unknown>;
+  actor?: Person | undefined;
+  /** 撤回 / cancel: steps still open are closed as cancelled with this outcome, by this person. */
+  cancelOpenSteps?: { outcome: string; by: Person } | undefined;
 };
 
 export type UpdateCaseInput = {
@@ -97,6 +110,8 @@ export type CaseActivities = {
   remindTask(input: { caseId: string; taskId: string }): Promise<void>;
   escalateTask(input: EscalateTaskInput): Promise<void>;
   updateCase(input: UpdateCaseInput): Promise<void>;
+  /** Closes the case and every task still open, in one transaction. */
+  finishCase(input: FinishCaseInput): Promise<void>;
 };
 
 /** 公示: notices published by a case and the objections the public files against them. */

@@ -5,16 +5,18 @@
  * handled here once for all processes.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   currentUpdateInfo,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   uuid4,
 } from '@temporalio/workflow';
 import type { ActionResult, AssigneeRef, CaseActionRequest, CaseSnapshot, TaskAction, TaskSummary } from '@dj/contracts';
-import { caseActionUpdate, settledUpdate, snapshotQuery, taskActionUpdate } from '../messages';
+import { caseActionUpdate, snapshotQuery, stableStateUpdate, taskActionUpdate } from '../messages';
 import type { CaseActivities, CaseDeadlineActivities, OpenCaseInput, OrgRole, Person, Rung } from './activity-types';
 import {
   ActionRejected,
@@ -30,8 +32,49 @@ export const activityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 } as const;
-const activities = proxyActivities<CaseActivities>(activityOptions);
-const deadlineActivities = proxyActivities<CaseDeadlineActivities>(activityOptions);
+
+/**
+ * Projection activities in flight. The workflow is *stable* (every projection a reader may look at is
+ * written) when none is: it then waits only for a person, a timer or a signal. Module state is per
+ * workflow execution (the SDK keeps one module cache per workflow).
+ */
+let inflight = 0;
+
+/** Wraps activity stubs so that the runtime knows when the case's projections are up to date. */
+export function tracked<T extends object>(stubs: T): T {
+  return new Proxy(stubs, {
+    get(target, prop) {
+      const fn = Reflect.get(target, prop) as unknown;
+      if (typeof fn !== 'function') return fn;
+      return (...args: unknown[]) => {
+        inflight += 1;
+        return (fn as (...a: unknown[]) => Promise<unknown>)(...args).finally(() => {
+          inflight -= 1;
+        });
+      };
+    },
+  });
+}
+
+/** Activity stubs of a process, with the shared options; always use these (not proxyActivities) in case workflows. */
+export function caseActivities<T extends object>(): T {
+  return tracked(proxyActivities<T>(activityOptions) as T);
+}
+
+const activities = caseActivities<CaseActivities>();
+const deadlineActivities = caseActivities<CaseDeadlineActivities>();
+/**
+ * The action of a person is recorded by a local activity inside the Update, so the answer comes after
+ * one database transaction. Bounded: a database that stays down fails the action (the caller may retry)
+ * instead of holding it.
+ */
+const actionRecorder = tracked(
+  proxyLocalActivities<Pick<CaseActivities, 'recordTaskAction'>>({
+    startToCloseTimeout: '20 seconds',
+    scheduleToCloseTimeout: '60 seconds',
+    retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds', maximumAttempts: 8 },
+  }),
+);
 
 export type HumanStepSpec = {
   /** Stable id of the step within the process. */
@@ -101,8 +144,10 @@ export class CaseRuntime {
   private readonly rounds = new Map<string, number>();
   private status: CaseStatus = 'open';
   private stage: string;
-  /** Bumped whenever the workflow reaches a stable point; update handlers wait for it to report the new state. */
-  private settledVersion = 0;
+  /** A stage set by the process and not yet in the projection; the next projection write carries it. */
+  private stagePending = false;
+  /** Set once open() has issued the case's first write: before it, nothing is there to read. */
+  private opening = false;
   private anyoneActed = false;
   private ending: CaseEnded | undefined;
   private readonly caseActions = new Map<string, CaseActionDefinition>();
@@ -111,10 +156,12 @@ export class CaseRuntime {
   constructor(private readonly init: CaseRuntimeInit) {
     this.stage = init.stage;
     setHandler(snapshotQuery, () => this.snapshot());
-    setHandler(settledUpdate, async () => {
-      await condition(() => this.settledVersion > 0);
+    // Whoever needs the state after the process moved on (the next step opened, the case closed) asks for it.
+    setHandler(stableStateUpdate, async () => {
+      await this.untilStable(() => !this.stagePending);
       return this.snapshot();
     });
+    void this.writeStagesWhileWaiting();
     setHandler(taskActionUpdate, (req) => this.handleTaskAction(req), {
       validator: (req) => {
         try {
@@ -150,10 +197,9 @@ export class CaseRuntime {
   }
 
   /** Ends the case early (cancelled or withdrawn): every open step stops, run() records the end. */
-  async endEarly(status: 'withdrawn' | 'cancelled', req: CaseActionRequest): Promise<void> {
-    const versionBefore = this.settledVersion;
+  endEarly(status: 'withdrawn' | 'cancelled', req: CaseActionRequest): Promise<void> {
     this.ending = new CaseEnded(status, { userId: req.actor.userId, name: req.actor.name }, req.comment);
-    await condition(() => this.settledVersion > versionBefore);
+    return Promise.resolve();
   }
 
   /** Stops an open step of this case (its humanStep throws StepCancelled); the task is closed as cancelled. */
@@ -219,13 +265,50 @@ export class CaseRuntime {
 
   /** Writes the case projection and the first record event; call first. */
   async open(input: Omit<OpenCaseInput, 'caseId' | 'stage' | 'initiator'>): Promise<void> {
-    await activities.openCase({ ...input, caseId: this.caseId, stage: this.stage, initiator: this.init.initiator });
+    const written = activities.openCase({ ...input, caseId: this.caseId, stage: this.stage, initiator: this.init.initiator });
+    this.opening = true;
+    await written;
   }
 
-  async setStage(stage: string): Promise<void> {
+  /**
+   * Moves the case to a stage (the runtime is the only writer of `case.stage`). The stage is written by
+   * the next projection write of the runtime (usually the next step's openTask, in the same
+   * transaction), or on its own when the process waits without writing anything.
+   */
+  setStage(stage: string): void {
     if (stage === this.stage) return;
     this.stage = stage;
-    await activities.updateCase({ caseId: this.caseId, idemKey: `stage:${stage}:${uuid4()}`, eventType: 'case.stage', stage, data: { stage } });
+    this.stagePending = true;
+  }
+
+  /** The stage to write with the next projection change, if one is pending. */
+  private takeStage(): { stage: string } | Record<string, never> {
+    if (!this.stagePending) return {};
+    this.stagePending = false;
+    return { stage: this.stage };
+  }
+
+  /**
+   * Waits until no projection write is in flight and `also` holds, and still holds once every coroutine
+   * woken in the same pass has run to its next wait (a step that just ended may be about to open the
+   * next one). Condition predicates are evaluated eagerly too, e.g. when a handler is registered before
+   * open(): nothing counts as stable before the case's first write.
+   */
+  private async untilStable(also: () => boolean): Promise<void> {
+    const stable = () => this.opening && inflight === 0 && also();
+    for (;;) {
+      await condition(stable);
+      await nextPass();
+      if (stable()) return;
+    }
+  }
+
+  private async writeStagesWhileWaiting(): Promise<void> {
+    for (;;) {
+      await this.untilStable(() => this.stagePending);
+      const stage = this.takeStage();
+      await activities.updateCase({ caseId: this.caseId, idemKey: `stage:${uuid4()}`, eventType: 'case.stage', ...stage, data: {} });
+    }
   }
 
   /** Opens a task, waits for its decision while reminding and escalating, closes it and returns the decision. */
@@ -258,12 +341,12 @@ export class CaseRuntime {
       actions: task.actions,
       slots: task.slots,
       policyKey: spec.policy,
+      ...this.takeStage(),
       ...(spec.durationMonths !== undefined ? { months: spec.durationMonths } : {}),
       ...(spec.subject ? { subjectType: spec.subject.type, subjectId: spec.subject.id } : {}),
       ...(spec.dueAt !== undefined ? { dueAt: spec.dueAt } : {}),
     });
     this.tasks.set(task.id, task);
-    this.settle();
 
     type Rung0 = { at: number; fire: () => Promise<void> };
     const timers: Rung0[] = [
@@ -286,34 +369,29 @@ export class CaseRuntime {
       throw new StepCancelled(task.id);
     }
 
-    const decision = task.decision!;
-    await activities.closeTask({ caseId: this.caseId, taskId: task.id, status: 'completed', outcome: decision.outcome, closedBy: decision.actor });
+    // The action's local activity closed the task in the same transaction as it recorded the decision.
     this.closeInState(task);
-    return decision;
+    return task.decision!;
   }
 
   /** Adds a process event to the case record (e.g. a screening result), with the responsible person if any. */
   async recordEvent(type: string, data: Record<string, unknown>, actor?: Person): Promise<void> {
-    await activities.updateCase({ caseId: this.caseId, idemKey: `${type}:${uuid4()}`, eventType: type, actor, data });
+    await activities.updateCase({ caseId: this.caseId, idemKey: `${type}:${uuid4()}`, eventType: type, actor, data, ...this.takeStage() });
   }
 
   /** Replaces the case's submitted input (a revised request), recorded. */
   async resubmit(form: Record<string, unknown> & { title?: string }, actor: Person): Promise<void> {
-    await activities.updateCase({ caseId: this.caseId, idemKey: `resubmit:${uuid4()}`, eventType: 'case.resubmitted', title: form.title, input: form, actor, data: {} });
+    await activities.updateCase({ caseId: this.caseId, idemKey: `resubmit:${uuid4()}`, eventType: 'case.resubmitted', title: form.title, input: form, actor, data: {}, ...this.takeStage() });
   }
 
   /** Ends the case: records the final status, reports the final state to waiting callers. */
-  async finish(status: Exclude<CaseStatus, 'open'>, result: Record<string, unknown>, actor?: Person): Promise<CaseSnapshot> {
-    // Case-level 督办 tasks (not tied to a step) end with the case.
-    for (const t of this.tasks.values()) {
-      if (t.status === 'closed') continue;
-      await activities.closeTask({ caseId: this.caseId, taskId: t.id, status: 'completed', outcome: 'resolved' });
-      this.closeInState(t);
-    }
-    await activities.updateCase({ caseId: this.caseId, idemKey: 'case.closed', eventType: 'case.closed', status, stage: 'closed', result, actor, data: { status, result } });
+  async finish(status: Exclude<CaseStatus, 'open'>, result: Record<string, unknown>, actor?: Person, cancelOpenSteps?: { outcome: string; by: Person }): Promise<CaseSnapshot> {
+    // One transaction: the steps still open are cancelled (撤回, cancel), case-level 督办 tasks end with the case, the case closes.
+    this.stagePending = false;
+    await activities.finishCase({ caseId: this.caseId, status, result, actor, cancelOpenSteps });
+    for (const t of this.tasks.values()) this.closeInState(t);
     this.status = status;
     this.stage = 'closed';
-    this.settle();
     await condition(allHandlersFinished);
     return this.snapshot();
   }
@@ -325,21 +403,8 @@ export class CaseRuntime {
       return await this.finish(outcome.status, outcome.result, outcome.actor);
     } catch (e) {
       if (!(e instanceof CaseEnded)) throw e;
-      for (const t of this.tasks.values()) {
-        if (t.status === 'closed') continue;
-        await activities.closeTask({ caseId: this.caseId, taskId: t.id, status: 'cancelled', outcome: e.status, closedBy: e.by });
-        this.closeInState(t);
-      }
-      return await this.finish(e.status, { comment: e.comment ?? null }, e.by);
+      return await this.finish(e.status, { comment: e.comment ?? null }, e.by, { outcome: e.status, by: e.by });
     }
-  }
-
-  /**
-   * Marks a stable point: callers waiting on an action get their answer. humanStep does this when its
-   * task is open; a process calls it before any other long wait (e.g. a public-notice period).
-   */
-  settle(): void {
-    this.settledVersion += 1;
   }
 
   private supervisionTasksOf(taskId: string): TaskState[] {
@@ -376,29 +441,40 @@ export class CaseRuntime {
     if (task.status === 'open') this.tasks.set(supervision.id, supervision);
   }
 
+  /**
+   * Applies the action to the task in memory (so a concurrent second action is validated against it),
+   * records it — and, when it decides the task, closes the task — in one local-activity transaction, and
+   * answers. The process moves on after the answer; the next state is read with the stableState Update.
+   */
   private async handleTaskAction(req: Parameters<typeof validateTaskAction>[1]): Promise<ActionResult> {
     const task = this.tasks.get(req.taskId)!;
+    const before = { status: task.status, slots: task.slots.map((s) => ({ ...s })) };
     const effect = applyTaskAction(task, req, () => uuid4());
-    if (req.actor.userId !== this.init.initiator.userId) this.anyoneActed = true;
-    const versionBefore = this.settledVersion;
     const actor = { userId: req.actor.userId, name: req.actor.name };
-    await activities.recordTaskAction({
-      caseId: this.caseId,
-      taskId: effect.targetTaskId,
-      idemKey: `update:${currentUpdateInfo()?.id ?? uuid4()}`,
-      action: req.action,
-      actor,
-      comment: req.comment,
-      form: req.form,
-      changedSlots: effect.changedSlots,
-      newSlots: effect.newSlots,
-      copies: effect.copies,
-      data: req.to ? { to: req.to, viaTaskId: effect.targetTaskId !== task.id ? task.id : undefined } : undefined,
-    });
-    if (effect.decided) {
-      task.decision = { taskId: task.id, outcome: effect.decided, form: req.form, comment: req.comment, actor };
-      await condition(() => this.settledVersion > versionBefore);
+    try {
+      await actionRecorder.recordTaskAction({
+        caseId: this.caseId,
+        taskId: effect.targetTaskId,
+        idemKey: `update:${currentUpdateInfo()?.id ?? uuid4()}`,
+        action: req.action,
+        actor,
+        comment: req.comment,
+        form: req.form,
+        changedSlots: effect.changedSlots,
+        newSlots: effect.newSlots,
+        copies: effect.copies,
+        data: req.to ? { to: req.to, viaTaskId: effect.targetTaskId !== task.id ? task.id : undefined } : undefined,
+        ...(effect.decided ? { close: { outcome: effect.decided } } : {}),
+      });
+    } catch (e) {
+      // Not recorded (a data error, or the database stayed down): the task is as it was, the action fails.
+      task.status = before.status;
+      task.slots = before.slots;
+      const cause = e instanceof ActivityFailure && e.cause instanceof ApplicationFailure ? e.cause : undefined;
+      throw ApplicationFailure.create({ type: cause?.type ?? 'ACTION_NOT_RECORDED', message: cause?.message ?? 'the action could not be recorded', nonRetryable: true });
     }
+    if (req.actor.userId !== this.init.initiator.userId) this.anyoneActed = true;
+    if (effect.decided) task.decision = { taskId: task.id, outcome: effect.decided, form: req.form, comment: req.comment, actor };
     return { task: summaryOf(task), case: this.snapshot() };
   }
 
@@ -406,6 +482,17 @@ export class CaseRuntime {
     await this.caseActions.get(req.action)!.handle(req);
     return this.snapshot();
   }
+}
+
+/**
+ * Resolves at the SDK's next evaluation of blocked conditions, which comes after the microtasks of the
+ * current one have all run (the predicate is false when condition() evaluates it eagerly).
+ */
+function nextPass(): Promise<void> {
+  let eager = true;
+  const passed = condition(() => !eager);
+  eager = false;
+  return passed;
 }
 
 function summaryOf(t: TaskState): TaskSummary {

@@ -30,7 +30,7 @@ export async function requestReport(input: RequestReportInput) {
 
   return rt.run(async () => {
     for (;;) {
-      await rt.setStage('township-review');
+      rt.setStage('township-review');
       const review = await rt.humanStep({
         key: 'township-review',
         title: '乡镇党委审核请示',
@@ -43,7 +43,7 @@ export async function requestReport(input: RequestReportInput) {
       if (review.outcome === 'approve') return { status: 'completed', result: { decision: 'approved', decidedAt: 'township' }, actor: review.actor };
       if (review.outcome === 'reject') return { status: 'rejected', result: { decision: 'rejected', decidedAt: 'township', reason: review.comment }, actor: review.actor };
       if (review.outcome === 'return') {
-        await rt.setStage('revise');
+        rt.setStage('revise');
         const revised = await rt.humanStep({
           key: 'revise',
           title: '修改后重新提交请示',
@@ -57,7 +57,7 @@ export async function requestReport(input: RequestReportInput) {
         continue;
       }
       // forward: the county organization department decides.
-      await rt.setStage('county-decision');
+      rt.setStage('county-decision');
       const county = await rt.humanStep({
         key: 'county-decision',
         title: '县委组织部审批请示',

@@ -4,7 +4,7 @@
  * decision → county filing → 任前公示 (objections verified) → election or appointment → the branch's
  * secretary is updated. A rejection sends the case back to the proposal with its reason on the record.
  */
-import { condition, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { condition, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import type {
   ObjectionVerificationForm,
   SecretaryAppointmentForm,
@@ -30,11 +30,11 @@ import {
   type NegativeListRule,
 } from '@dj/domain';
 import { objectionFiledSignal } from '../messages';
-import { CaseRuntime, StepCancelled, activityOptions, refuse } from '../human-step/case-runtime';
+import { CaseRuntime, StepCancelled, caseActivities, refuse } from '../human-step/case-runtime';
 import type { NoticeActivities, Person, SecretaryActivities } from '../human-step/activity-types';
 
-const { publishNotice, closeNotice, pendingObjections, recordObjectionFinding } = proxyActivities<NoticeActivities>(activityOptions);
-const secretary = proxyActivities<SecretaryActivities>(activityOptions);
+const { publishNotice, closeNotice, pendingObjections, recordObjectionFinding } = caseActivities<NoticeActivities>();
+const secretary = caseActivities<SecretaryActivities>();
 
 export type SecretaryReplacementInput = {
   caseId: string;
@@ -107,7 +107,7 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
 
   return rt.run(async () => {
     for (let round = 1; ; round++) {
-      await rt.setStage('propose-candidates');
+      rt.setStage('propose-candidates');
       const proposal = await rt.humanStep({
         key: 'propose-candidates',
         title: '提出书记人选（三选三任）',
@@ -131,7 +131,7 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
       }
 
       // 资格审查 (2): the county joint review, a countersign of five departments; any objection stops the slate.
-      await rt.setStage('joint-review');
+      rt.setStage('joint-review');
       const review = await rt.humanStep({
         key: 'joint-review',
         title: '县级联审（组织部、民政局、纪委监委、政法委、司法局）',
@@ -147,7 +147,7 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
         continue;
       }
 
-      await rt.setStage('interview');
+      rt.setStage('interview');
       const names = eligible.map((c) => c.name);
       const interview = await rt.humanStep({
         key: 'interview',
@@ -161,7 +161,7 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
       });
       const chosen = eligible.find((c) => c.name === (interview.form as SecretaryInterviewForm).candidateName)!;
 
-      await rt.setStage('township-decision');
+      rt.setStage('township-decision');
       const decision = await rt.humanStep({
         key: 'township-decision',
         title: `乡镇党委研究决定：${chosen.name}`,
@@ -176,7 +176,7 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
         continue;
       }
 
-      await rt.setStage('county-filing');
+      rt.setStage('county-filing');
       const filing = await rt.humanStep({
         key: 'county-filing',
         title: `县委组织部备案：${chosen.name}`,
@@ -191,7 +191,7 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
         continue;
       }
 
-      await rt.setStage('public-notice');
+      rt.setStage('public-notice');
       const notice = await publicNotice(round, chosen);
       if (notice === 'substantiated') {
         await sendBack('public-notice', '公示异议经核实属实 / an objection to the notice was substantiated');
@@ -228,7 +228,6 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
       body: `经乡镇党委研究并报县委组织部备案，拟推荐${chosen.name}为${input.branchName}党组织书记人选，现予公示。如有异议，请在公示期内实名反映。`,
       policyKey: 'secretary-replacement.public-notice',
     });
-    rt.settle();
     const started = new Set<string>();
     let open = 0;
     let substantiated = false;
@@ -287,7 +286,7 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
   }
 
   async function appoint(chosen: SecretaryCandidate) {
-    await rt.setStage('appointment');
+    rt.setStage('appointment');
     const d = await rt.humanStep({
       key: 'appointment',
       title: `任命：${chosen.name}`,
@@ -303,7 +302,7 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
 
   /** 党员大会选举: the counts are checked by domain rules; a meeting without quorum is held again. */
   async function elect(chosen: SecretaryCandidate) {
-    await rt.setStage('election');
+    rt.setStage('election');
     for (;;) {
       const d = await rt.humanStep({
         key: 'election',

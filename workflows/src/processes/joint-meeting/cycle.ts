@@ -69,7 +69,7 @@ export async function jointMeetingCycle(input: JointCycleInput) {
     try {
       const items = await collectAgenda();
       if (quarterOver) throw new StepCancelled('');
-      await rt.setStage('review');
+      rt.setStage('review');
       const carried = await joint.carriedOverDecisions({ bodyId: body.id, meetingId: input.caseId });
       await rt.recordEvent('agenda.proposed', { items, carriedOver: carried.map((c) => ({ id: c.id, title: c.title, quarter: c.quarter, ownerMemberId: c.ownerMemberId })) });
       const carriedIds = carried.map((c) => c.id);
@@ -100,7 +100,7 @@ export async function jointMeetingCycle(input: JointCycleInput) {
     } catch (e) {
       if (!(e instanceof StepCancelled) || !quarterOver) throw e;
     }
-    await rt.setStage('no-meeting');
+    rt.setStage('no-meeting');
     await joint.jointMeetingNotHeld({ meetingId: input.caseId, bodyId: body.id, quarter: quarter.label });
     await rt.recordEvent('quarter.no-meeting', { quarter: quarter.label, supervisor: body.convenerCommittee });
     const supervision = await rt.humanStep({
@@ -139,8 +139,6 @@ export async function jointMeetingCycle(input: JointCycleInput) {
         if (form.nothing) nothingFrom.push(m.id);
         for (const item of form.items) items.push({ id: uuid4(), memberId: m.id, type: item.type, description: item.description });
         answered.add(m.id);
-        // A stable point: the liaison's action returns while the others are still awaited.
-        rt.settle();
       };
       void submit().catch(ignoreStopped);
     }

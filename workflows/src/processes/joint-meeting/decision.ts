@@ -3,12 +3,12 @@
  * the due date also a written explanation) and confirmed by the secretary. Overdue reports escalate
  * through the human-step primitive. Dropped at a later agenda review (with a reason) it ends.
  */
-import { defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { defineSignal, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { DecisionReportForm } from '@dj/contracts';
-import { CaseRuntime, StepCancelled, activityOptions, refuse } from '../../human-step/case-runtime';
+import { CaseRuntime, StepCancelled, caseActivities, refuse } from '../../human-step/case-runtime';
 import type { JointDecisionInput, JointMeetingActivities } from './types';
 
-const joint = proxyActivities<JointMeetingActivities>(activityOptions);
+const joint = caseActivities<JointMeetingActivities>();
 
 export const decisionDroppedSignal = defineSignal<[{ reason: string }]>('jointDecisionDropped');
 
@@ -32,7 +32,7 @@ export async function jointMeetingDecision(input: JointDecisionInput) {
     try {
       for (;;) {
         if (dropped !== undefined) break;
-        await rt.setStage('report');
+        rt.setStage('report');
         const report = await rt.humanStep({
           key: 'report',
           title: `落实议定事项：${input.title}（${input.owner.name}）`,
@@ -47,7 +47,7 @@ export async function jointMeetingDecision(input: JointDecisionInput) {
         const form = report.form as DecisionReportForm;
         const late = Date.now() > input.dueAt;
         await joint.setDecisionStatus({ decisionId: input.decisionId, status: 'reported', evidence: form.evidence, ...(form.explanation ? { explanation: form.explanation } : {}) });
-        await rt.setStage('confirm');
+        rt.setStage('confirm');
         const confirm = await rt.humanStep({
           key: 'confirm',
           title: `确认办结：${input.title}`,

@@ -3,15 +3,15 @@
  * member, 会议记录 by the secretary, 通报 to the chosen scope, and a 督办 workflow per decision that
  * outlives the meeting (ParentClosePolicy ABANDON).
  */
-import { proxyActivities, startChild, uuid4 } from '@temporalio/workflow';
+import { startChild, uuid4 } from '@temporalio/workflow';
 import type { MeetingRecordForm } from '@dj/contracts';
-import { activityOptions, type CaseRuntime } from '../../human-step/case-runtime';
+import { caseActivities, type CaseRuntime } from '../../human-step/case-runtime';
 import type { NoticeActivities } from '../../human-step/activity-types';
 import type { AgendaItem, JointBodyInfo, JointMeetingActivities, NewDecision } from './types';
 import { jointMeetingDecision } from './decision';
 
-export const joint = proxyActivities<JointMeetingActivities>(activityOptions);
-const notice = proxyActivities<NoticeActivities>(activityOptions);
+export const joint = caseActivities<JointMeetingActivities>();
+const notice = caseActivities<NoticeActivities>();
 
 export type MeetingContext = { rt: CaseRuntime; body: JointBodyInfo; meetingId: string; quarter: string; title: string; onRecorded?: () => void };
 
@@ -34,11 +34,11 @@ export function meetingRecordErrors(form: MeetingRecordForm, body: JointBodyInfo
 
 export async function runMeeting(ctx: MeetingContext, agenda: { items: AgendaItem[]; carriedOver: string[]; meetingDate: string; place: string }): Promise<{ decisions: NewDecision[]; attendance: MeetingRecordForm['attendance'] }> {
   const { rt, body, meetingId, quarter } = ctx;
-  await rt.setStage('notify');
+  rt.setStage('notify');
   await joint.notifyJointMembers({ bodyId: body.id, caseId: rt.caseId, idemKey: `joint.meeting-notice:${meetingId}`, kind: 'joint.meeting-notice', title: `会议通知：${ctx.title}，${agenda.meetingDate}，${agenda.place}` });
   await rt.recordEvent('meeting.notified', { meetingDate: agenda.meetingDate, place: agenda.place, items: agenda.items.length, carriedOver: agenda.carriedOver });
 
-  await rt.setStage('record');
+  rt.setStage('record');
   const agendaIds = [...agenda.items.map((i) => i.id), ...agenda.carriedOver];
   const recorded = await rt.humanStep({
     key: 'record',
@@ -57,7 +57,7 @@ export async function runMeeting(ctx: MeetingContext, agenda: { items: AgendaIte
   await rt.recordEvent('meeting.recorded', { attendance: form.attendance, decisions: decisions.map((d) => ({ id: d.id, title: d.title, ownerMemberId: d.ownerMemberId, dueAt: new Date(d.dueAt).toISOString() })) }, recorded.actor);
 
   // 通报: to the members in-app, or a public notice on the notice board.
-  await rt.setStage('publish');
+  rt.setStage('publish');
   const summary = decisions.map((d, i) => `${i + 1}. ${d.title}（${body.members.find((m) => m.id === d.ownerMemberId)!.name}）`).join('\n');
   if (form.publishTo === 'public') {
     await notice.publishNotice({ caseId: rt.caseId, idemKey: `${rt.caseId}:joint-decisions`, orgId: body.orgId, title: `${ctx.title}议定事项通报`, body: summary || '本次会议无议定事项。', policyKey: 'joint-meeting.public-notice' });

@@ -7,7 +7,7 @@
  * start of its stage; a failed political review, a failed admission vote or a refused approval ends the
  * case with the reason. With a second organization (两地管理) every notice and evaluation happens in both.
  */
-import { patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type {
   MemberApprovalForm,
   MemberBranchMeetingForm,
@@ -40,11 +40,11 @@ import {
   type VoteThreshold,
 } from '@dj/domain';
 import { objectionFiledSignal } from '../../messages';
-import { CaseRuntime, activityOptions, refuse, type HumanStepSpec } from '../../human-step/case-runtime';
+import { CaseRuntime, caseActivities, refuse, type HumanStepSpec } from '../../human-step/case-runtime';
 import type { MemberActivities, Person } from '../../human-step/activity-types';
 import { twoPlaceNotice, type FiledObjection } from './two-place-notice';
 
-const member = proxyActivities<MemberActivities>(activityOptions);
+const member = caseActivities<MemberActivities>();
 
 export type MemberDevelopmentInput = {
   caseId: string;
@@ -108,16 +108,9 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
   const sendBack = (from: string, reason: string | undefined, actor?: Person) => rt.recordEvent('case.sent-back', { from, reason: reason ?? null }, actor);
   const now = () => Date.now();
 
-  /** Runs steps side by side; each one that ends while others go on is a stable point for the person who decided it. */
+  /** Runs steps side by side until every one has ended. */
   async function inParallel(branches: (() => Promise<void>)[]): Promise<void> {
-    let running = branches.length;
-    await Promise.all(
-      branches.map(async (branch) => {
-        await branch();
-        running -= 1;
-        if (running > 0) rt.settle();
-      }),
-    );
+    await Promise.all(branches.map((branch) => branch()));
   }
 
   /** A decision (approve / reject) of a committee or a filing; true when approved, a rejection goes on the record. */
@@ -244,7 +237,7 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
 
     // 2. 入党积极分子: 双推 → 支委会 → 公示 → 备案 → 培养联系人 → at least a year of training.
     for (let round = 1; ; round++) {
-      await rt.setStage('activist');
+      rt.setStage('activist');
       await inParallel([() => voteUntilPassed('members-recommendation', `党员推荐入党积极分子：${name}`, home, recommendation), massRecommendation]);
       if (!(await decide('activist-committee', `支委会研究确定入党积极分子：${name}`, branchId, branch(), 'member-development.committee'))) continue;
       if (!(await notice('activist-notice', round, `${name}确定为入党积极分子公示`, `经党员推荐和群团组织推优，支委会研究，拟确定${name}为入党积极分子，现予公示。如有异议，请在公示期内实名反映。`))) continue;
@@ -271,7 +264,7 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
 
     // 3. 发展对象: 双评 (in both places) → 支委会 → 公示 → 备案 → 入党介绍人 → 政治审查 → 集中培训.
     for (let round = 1; ; round++) {
-      await rt.setStage('development-target');
+      rt.setStage('development-target');
       await inParallel(
         orgs.flatMap((org) => [
           () => voteUntilPassed('masses-evaluation', `群众评议：${name}`, org, evaluation),
@@ -303,7 +296,7 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
     let meeting: MemberBranchMeetingForm;
     let meetingAt: MeetingAnchor;
     for (let round = 1; ; round++) {
-      await rt.setStage('admission');
+      rt.setStage('admission');
       if (!(await decide('admission-committee', `支委会审查：${name}`, branchId, branch(), 'member-development.committee'))) continue;
       if (!(await decide('pre-review', `上级党委预审：${name}`, townshipId, township, 'member-development.filing'))) continue;
       if (!(await notice('admission-notice', round, `${name}拟接收为预备党员公示`, `经上级党委预审，拟接收${name}为中共预备党员，现予公示（不少于5个工作日）。如有异议，请在公示期内实名反映。`))) continue;
@@ -353,7 +346,7 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
     let periodStart = now();
     let periodMonths = 12;
     for (let round = 1; ; round++) {
-      await rt.setStage('probation');
+      rt.setStage('probation');
       const endsAt = await member.instantAfterMonths({ from: periodStart, months: periodMonths });
       const assessment = await step({
         key: 'probation-assessment',

@@ -3,12 +3,12 @@
  * objections to any of them become 核实 tasks of the township committee; the step passes only when
  * every notice has run its course and every objection is resolved.
  */
-import { condition, proxyActivities } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import type { ObjectionVerificationForm } from '@dj/contracts';
-import { StepCancelled, activityOptions, type CaseRuntime } from '../../human-step/case-runtime';
+import { StepCancelled, caseActivities, type CaseRuntime } from '../../human-step/case-runtime';
 import type { NoticeActivities } from '../../human-step/activity-types';
 
-const { publishNotice, closeNotice, pendingObjections, recordObjectionFinding } = proxyActivities<NoticeActivities>(activityOptions);
+const { publishNotice, closeNotice, pendingObjections, recordObjectionFinding } = caseActivities<NoticeActivities>();
 
 export type FiledObjection = { objectionId: string; noticeId: string };
 
@@ -37,7 +37,6 @@ export async function twoPlaceNotice(rt: CaseRuntime, filed: FiledObjection[], s
       }),
     );
   }
-  rt.settle();
   const noticeIds = new Set(notices.map((n) => n.noticeId));
   const endsAt = Math.max(...notices.map((n) => n.endsAt));
   const started = new Set<string>();
@@ -81,7 +80,6 @@ export async function twoPlaceNotice(rt: CaseRuntime, filed: FiledObjection[], s
     const wait = endsAt - Date.now();
     if (wait > 0) {
       const seen = findings;
-      rt.settle(); // a finding just recorded is a stable point too
       await condition(() => substantiated || unstarted().length > 0 || findings !== seen, wait);
       continue;
     }
@@ -93,7 +91,6 @@ export async function twoPlaceNotice(rt: CaseRuntime, filed: FiledObjection[], s
     }
     startNew();
     if (open === 0) break;
-    rt.settle();
     await condition(() => substantiated || open === 0 || unstarted().length > 0);
   }
   if (substantiated) {

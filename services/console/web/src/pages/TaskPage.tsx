@@ -68,7 +68,7 @@ export function TaskPage() {
     }
     setBusy(action);
     try {
-      const r = await api.post<ActionResult>(`/api/tasks/${detail.task.id}/actions`, { action, form: formValue, ...extra }, { 'idempotency-key': attemptKey.current });
+      const r = await api.post<ActionResult>(`/api/tasks/${detail.task.id}/actions?wait=next`, { action, form: formValue, ...extra }, { 'idempotency-key': attemptKey.current });
       attemptKey.current = newAttemptKey();
       setOutcome(resultText(r, action));
       setDialog(null);
