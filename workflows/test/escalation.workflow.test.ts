@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { verifyCaseRecord } from '@dj/db';
-import { taskActionUpdate } from '../src/messages';
+import { taskActionUpdate } from '@dj/process-api';
 import { captureHistory, startHarness, until, type Harness } from './harness';
 
 // One working day lasts 1 s: the township review (5 working days) is due after 5 s, the reminder

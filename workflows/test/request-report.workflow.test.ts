@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { verifyCaseRecord } from '@dj/db';
 import type { Actor } from '@dj/contracts';
-import { caseActionUpdate, taskActionUpdate } from '../src/messages';
+import { caseActionUpdate, taskActionUpdate } from '@dj/process-api';
 import { captureHistory, startHarness, type Harness } from './harness';
 
 let h: Harness;
