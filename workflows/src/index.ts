@@ -4,7 +4,6 @@ export { workflowsPath } from './worker-paths';
 export { createSecretaryActivities } from './activities/secretary-activities';
 export { createMemberActivities } from './activities/member-activities';
 export { createJointMeetingActivities } from './activities/joint-meeting-activities';
-export { cycleWorkflowId } from './processes/joint-meeting/cycle';
 export { createDeliveryActivities, setEnabledChannels } from './activities/delivery-activities';
-export { DISPATCHER_WORKFLOW_ID, NOTIFY_TASK_QUEUE, type NotificationChannel, type OutboundNotification } from './notifications/channel';
+export type { NotificationChannel, OutboundNotification } from './notifications/channel';
 export { WebhookChannel, webhookSignature } from './notifications/webhook';

@@ -5,4 +5,5 @@
  * database (`@dj/process-api/joint-body-info`) are separate entry points that workflow code never imports.
  */
 export * from './messages';
+export * from './ids';
 export * from './inputs';
