@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jointScheduleExists, jointScheduleId } from '@dj/workflows';
+import { jointScheduleExists, jointScheduleId } from '@dj/process-api/schedules';
 import { JOINT_QUARTER_SECONDS, bearer, body, startServices, type Fixture } from '../src/service-fixture';
 import { until } from '../../workflows/test/harness';
 

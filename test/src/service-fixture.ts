@@ -13,7 +13,8 @@ import { buildIdentityApp } from '@dj/identity';
 import { buildInboxApp } from '@dj/inbox';
 import { buildCasesApp } from '@dj/cases';
 import { buildNoticeBoardApp } from '@dj/notice-board';
-import { createCaseActivities, createJointMeetingActivities, createMemberActivities, createNoticeActivities, createSecretaryActivities, TASK_QUEUE } from '@dj/workflows';
+import { createCaseActivities, createJointMeetingActivities, createMemberActivities, createNoticeActivities, createSecretaryActivities } from '@dj/workflows';
+import { TASK_QUEUE } from '@dj/process-api';
 import { workflowsPath } from '@dj/workflows/worker-paths';
 
 export type Fixture = {

@@ -1,16 +1,9 @@
-export * from './messages';
 export { createCaseActivities } from './activities/case-activities';
 export { createNoticeActivities } from './activities/notice-activities';
 export { workflowsPath } from './worker-paths';
-export type { RequestReportInput } from './processes/request-report';
-export type { SecretaryReplacementInput } from './processes/secretary-replacement';
 export { createSecretaryActivities } from './activities/secretary-activities';
 export { createMemberActivities } from './activities/member-activities';
-export type { MemberDevelopmentInput } from './processes/member-development';
-export { createJointMeetingActivities, loadJointBodyInfo } from './activities/joint-meeting-activities';
-export { syncJointSchedule, backfillJointQuarter, jointScheduleExists, jointScheduleId } from './joint-meeting-schedule';
-export { cycleWorkflowId } from './processes/joint-meeting/cycle';
-export type { JointBodyInfo, JointExtraordinaryInput } from './processes/joint-meeting/types';
+export { createJointMeetingActivities } from './activities/joint-meeting-activities';
 export { createDeliveryActivities, setEnabledChannels } from './activities/delivery-activities';
-export { DISPATCHER_WORKFLOW_ID, NOTIFY_TASK_QUEUE, type NotificationChannel, type OutboundNotification } from './notifications/channel';
+export type { NotificationChannel, OutboundNotification } from './notifications/channel';
 export { WebhookChannel, webhookSignature } from './notifications/webhook';

@@ -9,7 +9,7 @@ import { createSecretaryActivities } from './activities/secretary-activities';
 import { createMemberActivities } from './activities/member-activities';
 import { createJointMeetingActivities } from './activities/joint-meeting-activities';
 import { startNotificationWorker } from './notifications/notification-worker';
-import { TASK_QUEUE } from './messages';
+import { TASK_QUEUE } from '@dj/process-api';
 import { workflowsPath } from './worker-paths';
 
 async function main() {

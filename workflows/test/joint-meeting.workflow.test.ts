@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { quarterByLabel, quarterReportFigures, type DecisionStatus } from '@dj/domain';
-import { loadJointBodyInfo } from '../src/activities/joint-meeting-activities';
-import { backfillJointQuarter, jointScheduleExists, syncJointSchedule } from '../src/joint-meeting-schedule';
-import { cycleWorkflowId } from '../src/processes/joint-meeting/cycle';
-import type { JointExtraordinaryInput } from '../src/processes/joint-meeting/types';
+import { cycleWorkflowId, type JointExtraordinaryInput } from '@dj/process-api';
+import { loadJointBodyInfo } from '@dj/process-api/joint-body-info';
+import { backfillJointQuarter, jointScheduleExists, syncJointSchedule } from '@dj/process-api/schedules';
 import { captureHistory, rejection, startHarness, until, type Harness, actAndWait } from './harness';
 
 // One working day lasts 1 s; a quarter lasts 40 s. Backfilled past quarters get 40 s from their

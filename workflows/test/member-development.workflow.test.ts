@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { verifyCaseRecord } from '@dj/db';
 import type { Actor } from '@dj/contracts';
-import { objectionFiledSignal } from '../src/messages';
-import type { MemberDevelopmentInput } from '../src/processes/member-development';
+import { objectionFiledSignal, type MemberDevelopmentInput } from '@dj/process-api';
 import { captureHistory, rejection, startHarness, until, type Harness, actAndWait } from './harness';
 
 // One working day lasts 0.05 s, so a calendar month lasts 21 × 0.05 = 1.05 s: the year of training and

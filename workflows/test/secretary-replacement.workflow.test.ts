@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { verifyCaseRecord } from '@dj/db';
 import type { Actor, SecretaryCandidate } from '@dj/contracts';
-import { objectionFiledSignal } from '../src/messages';
-import type { SecretaryReplacementInput } from '../src/processes/secretary-replacement';
+import { objectionFiledSignal, type SecretaryReplacementInput } from '@dj/process-api';
 import { captureHistory, rejection, startHarness, until, type Harness, actAndWait, caseActionAndWait } from './harness';
 
 // One working day lasts 1 s: the 任前公示 (5 working days) lasts 5 s; a month lasts 21 s, so the

@@ -11,3 +11,4 @@ export * from './joint-meeting';
 export * from './policy-schemas';
 export * from './bulk-actions';
 export * from './display-names';
+export * from './task-rules';

@@ -3,14 +3,14 @@ import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import { verifyCaseRecord } from '@dj/db';
 import { StringEnum, actorFor, awaitStableState, buildService, callWorkflow, caseRecord, errorResponses, httpError, visibleCaseId, type AuthUser, type ServiceDeps } from '@dj/service-kit';
-import { caseActionUpdate, snapshotQuery, stableStateUpdate } from '@dj/workflows/messages';
+import { caseActionUpdate, snapshotQuery, stableStateUpdate } from '@dj/process-api';
 import { registerAdminRoutes } from './admin-routes';
 import { registerCalendarRoutes } from './calendar-routes';
 import { registerReportRoutes } from './report-routes';
 import { registerPolicyRoutes } from './policy-routes';
 import { startCase } from './start-case';
 import { reconcileJointSchedules, registerJointMeetingRoutes, type JointMeetingsConfig } from './joint-meeting-routes';
-import { TASK_QUEUE } from '@dj/workflows/messages';
+import { TASK_QUEUE } from '@dj/process-api';
 
 const security = [{ bearer: [] }];
 const CaseParams = Type.Object({ id: Type.String({ format: 'uuid' }) });

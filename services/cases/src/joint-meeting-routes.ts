@@ -13,8 +13,9 @@ import { JointBodyInput, JointMemberInput, Text, Uuid } from '@dj/contracts';
 import type { Db, Prisma } from '@dj/db';
 import { jointMeetingOrgTypes, quarterAt, quarterByLabel, quarterReportFigures, type DecisionStatus, type OrgType } from '@dj/domain';
 import { awaitStableState, callWorkflow, errorResponses, httpError, supervises, type AuthUser } from '@dj/service-kit';
-import { backfillJointQuarter, loadJointBodyInfo, syncJointSchedule, type JointExtraordinaryInput } from '@dj/workflows';
-import { snapshotQuery, stableStateUpdate } from '@dj/workflows/messages';
+import { snapshotQuery, stableStateUpdate, type JointExtraordinaryInput } from '@dj/process-api';
+import { loadJointBodyInfo } from '@dj/process-api/joint-body-info';
+import { backfillJointQuarter, syncJointSchedule } from '@dj/process-api/schedules';
 
 export type JointMeetingsConfig = { taskQueue: string; quarterSeconds?: number | undefined };
 

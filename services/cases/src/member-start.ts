@@ -2,7 +2,7 @@ import type { MemberApplicationForm } from '@dj/contracts';
 import type { Db, OrgUnit } from '@dj/db';
 import { applicationErrors, type OrgType } from '@dj/domain';
 import { httpError, type AuthUser } from '@dj/service-kit';
-import type { MemberDevelopmentInput } from '@dj/workflows';
+import type { MemberDevelopmentInput } from '@dj/process-api';
 
 /** The 发展党员 workflow input: the applicant at least 18, and a second managing branch (两地管理) that exists. */
 export async function memberDevelopmentInput(

@@ -4,9 +4,9 @@ import { formErrors, type CaseSnapshot, type RequestSubmissionForm, type Secreta
 import type { Db, OrgUnit } from '@dj/db';
 import { canStartCase, caseTypes, type OrgType } from '@dj/domain';
 import { awaitStableState, callWorkflow, httpError, type AuthUser } from '@dj/service-kit';
-import { snapshotQuery, stableStateUpdate, TASK_QUEUE, workflowIdOf } from '@dj/workflows/messages';
+import { snapshotQuery, stableStateUpdate, TASK_QUEUE, workflowIdOf } from '@dj/process-api';
 import { memberDevelopmentInput } from './member-start';
-import type { RequestReportInput, SecretaryReplacementInput } from '@dj/workflows';
+import type { RequestReportInput, SecretaryReplacementInput } from '@dj/process-api';
 
 type StartContext = { db: Db; caseId: string; org: OrgUnit; ancestor(type: OrgType): OrgUnit; user: AuthUser; input: Record<string, unknown> };
 

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AssigneeRef, TaskAction, TaskActionRequest } from '@dj/contracts';
 import type { Db } from '@dj/db';
 import { actorFor, awaitStableState, callWorkflow, httpError, type AuthUser } from '@dj/service-kit';
-import { snapshotQuery, stableStateUpdate, taskActionUpdate } from '@dj/workflows/messages';
+import { snapshotQuery, stableStateUpdate, taskActionUpdate } from '@dj/process-api';
 import { loadVisibleTask } from './task-detail';
 
 export type TaskActionBody = {

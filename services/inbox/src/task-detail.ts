@@ -1,7 +1,7 @@
 import type { Db } from '@dj/db';
 import { forms, isFormId, taskActions, type TaskAction } from '@dj/contracts';
 import { actorFor, caseVisibleTo, type AuthUser } from '@dj/service-kit';
-import { ActionRejected, validateTaskAction, type TaskState } from '@dj/workflows/task-state';
+import { ActionRejected, validateTaskAction, type TaskState } from '@dj/domain';
 
 export type LoadedTask = NonNullable<Awaited<ReturnType<typeof loadVisibleTask>>>;
 

@@ -6,7 +6,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { Prisma } from '@dj/db';
 import { maskIdentifier } from '@dj/logging';
 import { assigneeHeldBy, buildService, errorResponses, httpError, type ServiceDeps } from '@dj/service-kit';
-import { objectionFiledSignal } from '@dj/workflows/messages';
+import { objectionFiledSignal } from '@dj/process-api';
 import { clientAddress } from './client-address';
 import { CONTENT_MIN, ObjectionBody, clientKeyOf, receiptNumber } from './objection-rules';
 

@@ -16,7 +16,7 @@ import type {
   RecordTaskActionInput,
   UpdateCaseInput,
 } from '../human-step/activity-types';
-import type { Slot } from '../human-step/task-state';
+import type { Slot } from '@dj/domain';
 import { notify, usersOf } from './notify';
 
 export type CaseActivitiesConfig = {

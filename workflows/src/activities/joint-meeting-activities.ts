@@ -2,9 +2,10 @@
  * Activities of 党建联席会议: the meeting and decision projections (joint_meeting*, idempotent
  * writes keyed by the ids the workflow chose) and the members' notifications.
  */
-import { loadOrgTree, loadPolicy, loadWorkingCalendar, type Db, type Prisma } from '@dj/db';
-import { defaultEscalation, meetingDeadline, quarterAt, scheduleStep, supervisingChain, type StepDuration } from '@dj/domain';
-import type { JointBodyInfo, JointMeetingActivities } from '../processes/joint-meeting/types';
+import { loadPolicy, loadWorkingCalendar, type Db, type Prisma } from '@dj/db';
+import { defaultEscalation, meetingDeadline, quarterAt, scheduleStep, type StepDuration } from '@dj/domain';
+import { loadJointBodyInfo } from '@dj/process-api/joint-body-info';
+import type { JointMeetingActivities } from '../processes/joint-meeting/types';
 import { notify } from './notify';
 
 export type JointMeetingActivitiesConfig = {
@@ -15,24 +16,6 @@ export type JointMeetingActivitiesConfig = {
 };
 
 const json = (v: unknown) => v as Prisma.InputJsonValue;
-
-export async function loadJointBodyInfo(db: Db, bodyId: string): Promise<JointBodyInfo | null> {
-  const body = await db.jointMeetingBody.findUnique({ where: { id: bodyId }, include: { members: { where: { removedAt: null }, orderBy: { createdAt: 'asc' } } } });
-  if (!body || body.status === 'deleted') return null;
-  const userIds = [body.convenerId, body.secretaryId, ...body.members.flatMap((m) => [m.liaisonId, ...(m.superiorUserId ? [m.superiorUserId] : [])])];
-  const users = new Map((await db.user.findMany({ where: { id: { in: userIds } } })).map((u) => [u.id, { userId: u.id, name: u.displayName }]));
-  const person = (id: string) => users.get(id) ?? { userId: id, name: id };
-  const chain = supervisingChain(body.orgId, await loadOrgTree(db));
-  return {
-    id: body.id,
-    name: body.name,
-    orgId: body.orgId,
-    convener: person(body.convenerId),
-    secretary: person(body.secretaryId),
-    members: body.members.map((m) => ({ id: m.id, name: m.name, kind: m.kind, liaison: person(m.liaisonId), superior: m.superiorUserId ? person(m.superiorUserId) : null })),
-    convenerCommittee: chain[0] ? { orgId: chain[0].orgId, role: chain[0].role } : { orgId: body.orgId, role: 'admin' },
-  };
-}
 
 export function createJointMeetingActivities({ db, workingDaySeconds, quarterSeconds }: JointMeetingActivitiesConfig): JointMeetingActivities {
   return {

@@ -1,7 +1,8 @@
 /** Inputs and outputs of the activities the human-step primitive calls (projections + record). */
-import type { Slot, TaskState } from './task-state';
+import type { Slot, TaskState } from '@dj/domain';
+import type { OrgRole, Person } from '@dj/process-api';
 
-export type Person = { userId: string; name: string };
+export type { OrgRole, Person } from '@dj/process-api';
 
 export type OpenCaseInput = {
   caseId: string;
@@ -90,8 +91,6 @@ export type UpdateCaseInput = {
   actor?: Person | undefined;
   data?: Record<string, unknown> | undefined;
 };
-
-export type OrgRole = { orgId: string; role: string };
 
 export type CaseDeadlineActivities = {
   /** Sets the case deadline (calendar months from opening; compressed: 21 working days a month) and returns when to warn. */

@@ -16,7 +16,7 @@ import {
   uuid4,
 } from '@temporalio/workflow';
 import type { ActionResult, AssigneeRef, CaseActionRequest, CaseSnapshot, TaskAction, TaskSummary } from '@dj/contracts';
-import { caseActionUpdate, snapshotQuery, stableStateUpdate, taskActionUpdate } from '../messages';
+import { caseActionUpdate, snapshotQuery, stableStateUpdate, taskActionUpdate } from '@dj/process-api';
 import type { CaseActivities, CaseDeadlineActivities, OpenCaseInput, OrgRole, Person, Rung } from './activity-types';
 import {
   ActionRejected,
@@ -25,7 +25,7 @@ import {
   type Decision,
   type Slot,
   type TaskState,
-} from './task-state';
+} from '@dj/domain';
 
 /** Timeouts and retries of every case activity (each is idempotent, so retries are safe). */
 export const activityOptions = {

@@ -18,7 +18,3 @@ export interface NotificationChannel {
   readonly name: string;
   send(notification: OutboundNotification): Promise<void>;
 }
-
-/** Task queue of the notification dispatcher and its delivery activities (apart from the case workflows). */
-export const NOTIFY_TASK_QUEUE = 'dangjian-notifications';
-export const DISPATCHER_WORKFLOW_ID = 'notification-dispatcher';

@@ -5,7 +5,8 @@ import type { Db } from '@dj/db';
 import type { Logger } from '@dj/logging';
 import { createDeliveryActivities, setEnabledChannels } from '../activities/delivery-activities';
 import { workflowsPath } from '../worker-paths';
-import { DISPATCHER_WORKFLOW_ID, NOTIFY_TASK_QUEUE, type NotificationChannel } from './channel';
+import { DISPATCHER_WORKFLOW_ID, NOTIFY_TASK_QUEUE } from '@dj/process-api';
+import type { NotificationChannel } from './channel';
 import { WebhookChannel } from './webhook';
 
 /**

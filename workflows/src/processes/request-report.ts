@@ -7,16 +7,7 @@
 import { workflowInfo } from '@temporalio/workflow';
 import type { RequestSubmissionForm } from '@dj/contracts';
 import { CaseRuntime } from '../human-step/case-runtime';
-import type { Person } from '../human-step/activity-types';
-
-export type RequestReportInput = {
-  caseId: string;
-  branchId: string;
-  townshipId: string;
-  countyId: string;
-  initiator: Person;
-  form: RequestSubmissionForm;
-};
+import type { RequestReportInput } from '@dj/process-api';
 
 export async function requestReport(input: RequestReportInput) {
   const rt = new CaseRuntime({ caseId: input.caseId, initiator: input.initiator, stage: 'township-review' });

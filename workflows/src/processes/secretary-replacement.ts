@@ -29,23 +29,12 @@ import {
   type ElectionPolicy,
   type NegativeListRule,
 } from '@dj/domain';
-import { objectionFiledSignal } from '../messages';
+import { objectionFiledSignal, type SecretaryReplacementInput } from '@dj/process-api';
 import { CaseRuntime, StepCancelled, caseActivities, refuse } from '../human-step/case-runtime';
 import type { NoticeActivities, Person, SecretaryActivities } from '../human-step/activity-types';
 
 const { publishNotice, closeNotice, pendingObjections, recordObjectionFinding } = caseActivities<NoticeActivities>();
 const secretary = caseActivities<SecretaryActivities>();
-
-export type SecretaryReplacementInput = {
-  caseId: string;
-  branchId: string;
-  branchName: string;
-  townshipId: string;
-  countyId: string;
-  initiator: Person;
-  reason: 'vacancy' | 'incompetent' | 'serious-problem';
-  description: string;
-};
 
 const ORG_MEMBER = 'township_org_member';
 const COUNTY_OFFICIALS = ['county_org_dept', 'county_secretary'];

@@ -16,8 +16,7 @@ import type { Person } from '../../human-step/activity-types';
 import { decisionDroppedSignal } from './decision';
 import { decisionWorkflowId, joint, runMeeting } from './meeting-steps';
 import type { AgendaItem, JointCycleInput, JointExtraordinaryInput } from './types';
-
-export const cycleWorkflowId = (bodyId: string, quarter: string) => `joint-meeting:${bodyId}:${quarter}`;
+import { cycleWorkflowId } from '@dj/process-api';
 
 /** A scheduled run's id ends with its nominal time ("<id>-2026-10-01T00:00:00Z"), also for backfills. */
 function scheduledAt(workflowId: string): number {

@@ -1,37 +1,13 @@
 /** Inputs and outputs of the 党建联席会议 activities and workflows (shared by workflow code and the services). */
 import type { Quarter } from '@dj/domain';
-import type { OrgRole, Person } from '../../human-step/activity-types';
+import type { Person } from '../../human-step/activity-types';
+import type { JointBodyInfo } from '@dj/process-api';
 
-export type JointMemberInfo = { id: string; name: string; kind: string; liaison: Person; superior: Person | null };
-
-/** A body as a cycle sees it when it starts (members at that time). */
-export type JointBodyInfo = {
-  id: string;
-  name: string;
-  orgId: string;
-  convener: Person;
-  secretary: Person;
-  members: JointMemberInfo[];
-  /** The convener's committee (the next-higher one) and the role receiving its 督办. */
-  convenerCommittee: OrgRole;
-};
+export type { JointBodyInfo, JointCycleInput, JointDecisionInput, JointExtraordinaryInput, JointMemberInfo } from '@dj/process-api';
 
 export type AgendaItem = { id: string; memberId: string; type: string; description: string };
 export type CarriedDecision = { id: string; title: string; ownerMemberId: string; dueAt: number; status: string; quarter: string };
 export type NewDecision = { id: string; title: string; ownerMemberId: string; dueAt: number; answers: string[] };
-
-export type JointCycleInput = { caseId: string; body: JointBodyInfo; quarter: Quarter; deadlineAt: number };
-export type JointExtraordinaryInput = { caseId: string; body: JointBodyInfo; quarter: string; requestedBy: Person; memberId: string; reason: string };
-export type JointDecisionInput = {
-  caseId: string;
-  decisionId: string;
-  body: Pick<JointBodyInfo, 'id' | 'name' | 'orgId'>;
-  quarter: string;
-  title: string;
-  owner: JointMemberInfo;
-  secretary: Person;
-  dueAt: number;
-};
 
 export type JointMeetingActivities = {
   /** The body (null once deleted), the quarter containing `at` and by when its meeting must be held. */

@@ -36,27 +36,14 @@ import {
   probationPeriod,
   trainingEvaluationIntervalMonths,
   trainingEvaluationsBeforeTarget,
-  type DualManagementKind,
   type VoteThreshold,
 } from '@dj/domain';
-import { objectionFiledSignal } from '../../messages';
+import { objectionFiledSignal, type MemberDevelopmentInput } from '@dj/process-api';
 import { CaseRuntime, caseActivities, refuse, type HumanStepSpec } from '../../human-step/case-runtime';
 import type { MemberActivities, Person } from '../../human-step/activity-types';
 import { twoPlaceNotice, type FiledObjection } from './two-place-notice';
 
 const member = caseActivities<MemberActivities>();
-
-export type MemberDevelopmentInput = {
-  caseId: string;
-  branchId: string;
-  branchName: string;
-  townshipId: string;
-  countyId: string;
-  initiator: Person;
-  applicant: { name: string; gender: 'male' | 'female'; birthDate: string; applicationDate: string; occupation?: string | undefined };
-  /** 两地管理: the second organization (a branch) managing the applicant. */
-  second?: { orgId: string; orgName: string; kind: DualManagementKind } | undefined;
-};
 
 type Outcome = { status: 'completed' | 'rejected'; result: Record<string, unknown>; actor?: Person | undefined };
 type Org = { id: string; name: string; suffix: string };

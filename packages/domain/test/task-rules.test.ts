@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor, TaskActionRequest } from '@dj/contracts';
-import { ActionRejected, applyTaskAction, approvalsComplete, validateTaskAction, type TaskState } from '../src/human-step/task-state';
+import { ActionRejected, applyTaskAction, approvalsComplete, validateTaskAction, type TaskState } from '../src/task-rules';
 
 const actor = (userId: string, memberships: Actor['memberships'] = []): Actor => ({ userId, name: userId, memberships, supervisesCase: false });
 const ctx = { initiatorId: 'initiator', supervisionTasksOf: () => [] };
