@@ -1,6 +1,8 @@
 /** One catalogue of coded errors: stable machine-readable code, HTTP status, Chinese and English message. */
 export const errorCatalogue = {
   VALIDATION_FAILED: { status: 400, zh: '请求参数不合法', en: 'Invalid request' },
+  INVALID_TEXT: { status: 400, zh: '文本含有无法保存的字符（空字符或不成对的代理项）', en: 'Text contains characters that cannot be stored (NUL or an unpaired surrogate)' },
+  DATA_ERROR: { status: 400, zh: '数据无法保存', en: 'The data cannot be stored' },
   INVALID_FORM: { status: 400, zh: '表单内容不合法', en: 'Invalid form' },
   ACTION_NOT_ALLOWED: { status: 400, zh: '当前环节不允许该操作', en: 'Action not allowed on this step' },
   COMMENT_REQUIRED: { status: 400, zh: '该操作须填写理由', en: 'This action requires a reason' },
