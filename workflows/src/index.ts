@@ -1,5 +1,6 @@
 export * from './messages';
 export { createCaseActivities } from './activities/case-activities';
+export { classifyActivityErrors, classifyActivityError, dataErrorReason, DATA_ERROR } from './activities/classify-errors';
 export { createNoticeActivities } from './activities/notice-activities';
 export { workflowsPath } from './worker-paths';
 export type { RequestReportInput } from './processes/request-report';
