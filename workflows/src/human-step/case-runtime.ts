@@ -378,7 +378,14 @@ export class CaseRuntime {
 
   private async handleTaskAction(req: Parameters<typeof validateTaskAction>[1]): Promise<ActionResult> {
     const task = this.tasks.get(req.taskId)!;
+    const slotsBefore = new Map(task.slots.map((s) => [s.id, { ...s }]));
     const effect = applyTaskAction(task, req, () => uuid4());
+    // Not recorded (a non-retryable failure such as DATA_ERROR): undo the action, the step waits for a valid one.
+    const undo = (e: unknown): never => {
+      task.slots = task.slots.filter((s) => !effect.newSlots.includes(s)).map((s) => (effect.changedSlots.includes(s) ? slotsBefore.get(s.id)! : s));
+      if (effect.decided) task.status = 'open';
+      throw e;
+    };
     if (req.actor.userId !== this.init.initiator.userId) this.anyoneActed = true;
     const versionBefore = this.settledVersion;
     const actor = { userId: req.actor.userId, name: req.actor.name };
@@ -394,7 +401,7 @@ export class CaseRuntime {
       newSlots: effect.newSlots,
       copies: effect.copies,
       data: req.to ? { to: req.to, viaTaskId: effect.targetTaskId !== task.id ? task.id : undefined } : undefined,
-    });
+    }).catch(undo);
     if (effect.decided) {
       task.decision = { taskId: task.id, outcome: effect.decided, form: req.form, comment: req.comment, actor };
       await condition(() => this.settledVersion > versionBefore);
