@@ -380,28 +380,30 @@ export class CaseRuntime {
     const task = this.tasks.get(req.taskId)!;
     const slotsBefore = new Map(task.slots.map((s) => [s.id, { ...s }]));
     const effect = applyTaskAction(task, req, () => uuid4());
-    // Not recorded (a non-retryable failure such as DATA_ERROR): undo the action, the step waits for a valid one.
-    const undo = (e: unknown): never => {
-      task.slots = task.slots.filter((s) => !effect.newSlots.includes(s)).map((s) => (effect.changedSlots.includes(s) ? slotsBefore.get(s.id)! : s));
-      if (effect.decided) task.status = 'open';
-      throw e;
-    };
     if (req.actor.userId !== this.init.initiator.userId) this.anyoneActed = true;
     const versionBefore = this.settledVersion;
     const actor = { userId: req.actor.userId, name: req.actor.name };
-    await activities.recordTaskAction({
-      caseId: this.caseId,
-      taskId: effect.targetTaskId,
-      idemKey: `update:${currentUpdateInfo()?.id ?? uuid4()}`,
-      action: req.action,
-      actor,
-      comment: req.comment,
-      form: req.form,
-      changedSlots: effect.changedSlots,
-      newSlots: effect.newSlots,
-      copies: effect.copies,
-      data: req.to ? { to: req.to, viaTaskId: effect.targetTaskId !== task.id ? task.id : undefined } : undefined,
-    }).catch(undo);
+    try {
+      await activities.recordTaskAction({
+        caseId: this.caseId,
+        taskId: effect.targetTaskId,
+        idemKey: `update:${currentUpdateInfo()?.id ?? uuid4()}`,
+        action: req.action,
+        actor,
+        comment: req.comment,
+        form: req.form,
+        changedSlots: effect.changedSlots,
+        newSlots: effect.newSlots,
+        copies: effect.copies,
+        data: req.to ? { to: req.to, viaTaskId: effect.targetTaskId !== task.id ? task.id : undefined } : undefined,
+      });
+    } catch (e) {
+      // Not recorded (a non-retryable failure such as DATA_ERROR): undo the action, the step waits for a valid one.
+      // (try/catch, not .catch(): the success path keeps its microtask timing, which replay depends on.)
+      task.slots = task.slots.filter((s) => !effect.newSlots.includes(s)).map((s) => (effect.changedSlots.includes(s) ? slotsBefore.get(s.id)! : s));
+      if (effect.decided) task.status = 'open';
+      throw e;
+    }
     if (effect.decided) {
       task.decision = { taskId: task.id, outcome: effect.decided, form: req.form, comment: req.comment, actor };
       await condition(() => this.settledVersion > versionBefore);
