@@ -13,7 +13,7 @@ import { buildIdentityApp } from '@dj/identity';
 import { buildInboxApp } from '@dj/inbox';
 import { buildCasesApp } from '@dj/cases';
 import { buildNoticeBoardApp } from '@dj/notice-board';
-import { createCaseActivities, createJointMeetingActivities, createMemberActivities, createNoticeActivities, createSecretaryActivities } from '@dj/workflows';
+import { classifyActivityErrors, createCaseActivities, createJointMeetingActivities, createMemberActivities, createNoticeActivities, createSecretaryActivities } from '@dj/workflows';
 import { TASK_QUEUE } from '@dj/process-api';
 import { workflowsPath } from '@dj/workflows/worker-paths';
 
@@ -49,13 +49,13 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
     connection: nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowsPath,
-    activities: {
+    activities: classifyActivityErrors({
       ...createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600, reference }),
       ...createNoticeActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
       ...createSecretaryActivities({ db }),
       ...createMemberActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
       ...createJointMeetingActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600, quarterSeconds: JOINT_QUARTER_SECONDS }),
-    },
+    }),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address });

@@ -1,4 +1,5 @@
 export { createCaseActivities } from './activities/case-activities';
+export { classifyActivityErrors, classifyActivityError, dataErrorReason, DATA_ERROR } from './activities/classify-errors';
 export { createNoticeActivities } from './activities/notice-activities';
 export { workflowsPath } from './worker-paths';
 export { createSecretaryActivities } from './activities/secretary-activities';

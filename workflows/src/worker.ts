@@ -8,6 +8,7 @@ import { createNoticeActivities } from './activities/notice-activities';
 import { createSecretaryActivities } from './activities/secretary-activities';
 import { createMemberActivities } from './activities/member-activities';
 import { createJointMeetingActivities } from './activities/joint-meeting-activities';
+import { classifyActivityErrors } from './activities/classify-errors';
 import { startNotificationWorker } from './notifications/notification-worker';
 import { TASK_QUEUE } from '@dj/process-api';
 import { workflowsPath } from './worker-paths';
@@ -25,13 +26,13 @@ async function main() {
     namespace: config.temporalNamespace,
     taskQueue: TASK_QUEUE,
     workflowsPath,
-    activities: {
+    activities: classifyActivityErrors({
       ...createCaseActivities({ db, workingDaySeconds: config.workingDaySeconds, reference }),
       ...createNoticeActivities({ db, workingDaySeconds: config.workingDaySeconds }),
       ...createSecretaryActivities({ db }),
       ...createMemberActivities({ db, workingDaySeconds: config.workingDaySeconds }),
       ...createJointMeetingActivities({ db, workingDaySeconds: config.workingDaySeconds, quarterSeconds: config.jointMeetingQuarterSeconds }),
-    },
+    }),
   });
   log.info({ taskQueue: TASK_QUEUE, workingDaySeconds: config.workingDaySeconds ?? null }, 'worker started');
   const notifications = await startNotificationWorker({ db, connection, namespace: config.temporalNamespace, config: loadNotifyConfig(), log });

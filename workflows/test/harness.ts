@@ -16,6 +16,7 @@ import { createNoticeActivities } from '../src/activities/notice-activities';
 import { createSecretaryActivities } from '../src/activities/secretary-activities';
 import { createMemberActivities } from '../src/activities/member-activities';
 import { createJointMeetingActivities } from '../src/activities/joint-meeting-activities';
+import { classifyActivityErrors } from '../src/activities/classify-errors';
 import { workflowsPath } from '../src/worker-paths';
 
 let runtimeInstalled = false;
@@ -49,13 +50,13 @@ export async function startHarness(options: { workingDaySeconds: number; quarter
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath,
-    activities: {
+    activities: classifyActivityErrors({
       ...createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds }),
       ...createNoticeActivities({ db, workingDaySeconds: options.workingDaySeconds }),
       ...createSecretaryActivities({ db }),
       ...createMemberActivities({ db, workingDaySeconds: options.workingDaySeconds }),
       ...createJointMeetingActivities({ db, workingDaySeconds: options.workingDaySeconds, quarterSeconds: options.quarterSeconds }),
-    },
+    }),
   });
   const running = worker.run();
   const harness: Harness = {

@@ -1,6 +1,8 @@
 /** One catalogue of coded errors: stable machine-readable code, HTTP status, Chinese and English message. */
 export const errorCatalogue = {
   VALIDATION_FAILED: { status: 400, zh: '请求参数不合法', en: 'Invalid request' },
+  INVALID_TEXT: { status: 400, zh: '文本含有无法保存的字符（空字符或不成对的代理项）', en: 'Text contains characters that cannot be stored (NUL or an unpaired surrogate)' },
+  DATA_ERROR: { status: 400, zh: '数据无法保存', en: 'The data cannot be stored' },
   INVALID_FORM: { status: 400, zh: '表单内容不合法', en: 'Invalid form' },
   ACTION_NOT_ALLOWED: { status: 400, zh: '当前环节不允许该操作', en: 'Action not allowed on this step' },
   COMMENT_REQUIRED: { status: 400, zh: '该操作须填写理由', en: 'This action requires a reason' },
@@ -20,6 +22,7 @@ export const errorCatalogue = {
   WITHDRAW_TOO_LATE: { status: 409, zh: '已有人办理，不能撤回', en: 'Someone has already acted; the case cannot be withdrawn' },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests' },
   UNAVAILABLE: { status: 503, zh: '服务暂不可用，请稍后重试', en: 'Service temporarily unavailable' },
+  ACTION_NOT_RECORDED: { status: 503, zh: '操作未能保存，请稍后重试', en: 'The action could not be recorded; try again' },
   INTERNAL: { status: 500, zh: '系统内部错误', en: 'Internal error' },
   // 党建联席会议
   JOINT_ORG_NOT_ALLOWED: { status: 400, zh: '联席会议只能设在区县、街道（乡镇）或社区党组织', en: 'A joint meeting belongs to a district, street/township or community committee' },

@@ -9,8 +9,9 @@ import { errorMessage } from '@dj/contracts';
 import { redactPaths } from '@dj/logging';
 import { temporalReachable } from '@dj/temporal';
 import { authPlugin } from './auth';
-import { HttpError } from './errors';
+import { HttpError, httpError } from './errors';
 import { ErrorBody } from './schemas';
+import { unstorableTextAt } from './text-guard';
 
 export type ServiceDeps = {
   db: Db;
@@ -31,8 +32,8 @@ export type ServiceOptions = ServiceDeps & {
 
 
 /**
- * A Fastify app with what every service has: TypeBox validation (unknown fields rejected), coded
- * errors, bearer authentication, the OpenAPI document and liveness/readiness endpoints.
+ * A Fastify app with what every service has: text PostgreSQL can store (else INVALID_TEXT), TypeBox
+ * validation (unknown fields rejected), coded errors, bearer authentication, the OpenAPI document and liveness/readiness endpoints.
  */
 export async function buildService(options: ServiceOptions) {
   const app = Fastify({
@@ -48,6 +49,19 @@ export async function buildService(options: ServiceOptions) {
   const coercing = addFormats.default(new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, coerceTypes: 'array' }));
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
   app.addSchema(ErrorBody);
+  // Bad text never reaches the database (text-guard.ts): route params, query string and headers are
+  // checked as soon as the route is known, the body once parsed; both before schema validation,
+  // authentication and any handler, for every route of every service.
+  const refuseUnstorable = (part: string, value: unknown) => {
+    const at = unstorableTextAt(value);
+    if (at !== undefined) throw httpError('INVALID_TEXT', `${part} ${at}`);
+  };
+  app.addHook('onRequest', async (request) => {
+    refuseUnstorable('params', request.params);
+    refuseUnstorable('querystring', request.query);
+    refuseUnstorable('headers', request.headers);
+  });
+  app.addHook('preValidation', async (request) => refuseUnstorable('body', request.body));
   await app.register(swagger, {
     openapi: {
       info: { title: options.title, version: '0.1.0' },

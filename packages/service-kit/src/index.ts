@@ -8,3 +8,4 @@ export * from './temporal-errors';
 export * from './case-view';
 export * from './sql';
 export * from './json-schema';
+export * from './text-guard';

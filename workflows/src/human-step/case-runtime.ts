@@ -448,7 +448,7 @@ export class CaseRuntime {
    */
   private async handleTaskAction(req: Parameters<typeof validateTaskAction>[1]): Promise<ActionResult> {
     const task = this.tasks.get(req.taskId)!;
-    const before = { status: task.status, slots: task.slots.map((s) => ({ ...s })) };
+    const slotsBefore = new Map(task.slots.map((s) => [s.id, { ...s }]));
     const effect = applyTaskAction(task, req, () => uuid4());
     const actor = { userId: req.actor.userId, name: req.actor.name };
     try {
@@ -467,9 +467,10 @@ export class CaseRuntime {
         ...(effect.decided ? { close: { outcome: effect.decided } } : {}),
       });
     } catch (e) {
-      // Not recorded (a data error, or the database stayed down): the task is as it was, the action fails.
-      task.status = before.status;
-      task.slots = before.slots;
+      // Not recorded (a data error, or the database stayed down): the task is as it was, the step waits for a valid action.
+      // Only what this action changed: another signer's action may be in flight beside it.
+      task.slots = task.slots.filter((s) => !effect.newSlots.includes(s)).map((s) => (effect.changedSlots.includes(s) ? slotsBefore.get(s.id)! : s));
+      if (effect.decided) task.status = 'open';
       const cause = e instanceof ActivityFailure && e.cause instanceof ApplicationFailure ? e.cause : undefined;
       throw ApplicationFailure.create({ type: cause?.type ?? 'ACTION_NOT_RECORDED', message: cause?.message ?? 'the action could not be recorded', nonRetryable: true });
     }

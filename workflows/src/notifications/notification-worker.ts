@@ -4,6 +4,7 @@ import type { NotifyConfig } from '@dj/config';
 import type { Db } from '@dj/db';
 import type { Logger } from '@dj/logging';
 import { createDeliveryActivities, setEnabledChannels } from '../activities/delivery-activities';
+import { classifyActivityErrors } from '../activities/classify-errors';
 import { workflowsPath } from '../worker-paths';
 import { DISPATCHER_WORKFLOW_ID, NOTIFY_TASK_QUEUE } from '@dj/process-api';
 import type { NotificationChannel } from './channel';
@@ -23,7 +24,7 @@ export async function startNotificationWorker(opts: { db: Db; connection: Native
     namespace: opts.namespace,
     taskQueue: NOTIFY_TASK_QUEUE,
     workflowsPath,
-    activities: createDeliveryActivities({ db: opts.db, channels }),
+    activities: classifyActivityErrors(createDeliveryActivities({ db: opts.db, channels })),
   });
   const client = new Client({ connection: opts.connection, namespace: opts.namespace });
   await client.workflow.start('notificationDispatcher', {
