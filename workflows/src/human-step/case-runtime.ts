@@ -5,7 +5,6 @@
  * handled here once for all processes.
  */
 import {
-  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
@@ -471,7 +470,7 @@ export class CaseRuntime {
       // Only what this action changed: another signer's action may be in flight beside it.
       task.slots = task.slots.filter((s) => !effect.newSlots.includes(s)).map((s) => (effect.changedSlots.includes(s) ? slotsBefore.get(s.id)! : s));
       if (effect.decided) task.status = 'open';
-      const cause = e instanceof ActivityFailure && e.cause instanceof ApplicationFailure ? e.cause : undefined;
+      const cause = classifiedCause(e);
       throw ApplicationFailure.create({ type: cause?.type ?? 'ACTION_NOT_RECORDED', message: cause?.message ?? 'the action could not be recorded', nonRetryable: true });
     }
     if (req.actor.userId !== this.init.initiator.userId) this.anyoneActed = true;
@@ -483,6 +482,15 @@ export class CaseRuntime {
     await this.caseActions.get(req.action)!.handle(req);
     return this.snapshot();
   }
+}
+
+/** The classified failure (e.g. DATA_ERROR) inside an activity's failure, if any. */
+function classifiedCause(e: unknown): { type: string; message: string } | undefined {
+  for (let c: unknown = e; c instanceof Error; c = c.cause) {
+    const type = (c as { type?: unknown }).type;
+    if (typeof type === 'string' && type) return { type, message: c.message };
+  }
+  return undefined;
 }
 
 /**
