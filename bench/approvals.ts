@@ -3,7 +3,7 @@
  *   A  POST /api/tasks/:id/actions {"action":"approve"} through the whole stack (gateway → inbox → case workflow Update)
  *   B  a bare Temporal Update to a minimal workflow (bench/minimal-workflow.ts), sent by a client in this process
  *
- *   node --import tsx bench/approvals.ts [--cases 200] [--concurrency 8] [--warmup 8]
+ *   node --import tsx bench/approvals.ts [--cases 200] [--concurrency 8] [--warmup 8] [--serial 40]
  *
  * Before each measurement, --warmup extra items go through the same path untimed (JIT, connection pools, caches).
  *
@@ -185,9 +185,12 @@ async function benchHttp(baseUrl: string, cases: number, warmup: number, concurr
   return timed('A', taskIds.slice(warmup), concurrency, approve);
 }
 
+let runtimeInstalled = false;
+
 /** B: one minimal workflow per item on its own task queue and worker, each sent one `approve` Update. */
 async function benchBare(temporalAddress: string, cases: number, warmup: number, concurrency: number): Promise<Outcome> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') }); // not the 'no activities registered' warning
+  if (!runtimeInstalled) Runtime.install({ logger: new DefaultLogger('ERROR') }); // not the 'no activities registered' warning
+  runtimeInstalled = true;
   const native = await NativeConnection.connect({ address: temporalAddress });
   const taskQueue = `bench-minimal-${process.pid}`;
   const worker = await Worker.create({
@@ -221,11 +224,12 @@ async function benchBare(temporalAddress: string, cases: number, warmup: number,
 }
 
 async function main(): Promise<void> {
-  const options = { cases: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' }, warmup: { type: 'string', default: '8' } } as const;
+  const options = { cases: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '8' }, warmup: { type: 'string', default: '8' }, serial: { type: 'string', default: '40' } } as const;
   const { values } = parseArgs({ options });
   const cases = positiveInt('cases', values.cases);
   const concurrency = positiveInt('concurrency', values.concurrency);
   const warmup = values.warmup === '0' ? 0 : positiveInt('warmup', values.warmup);
+  const serial = positiveInt('serial', values.serial);
 
   const loadBefore = os.loadavg()[0]!; // before our stack: other work on the machine
   const dbUrl = new URL(process.env.DATABASE_URL || 'postgresql://postgres@127.0.0.1:5432/dangjian');
@@ -242,25 +246,31 @@ async function main(): Promise<void> {
     console.log(`stack ready at ${baseUrl} (Temporal ${stack.temporalAddress}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const a = await benchHttp(baseUrl, cases, warmup, concurrency);
     const b = await benchBare(stack.temporalAddress, cases, warmup, concurrency);
+    // One at a time: the latency a single official sees on a quiet system.
+    const a1 = await benchHttp(baseUrl, serial, 2, 1);
+    const b1 = await benchBare(stack.temporalAddress, serial, 2, 1);
 
     const cpus = os.cpus();
     console.log(`\nmachine: ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? '?'}), ${os.platform()} ${os.arch()}, Node ${process.version}`);
     console.log(`run: ${cases} approvals each (after ${warmup} warm-up), concurrency ${concurrency}, one Temporal dev server (in memory)`);
     console.log(`1-min load average: ${loadBefore.toFixed(2)} before the stack started, ${os.loadavg()[0]!.toFixed(2)} after B (includes the bench itself)\n`);
-    const [sa, sb] = [summarize(a), summarize(b)];
     const row = (label: string, cells: string[]) => console.log(label.padEnd(34) + cells.map((c) => c.padStart(12)).join(''));
     row('', ['count', 'wall s', 'approvals/s', 'p50 ms', 'p99 ms']);
-    for (const [label, s] of [['A  POST /api/tasks/:id/actions', sa], ['B  bare Temporal Update', sb]] as const) {
-      row(label, [String(s.count), s.wallS.toFixed(2), s.perS.toFixed(1), s.p50.toFixed(1), s.p99.toFixed(1)]);
+    for (const [title, x, y] of [[`concurrency ${concurrency}`, a, b], ['concurrency 1', a1, b1]] as const) {
+      const [sa, sb] = [summarize(x), summarize(y)];
+      console.log(title);
+      for (const [label, s] of [['A  POST /api/tasks/:id/actions', sa], ['B  bare Temporal Update', sb]] as const) {
+        row(label, [String(s.count), s.wallS.toFixed(2), s.perS.toFixed(1), s.p50.toFixed(1), s.p99.toFixed(1)]);
+      }
+      row('A/B', ['', '', (sa.perS / sb.perS).toFixed(2), (sa.p50 / sb.p50).toFixed(2), (sa.p99 / sb.p99).toFixed(2)]);
     }
-    row('A/B', ['', '', (sa.perS / sb.perS).toFixed(2), (sa.p50 / sb.p50).toFixed(2), (sa.p99 / sb.p99).toFixed(2)]);
 
-    for (const [label, o] of [['A', a], ['B', b]] as const) {
+    for (const [label, o] of [['A', a], ['B', b], ['A (concurrency 1)', a1], ['B (concurrency 1)', b1]] as const) {
       if (!o.errors.length) continue;
       console.log(`\n${label}: ${o.errors.length} of ${cases} failed (latencies above exclude them); first ${Math.min(5, o.errors.length)}:`);
       for (const e of o.errors.slice(0, 5)) console.log(`  ${e}`);
     }
-    failed = a.errors.length + b.errors.length > 0;
+    failed = [a, b, a1, b1].some((o) => o.errors.length > 0);
   } finally {
     const t1 = performance.now();
     await stack.stop();

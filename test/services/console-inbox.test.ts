@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { until } from '../../workflows/test/harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, body, startServices, type Fixture } from '../src/service-fixture';
 
@@ -116,7 +117,8 @@ describe('bulk approval', () => {
       [taskIds[1], true, undefined],
       [taskIds[2], false, 'TASK_NOT_OPEN'],
     ]);
-    for (const c of cases) expect((await f.db.case.findUniqueOrThrow({ where: { id: c.caseId } })).status).toBe('completed');
+    // Each approval answered once recorded; the cases close right after.
+    for (const c of cases) await until(async () => (await f.db.case.findUniqueOrThrow({ where: { id: c.caseId } })).status === 'completed');
     const approvals = await f.db.caseEvent.findMany({ where: { caseId: cases[0]!.caseId, type: 'task.approve' } });
     expect(approvals).toHaveLength(1);
     expect(approvals[0]!.data).toMatchObject({ comment: '同意，按程序办理', form: { opinion: '同意，按程序办理' } });

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { verifyCaseRecord } from '@dj/db';
 import type { Actor } from '@dj/contracts';
-import { captureHistory, startHarness, type Harness, actAndWait, caseActionAndWait } from './harness';
+import { taskActionUpdate } from '@dj/process-api';
+import { captureHistory, stableState, startHarness, type Harness, actAndWait, caseActionAndWait } from './harness';
 
 let h: Harness;
 
@@ -79,6 +80,34 @@ describe('请示报告审批 workflow', () => {
     await captureHistory(handle, 'request-report-forwarded-approved');
   });
 
+  it('an action answers once it is recorded: one local-activity transaction records it and closes the task, one activity opens the next step', async () => {
+    const { handle, caseId, snapshot } = await startRequest();
+    const taskId = snapshot.openTasks[0]!.id;
+    const li = await h.actor('li.zuzhi');
+    const before = (await handle.fetchHistory()).events?.length ?? 0;
+
+    const answer = await handle.executeUpdate(taskActionUpdate, { args: [{ taskId, actor: li, action: 'forward', form: { opinion: '同意上报' } }] });
+    expect(answer.task).toMatchObject({ id: taskId, status: 'closed', outcome: 'forward' });
+    // The answer is the case at that moment: the township step is done, the county's is not open yet.
+    expect(answer.case).toMatchObject({ status: 'open', stage: 'township-review', openTasks: [] });
+    // Recorded and closed in the same transaction that the answer waited for.
+    const row = await h.db.task.findUniqueOrThrow({ where: { id: taskId } });
+    expect(row).toMatchObject({ status: 'completed', outcome: 'forward', closedById: li.userId });
+
+    const next = await stableState(handle);
+    expect(next).toMatchObject({ status: 'open', stage: 'county-decision' });
+    expect(next.openTasks.map((t) => t.stepKey)).toEqual(['county-decision']);
+    expect((await h.db.case.findUniqueOrThrow({ where: { id: caseId } })).stage).toBe('county-decision');
+    const stageEvents = await h.db.caseEvent.findMany({ where: { caseId, type: 'case.stage' } });
+    expect(stageEvents.map((e) => (e.data as { stage: string }).stage)).toEqual(['county-decision']);
+
+    // What the click cost in the workflow's history: one local activity (marker) and one activity (openTask).
+    const events = ((await handle.fetchHistory()).events ?? []).slice(before);
+    const scheduled = events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+    expect(scheduled).toEqual(['openTask']);
+    expect(events.filter((e) => e.markerRecordedEventAttributes).length).toBe(1);
+  });
+
   it('rejects an outsider and invalid forms in the validator, leaving nothing in history', async () => {
     const { handle, snapshot } = await startRequest();
     const taskId = snapshot.openTasks[0]!.id;
@@ -88,7 +117,7 @@ describe('请示报告审批 workflow', () => {
     expect(await rejectionType(act(handle, taskId, li, 'approve', { form: { opinion: 5 } }))).toBe('INVALID_FORM');
     expect(await rejectionType(act(handle, taskId, li, 'reject', {}))).toBe('COMMENT_REQUIRED');
     expect(await rejectionType(act(handle, randomUUID(), li, 'approve', {}))).toBe('NOT_FOUND');
-    expect(await updatesInHistory(handle)).toBe(1); // only the "settled" update of the start
+    expect(await updatesInHistory(handle)).toBe(1); // only the stableState update of the start
     const reject = await act(handle, taskId, li, 'reject', { comment: '不属于乡镇审批事项' });
     expect(reject.case.status).toBe('rejected');
     // The case has ended: the workflow no longer takes updates at all.

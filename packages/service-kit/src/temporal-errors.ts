@@ -28,20 +28,25 @@ export async function callWorkflow<T>(fn: () => Promise<T>, closedCode: 'TASK_NO
 /**
  * The case's state once its workflow has written every projection and waits again (the stableState
  * Update), for callers that want the next step rather than the bare answer of an action. Bounded: past
- * `timeoutMs`, or once the workflow has ended, the current state from the snapshot query.
+ * `timeoutMs` (a worker that is busy or restarting), the current state from the snapshot query; once the
+ * workflow has ended, its final state.
  */
 export async function awaitStableState<T>(
   handle: WorkflowHandle,
   defs: { stable: UpdateDefinition<T, []>; snapshot: QueryDefinition<T> },
-  timeoutMs = 10_000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  const timedOut = new Promise<{ timedOut: true }>((resolve) => {
+    timer = setTimeout(() => resolve({ timedOut: true }), timeoutMs);
   });
   try {
-    const stable = await Promise.race([handle.executeUpdate(defs.stable).catch((e: unknown) => ({ failed: e })), timedOut]);
-    if (stable !== 'timeout' && !(typeof stable === 'object' && stable !== null && 'failed' in stable)) return stable;
+    const outcome = await Promise.race([handle.executeUpdate(defs.stable).then((state) => ({ state }), (error: unknown) => ({ error })), timedOut]);
+    if ('state' in outcome) return outcome.state;
+    // An Update cannot reach a workflow that has just ended: its final state is in the query.
+    if ('error' in outcome && !(outcome.error instanceof WorkflowNotFoundError) && !/already completed/i.test(String((outcome.error as Error)?.message))) {
+      return await callWorkflow(() => Promise.reject(outcome.error), 'CASE_NOT_OPEN');
+    }
   } finally {
     clearTimeout(timer);
   }

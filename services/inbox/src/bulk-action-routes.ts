@@ -50,7 +50,7 @@ export function registerBulkActionRoutes(app: App, deps: { db: Db; temporal: Cli
       }
       const byId = new Map(visible.map((t) => [t.id, t]));
       const results: Result[] = [];
-      // One after another: each approval waits for its case to settle, and the worker is shared.
+      // One after another, in the order given: each answers as soon as its approval is recorded.
       for (const taskId of taskIds) {
         const task = byId.get(taskId);
         try {
