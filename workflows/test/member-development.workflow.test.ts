@@ -266,7 +266,7 @@ describe.concurrent('发展党员 workflow', () => {
     expect(anchor).toBeGreaterThanOrEqual(meetingTask.closedAt!.getTime());
     expect(anchor).toBeLessThanOrEqual(approval.openedAt.getTime());
     expect(approval.dueAt.getTime()).toBeCloseTo(anchor + 3 * MONTH_MS, -1);
-    const supervision = await until(() => h.db.task.findFirst({ where: { caseId, kind: 'supervision', supervisesTaskId: approval.id }, include: { assignees: true } }), 20_000);
+    const supervision = await until(() => h.db.task.findFirst({ where: { caseId, kind: 'supervision', supervisesTaskId: approval.id }, include: { assignees: true }, orderBy: { escalationLevel: 'asc' } }), 20_000);
     expect(supervision.assignees[0]).toMatchObject({ orgId: 'county-a', role: 'county_org_dept' });
     expect((await h.db.task.findUniqueOrThrow({ where: { id: approval.id } })).overdue).toBe(true);
     // The approval time may be extended once, never twice.
