@@ -30,11 +30,13 @@ export function decodeCaseCursor(raw: string): CaseCursor | undefined {
 }
 
 /**
- * Overdue now: an open case with an open step past its due date, or past its case deadline.
- * (Uses the task index on status/due; the case deadline is a column.)
+ * Overdue: an open case whose open step the escalation has marked overdue, or past its case deadline —
+ * the board's own definition (case_board, kept by triggers), so a board count and its drill-down agree.
  */
-export const caseOverdueSql = Prisma.sql`(c.status = 'open' AND (COALESCE(c.deadline_at < now(), false) OR EXISTS (
-  SELECT 1 FROM task ot WHERE ot.case_id = c.id AND ot.status = 'open' AND ot.kind = 'step' AND ot.due_at < now())))`;
+export const caseOverdueSql = Prisma.sql`COALESCE((SELECT b.overdue FROM case_board b WHERE b.case_id = c.id), false)`;
+
+/** The total is counted up to here; beyond it the page says "more than" (counting every case at the root of a province is not an index range). */
+export const TOTAL_CAP = 1000;
 
 function wherePredicate(scope: string[], f: CaseFilters): Prisma.Sql {
   const parts: Prisma.Sql[] = [withinScope(Prisma.sql`c.org_path`, scope)];
@@ -105,7 +107,7 @@ export async function searchCases(db: Db, scope: string[], filters: CaseFilters,
       WHERE ${where} ${after}
       ORDER BY c.opened_at DESC, c.id DESC
       LIMIT ${limit + 1}`,
-    options.total ? db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM "case" c WHERE ${where}` : Promise.resolve([]),
+    options.total ? db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM (SELECT 1 FROM "case" c WHERE ${where} LIMIT ${TOTAL_CAP + 1}) AS capped` : Promise.resolve([]),
   ]);
   const page = rows.slice(0, limit);
   const tasks = await openTasksOf(db, page.map((r) => r.id));
@@ -127,6 +129,7 @@ export async function searchCases(db: Db, scope: string[], filters: CaseFilters,
       openTasks: tasks.get(r.id) ?? [],
     })),
     nextCursor: rows.length > limit && last ? encodeCaseCursor({ openedAt: last.opened_at.toISOString(), id: last.id }) : null,
-    total: count ? Number(count.total) : null,
+    total: count ? Math.min(Number(count.total), TOTAL_CAP) : null,
+    totalCapped: count ? Number(count.total) > TOTAL_CAP : false,
   };
 }
