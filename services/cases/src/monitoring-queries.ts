@@ -1,15 +1,14 @@
 /** The overdue board and the charts: reads of the per-organization roll-ups, one query each. */
-import { Prisma, type Db } from '@dj/db';
+import type { Db } from '@dj/db';
 import { caseTypeName, stepName } from '@dj/domain';
 import { dateBound } from '@dj/service-kit';
-import { orgOfPath, subtreePattern } from './admin-scope';
+import { orgOfPath } from './admin-scope';
 
 type BoardRow = {
   id: string;
   name: string;
   type: string;
   parent_id: string | null;
-  depth: number;
   has_children: boolean;
   open: number;
   overdue: number;
@@ -27,19 +26,23 @@ export const BOARD_DEFAULT_DEPTH = 2;
  * are read by asking for it as orgId (hasChildren says whether there are any).
  */
 export async function overdueBoard(db: Db, scope: string[], depth = BOARD_DEFAULT_DEPTH) {
-  const within = Prisma.join(
-    scope.map((p) => Prisma.sql`(o.path LIKE ${subtreePattern(p)} AND o.depth <= ${p.split('/').filter(Boolean).length - 1 + depth})`),
-    ' OR ',
-  );
+  // Walks down from the scope roots by parent (an index lookup per unit), then reads each unit's shards.
   const rows = await db.$queryRaw<BoardRow[]>`
-    SELECT o.id, o.name, o.type::text AS type, o.parent_id, o.depth,
-           EXISTS (SELECT 1 FROM org_unit ch WHERE ch.parent_id = o.id) AS has_children,
-           COALESCE(sum(b.open_cases), 0)::int AS open, COALESCE(sum(b.overdue_cases), 0)::int AS overdue,
-           COALESCE(sum(b.supervising), 0)::int AS supervising, COALESCE(sum(b.deadline_passed), 0)::int AS deadline_passed
-    FROM org_unit o LEFT JOIN org_board b ON b.org_id = o.id
-    WHERE ${within}
-    GROUP BY o.id
-    ORDER BY o.path`;
+    WITH RECURSIVE tree AS (
+      SELECT o.id, o.name, o.type, o.parent_id, o.path, 0 AS level FROM org_unit o WHERE o.path = ANY(${scope}::text[])
+      UNION ALL
+      SELECT o.id, o.name, o.type, o.parent_id, o.path, tree.level + 1 FROM tree JOIN org_unit o ON o.parent_id = tree.id WHERE tree.level < ${depth}
+    )
+    SELECT t.id, t.name, t.type::text AS type, t.parent_id,
+           EXISTS (SELECT 1 FROM org_unit ch WHERE ch.parent_id = t.id) AS has_children,
+           COALESCE(b.open, 0)::int AS open, COALESCE(b.overdue, 0)::int AS overdue,
+           COALESCE(b.supervising, 0)::int AS supervising, COALESCE(b.deadline_passed, 0)::int AS deadline_passed
+    FROM tree t
+    LEFT JOIN LATERAL (
+      SELECT sum(open_cases) AS open, sum(overdue_cases) AS overdue, sum(supervising) AS supervising, sum(deadline_passed) AS deadline_passed
+      FROM org_board WHERE org_board.org_id = t.id
+    ) b ON true
+    ORDER BY t.path`;
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
