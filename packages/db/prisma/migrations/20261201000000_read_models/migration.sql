@@ -187,10 +187,17 @@ CREATE FUNCTION rm_board_add(path text, shard int, d_open int, d_overdue int, d_
     supervising = b.supervising + EXCLUDED.supervising, deadline_passed = b.deadline_passed + EXCLUDED.deadline_passed
 $$;
 
-CREATE FUNCTION rm_stage_add(path text, case_type text, stage text, shard int, d int) RETURNS void LANGUAGE sql AS $$
+-- A case leaving one (type, stage) and entering another, in one statement whose rows are taken in
+-- key order, so two cases moving opposite ways never lock the same two rows in opposite orders.
+CREATE FUNCTION rm_stage_move(p_old_path text, p_old_type text, p_old_stage text, p_new_path text, p_new_type text, p_new_stage text, p_shard int) RETURNS void LANGUAGE sql AS $$
   INSERT INTO org_stage_count AS s (org_id, case_type, stage, shard, open_cases)
-  SELECT anc, case_type, stage, shard, d FROM rm_ancestors(path) AS anc
-  ORDER BY anc
+  SELECT x.org_id, x.case_type, x.stage, p_shard, sum(x.d) FROM (
+    SELECT anc AS org_id, p_old_type AS case_type, p_old_stage AS stage, -1 AS d FROM rm_ancestors(p_old_path) AS anc WHERE p_old_path IS NOT NULL
+    UNION ALL
+    SELECT anc, p_new_type, p_new_stage, 1 FROM rm_ancestors(p_new_path) AS anc WHERE p_new_path IS NOT NULL
+  ) x
+  GROUP BY x.org_id, x.case_type, x.stage HAVING sum(x.d) <> 0
+  ORDER BY x.org_id, x.case_type, x.stage
   ON CONFLICT (org_id, case_type, stage, shard) DO UPDATE SET open_cases = s.open_cases + EXCLUDED.open_cases
 $$;
 
@@ -233,10 +240,11 @@ BEGIN
     UPDATE inbox_entry SET case_title = NEW.title, case_type = NEW.type, org_path = NEW.org_path
     WHERE task_id IN (SELECT t.id FROM task t WHERE t.case_id = NEW.id);
   END IF;
+  IF TG_OP <> 'UPDATE' OR (OLD.type, OLD.stage, OLD.org_path, OLD.status) IS DISTINCT FROM (NEW.type, NEW.stage, NEW.org_path, NEW.status) THEN
+    PERFORM rm_stage_move(CASE WHEN TG_OP <> 'INSERT' AND OLD.status = 'open' THEN OLD.org_path END, OLD.type, OLD.stage,
+                          CASE WHEN TG_OP <> 'DELETE' AND NEW.status = 'open' THEN NEW.org_path END, NEW.type, NEW.stage, rm_shard(COALESCE(NEW.id, OLD.id)));
+  END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    IF OLD.status = 'open' AND (TG_OP = 'DELETE' OR (OLD.type, OLD.stage, OLD.org_path, OLD.status) IS DISTINCT FROM (NEW.type, NEW.stage, NEW.org_path, NEW.status)) THEN
-      PERFORM rm_stage_add(OLD.org_path, OLD.type, OLD.stage, rm_shard(OLD.id), -1);
-    END IF;
     IF TG_OP = 'DELETE' OR (OLD.type, OLD.org_path, OLD.opened_at) IS DISTINCT FROM (NEW.type, NEW.org_path, NEW.opened_at) THEN
       PERFORM rm_daily_add(OLD.org_path, OLD.type, '', rm_china_day(OLD.opened_at), -1, 0, 0, 0, 0);
     END IF;
@@ -249,9 +257,6 @@ BEGIN
     PERFORM rm_board_add(b.org_path, rm_shard(b.case_id), -b.open::int, -b.overdue::int, -b.supervising, -b.deadline_passed::int) FROM case_board b WHERE b.case_id = OLD.id;
     DELETE FROM case_board WHERE case_id = OLD.id;
     RETURN NULL;
-  END IF;
-  IF NEW.status = 'open' AND (TG_OP = 'INSERT' OR (OLD.type, OLD.stage, OLD.org_path, OLD.status) IS DISTINCT FROM (NEW.type, NEW.stage, NEW.org_path, NEW.status)) THEN
-    PERFORM rm_stage_add(NEW.org_path, NEW.type, NEW.stage, rm_shard(NEW.id), 1);
   END IF;
   IF TG_OP = 'INSERT' OR (OLD.type, OLD.org_path, OLD.opened_at) IS DISTINCT FROM (NEW.type, NEW.org_path, NEW.opened_at) THEN
     PERFORM rm_daily_add(NEW.org_path, NEW.type, '', rm_china_day(NEW.opened_at), 1, 0, 0, 0, 0);
