@@ -2,7 +2,7 @@
 import { Prisma, type Db } from '@dj/db';
 import { caseTypeName, roleNames, stepName, type Role } from '@dj/domain';
 import { containsPattern, dateBound } from '@dj/service-kit';
-import { withinScope } from './admin-scope';
+import { orgOfPath, withinScope } from './admin-scope';
 
 export const caseStatuses = ['open', 'completed', 'rejected', 'withdrawn', 'cancelled'] as const;
 
@@ -47,7 +47,11 @@ function wherePredicate(scope: string[], f: CaseFilters): Prisma.Sql {
   if (f.openedFrom) parts.push(Prisma.sql`c.opened_at >= ${dateBound(f.openedFrom, 'start')}`);
   if (f.openedTo) parts.push(Prisma.sql`c.opened_at <= ${dateBound(f.openedTo, 'end')}`);
   if (f.closedFrom) parts.push(Prisma.sql`c.closed_at >= ${dateBound(f.closedFrom, 'start')}`);
-  if (f.closedTo) parts.push(Prisma.sql`c.closed_at <= ${dateBound(f.closedTo, 'end')}`);
+  if (f.closedTo) {
+    // A case closes after it opens: the bound lets the newest-first scan start at closedTo instead of now.
+    const to = dateBound(f.closedTo, 'end');
+    parts.push(Prisma.sql`c.closed_at <= ${to} AND c.opened_at <= ${to}`);
+  }
   if (f.q) parts.push(Prisma.sql`c.title ILIKE ${containsPattern(f.q)}`);
   return Prisma.join(parts, ' AND ');
 }
@@ -97,17 +101,41 @@ export async function openTasksOf(db: Db, caseIds: string[]): Promise<Map<string
   return byCase;
 }
 
+/**
+ * The total of a board drill-down (open cases of a subtree, by type / stage, or overdue) is exact from
+ * the roll-ups; any other filter is counted along the page's own index path, up to TOTAL_CAP.
+ */
+async function countCases(db: Db, scope: string[], f: CaseFilters, where: Prisma.Sql): Promise<{ total: number; capped: boolean }> {
+  const fromRollup = f.status === 'open' && !f.q && !f.openedFrom && !f.openedTo && !f.closedFrom && !f.closedTo && (f.overdue === undefined || (!f.type && !f.stage));
+  const roots = scope.map(orgOfPath);
+  if (fromRollup && f.overdue !== undefined) {
+    const [row] = await db.$queryRaw<{ open: number; overdue: number }[]>`
+      SELECT COALESCE(sum(open_cases), 0)::int AS open, COALESCE(sum(overdue_cases), 0)::int AS overdue FROM org_board WHERE org_id = ANY(${roots}::text[])`;
+    return { total: f.overdue ? (row?.overdue ?? 0) : (row?.open ?? 0) - (row?.overdue ?? 0), capped: false };
+  }
+  if (fromRollup) {
+    const [row] = await db.$queryRaw<{ n: number }[]>`
+      SELECT COALESCE(sum(open_cases), 0)::int AS n FROM org_stage_count
+      WHERE org_id = ANY(${roots}::text[]) ${f.type ? Prisma.sql`AND case_type = ${f.type}` : Prisma.empty} ${f.stage ? Prisma.sql`AND stage = ${f.stage}` : Prisma.empty}`;
+    return { total: row?.n ?? 0, capped: false };
+  }
+  const [row] = await db.$queryRaw<{ total: number }[]>`
+    SELECT count(*)::int AS total FROM (SELECT 1 FROM "case" c WHERE ${where} ORDER BY c.opened_at DESC, c.id DESC LIMIT ${TOTAL_CAP + 1}) AS capped`;
+  const counted = row?.total ?? 0;
+  return { total: Math.min(counted, TOTAL_CAP), capped: counted > TOTAL_CAP };
+}
+
 export async function searchCases(db: Db, scope: string[], filters: CaseFilters, limit: number, cursor?: CaseCursor, options = { total: true }) {
   const where = wherePredicate(scope, filters);
   const after = cursor ? Prisma.sql`AND (c.opened_at, c.id) < (${new Date(cursor.openedAt)}, ${cursor.id}::uuid)` : Prisma.empty;
-  const [rows, [count]] = await Promise.all([
+  // The page is chosen on the case table alone; names and the overdue flag are read for its rows only.
+  const [rows, total] = await Promise.all([
     db.$queryRaw<CaseRow[]>`
       SELECT c.id, c.type, c.title, c.org_id, o.name AS org_name, c.stage, c.status, ${caseOverdueSql} AS overdue, c.opened_at, c.closed_at
-      FROM "case" c JOIN org_unit o ON o.id = c.org_id
-      WHERE ${where} ${after}
-      ORDER BY c.opened_at DESC, c.id DESC
-      LIMIT ${limit + 1}`,
-    options.total ? db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM (SELECT 1 FROM "case" c WHERE ${where} LIMIT ${TOTAL_CAP + 1}) AS capped` : Promise.resolve([]),
+      FROM (SELECT c.* FROM "case" c WHERE ${where} ${after} ORDER BY c.opened_at DESC, c.id DESC LIMIT ${limit + 1}) AS c
+      JOIN org_unit o ON o.id = c.org_id
+      ORDER BY c.opened_at DESC, c.id DESC`,
+    options.total ? countCases(db, scope, filters, where) : Promise.resolve(null),
   ]);
   const page = rows.slice(0, limit);
   const tasks = await openTasksOf(db, page.map((r) => r.id));
@@ -129,7 +157,7 @@ export async function searchCases(db: Db, scope: string[], filters: CaseFilters,
       openTasks: tasks.get(r.id) ?? [],
     })),
     nextCursor: rows.length > limit && last ? encodeCaseCursor({ openedAt: last.opened_at.toISOString(), id: last.id }) : null,
-    total: count ? Math.min(Number(count.total), TOTAL_CAP) : null,
-    totalCapped: count ? Number(count.total) > TOTAL_CAP : false,
+    total: total?.total ?? null,
+    totalCapped: total?.capped ?? false,
   };
 }
