@@ -88,9 +88,9 @@ async function seedOrgs(db: Db) {
 }
 
 /**
- * Cases 0 .. OPEN-1 are open: a closed township review (round 1, returned) and an open step — a
+ * Eight cases in nine are open: a closed township review (round 1, returned) and an open step — a
  * second township review (3 in 5) or the county decision — and one in four is overdue with an open
- * 督办 for the township secretary. The rest are completed: review and decision, both closed.
+ * 督办 for the township secretary. The ninth is completed: review and decision, both closed.
  */
 async function seedCases(db: Db) {
   const total = OPEN_CASES + CLOSED_CASES;
@@ -98,9 +98,10 @@ async function seedCases(db: Db) {
   await db.$executeRawUnsafe(`
     CREATE TABLE bench_case AS
     SELECT i, md5('case' || i)::uuid AS id, b.id AS org_id, b.path, b.town, b.county, b.official, b.county_official,
-           i < ${OPEN_CASES} AS open, i < ${OPEN_CASES} AND i % 4 = 0 AS overdue,
+           i % 9 <> 0 AS open, i % 9 <> 0 AND i % 4 = 0 AS overdue,
            CASE WHEN i % 5 < 3 THEN 'township-review' ELSE 'county-decision' END AS stage,
-           now() - ((i::bigint * 7919) % 525600) * interval '1 minute' - interval '10 days' AS opened_at
+           -- Rows go in in the order cases opened (over the last year), as they would in production.
+           now() - interval '10 days' - ((${total} - 1 - i)::float8 / ${total}) * interval '365 days' AS opened_at
     FROM generate_series(0, ${total - 1}) i JOIN bench_branch b ON b.n = i % ${branches}`);
   await timed('case', () =>
     db.$executeRawUnsafe(`
