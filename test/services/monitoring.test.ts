@@ -82,6 +82,15 @@ describe('case search', () => {
     expect((await search('admin', q(`&openedFrom=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`))).total).toBe(0);
     expect((await search('admin', q(`&openedTo=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`))).total).toBe(5);
     expect((await search('admin', q('&closedFrom=2020-01-01'))).total).toBe(0);
+
+    // Totals read from the roll-ups (no keyword) equal the rows.
+    const a1Path = '/city/county-a/town-a1/';
+    expect((await search('admin', 'orgId=town-a1')).total).toBe(await f.db.case.count({ where: { orgPath: { startsWith: a1Path } } }));
+    expect((await search('admin', 'orgId=town-a1&status=open')).total).toBe(await f.db.case.count({ where: { status: 'open', orgPath: { startsWith: a1Path } } }));
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    expect((await search('admin', `orgId=town-a1&openedFrom=${today}`)).total).toBe(
+      await f.db.case.count({ where: { orgPath: { startsWith: a1Path }, openedAt: { gte: new Date(`${today}T00:00:00+08:00`) } } }),
+    );
   });
 
   it('refuses users without an administrator or supervisory role (403, logged), scopes outside one\'s own and bad input', async () => {

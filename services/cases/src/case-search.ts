@@ -102,8 +102,9 @@ export async function openTasksOf(db: Db, caseIds: string[]): Promise<Map<string
 }
 
 /**
- * The total of a board drill-down (open cases of a subtree, by type / stage, or overdue) is exact from
- * the roll-ups; any other filter is counted along the page's own index path, up to TOTAL_CAP.
+ * The total is exact from the roll-ups for a board drill-down (open cases of a subtree, by type / stage,
+ * or overdue) and for a subtree's cases (by type) opened or closed between two dates; any other filter
+ * is counted along the page's own index path, up to TOTAL_CAP.
  */
 async function countCases(db: Db, scope: string[], f: CaseFilters, where: Prisma.Sql): Promise<{ total: number; capped: boolean }> {
   const fromRollup = f.status === 'open' && !f.q && !f.openedFrom && !f.openedTo && !f.closedFrom && !f.closedTo && (f.overdue === undefined || (!f.type && !f.stage));
@@ -117,6 +118,18 @@ async function countCases(db: Db, scope: string[], f: CaseFilters, where: Prisma
     const [row] = await db.$queryRaw<{ n: number }[]>`
       SELECT COALESCE(sum(open_cases), 0)::int AS n FROM org_stage_count
       WHERE org_id = ANY(${roots}::text[]) ${f.type ? Prisma.sql`AND case_type = ${f.type}` : Prisma.empty} ${f.stage ? Prisma.sql`AND stage = ${f.stage}` : Prisma.empty}`;
+    return { total: row?.n ?? 0, capped: false };
+  }
+  // Cases of a subtree (of a type), all of them or opened / closed between two dates: the daily counters.
+  const isDate = (v: string | undefined) => v === undefined || /^\d{4}-\d{2}-\d{2}$/.test(v);
+  const opened = f.openedFrom !== undefined || f.openedTo !== undefined;
+  const closed = f.closedFrom !== undefined || f.closedTo !== undefined;
+  if (!f.status && !f.stage && !f.q && f.overdue === undefined && !(opened && closed) && [f.openedFrom, f.openedTo, f.closedFrom, f.closedTo].every(isDate)) {
+    const [from, to] = closed ? [f.closedFrom, f.closedTo] : [f.openedFrom, f.openedTo];
+    const [row] = await db.$queryRaw<{ n: number }[]>`
+      SELECT COALESCE(sum(${closed ? Prisma.sql`closed` : Prisma.sql`opened`}), 0)::int AS n FROM org_daily
+      WHERE org_id = ANY(${roots}::text[]) AND step_key = '' ${f.type ? Prisma.sql`AND case_type = ${f.type}` : Prisma.empty}
+        ${from ? Prisma.sql`AND day >= ${from}::date` : Prisma.empty} ${to ? Prisma.sql`AND day <= ${to}::date` : Prisma.empty}`;
     return { total: row?.n ?? 0, capped: false };
   }
   const [row] = await db.$queryRaw<{ total: number }[]>`
