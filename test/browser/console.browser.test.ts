@@ -85,6 +85,9 @@ describe('web console', () => {
     await page.getByRole('menuitem', { name: '超期看板' }).click();
     const overdue = page.getByTestId('board-overdue-town-a1');
     await overdue.waitFor();
+    // Villages and branches load when a township is opened.
+    await page.locator('tr[data-row-key="town-a1"] .ant-table-row-expand-icon').click();
+    await page.getByTestId('board-org-village-a1-1').waitFor();
     await screenshot(page, 'board');
     await overdue.click();
 

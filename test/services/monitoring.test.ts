@@ -82,6 +82,15 @@ describe('case search', () => {
     expect((await search('admin', q(`&openedFrom=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`))).total).toBe(0);
     expect((await search('admin', q(`&openedTo=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`))).total).toBe(5);
     expect((await search('admin', q('&closedFrom=2020-01-01'))).total).toBe(0);
+
+    // Totals read from the roll-ups (no keyword) equal the rows.
+    const a1Path = '/city/county-a/town-a1/';
+    expect((await search('admin', 'orgId=town-a1')).total).toBe(await f.db.case.count({ where: { orgPath: { startsWith: a1Path } } }));
+    expect((await search('admin', 'orgId=town-a1&status=open')).total).toBe(await f.db.case.count({ where: { status: 'open', orgPath: { startsWith: a1Path } } }));
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    expect((await search('admin', `orgId=town-a1&openedFrom=${today}`)).total).toBe(
+      await f.db.case.count({ where: { orgPath: { startsWith: a1Path }, openedAt: { gte: new Date(`${today}T00:00:00+08:00`) } } }),
+    );
   });
 
   it('refuses users without an administrator or supervisory role (403, logged), scopes outside one\'s own and bad input', async () => {
@@ -138,9 +147,14 @@ describe('overdue board, case page and charts', () => {
     expect(overdue.items.map((i) => i.id)).not.toContain(fresh.caseId);
     expect((await search('admin', q('&overdue=false&limit=100'))).items.map((i) => i.id)).toContain(fresh.caseId);
 
-    const res = await get('admin', '/api/admin/board');
+    type Unit = { id: string; parentId: string | null; hasChildren: boolean; open: number; overdue: number; supervising: number; status: string };
+    // By default the board goes two levels below the scope root (counties and townships at the city); deeper on request.
+    const top = body<{ items: Unit[]; depth: number }>(await get('admin', '/api/admin/board'));
+    expect(top.depth).toBe(2);
+    expect(top.items.map((u) => u.id)).toEqual(['city', 'county-a', 'town-a1', 'town-a2', 'county-b', 'town-b1']);
+    expect(top.items.find((u) => u.id === 'town-a1')).toMatchObject({ hasChildren: true, status: 'red' });
+    const res = await get('admin', '/api/admin/board?depth=4');
     expect(res.statusCode).toBe(200);
-    type Unit = { id: string; parentId: string | null; open: number; overdue: number; supervising: number; status: string };
     const units = body<{ items: Unit[] }>(res).items;
     const unit = (id: string) => units.find((u) => u.id === id)!;
     expect(units.map((u) => u.id)).toEqual(expect.arrayContaining(['city', 'county-a', 'town-a1', 'branch-a1-1', 'county-b']));
@@ -156,6 +170,11 @@ describe('overdue board, case page and charts', () => {
     const township = body<{ items: Unit[] }>(await get('wang.shuji', '/api/admin/board')).items;
     expect(township.map((u) => u.id)).toEqual(['town-a1', 'village-a1-1', 'branch-a1-1']);
     expect(township[0]).toMatchObject({ id: 'town-a1', parentId: 'county-a', status: 'red' });
+    expect(township[2]).toMatchObject({ id: 'branch-a1-1', hasChildren: false });
+    // Drilling down one level: the unit and its children.
+    const drill = body<{ items: Unit[] }>(await get('admin', '/api/admin/board?orgId=village-a1-1&depth=1')).items;
+    expect(drill.map((u) => u.id)).toEqual(['village-a1-1', 'branch-a1-1']);
+    expect((await get('admin', '/api/admin/board?depth=9')).statusCode).toBe(400);
   });
 
   it('the case page: the workflow id, steps against their policy in working days, the verified record', async () => {

@@ -5,7 +5,7 @@ import { monitoringScope, scopeFor, withinScope } from './admin-scope';
 import { casesCsv } from './case-csv';
 import { caseMonitorView } from './case-monitor';
 import { caseStatuses, decodeCaseCursor, searchCases } from './case-search';
-import { monitoringStats, overdueBoard } from './monitoring-queries';
+import { BOARD_DEFAULT_DEPTH, monitoringStats, overdueBoard } from './monitoring-queries';
 
 const security = [{ bearer: [] }];
 const denied = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] };
@@ -80,8 +80,21 @@ export function registerAdminRoutes(app: App, db: Db, options: { workingDaySecon
 
   app.get(
     '/api/admin/board',
-    { onRequest: app.authenticate, schema: { tags: ['monitoring'], security, querystring: Type.Object({ orgId: Type.Optional(Org) }, { additionalProperties: false }), response: denied } },
-    async (request) => ({ items: await overdueBoard(db, await scopeFor(db, request.auth, request.query.orgId)) }),
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['monitoring'],
+        security,
+        querystring: Type.Object({ orgId: Type.Optional(Org), depth: Type.Optional(Type.Integer({ minimum: 0, maximum: 8, default: BOARD_DEFAULT_DEPTH })) }, { additionalProperties: false }),
+        response: denied,
+      },
+    },
+    async (request) => {
+      const depth = request.query.depth ?? BOARD_DEFAULT_DEPTH;
+      const items = await overdueBoard(db, await scopeFor(db, request.auth, request.query.orgId), depth);
+      // Counts are current to the last committed change; "overdue" is what the escalation marked at each due date.
+      return { items, depth, overdueMarkedBy: 'escalation' };
+    },
   );
 
   app.get(

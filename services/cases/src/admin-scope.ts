@@ -22,10 +22,23 @@ export async function scopeFor(db: Db, user: AuthUser, orgId: string | undefined
   return [org.path];
 }
 
-/** SQL predicate: the path column lies in one of the scope subtrees. */
+/** A LIKE pattern matching every path in the subtree of `path` (its wildcards escaped). */
+export const subtreePattern = (path: string) => `${path.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+
+/**
+ * SQL predicate: the path column lies in one of the scope subtrees. A LIKE with a constant prefix is
+ * a range scan of the column's text_pattern_ops index (starts_with() is not, outside the C collation).
+ */
 export function withinScope(pathColumn: Prisma.Sql, scope: string[]): Prisma.Sql {
-  return Prisma.sql`EXISTS (SELECT 1 FROM unnest(${scope}::text[]) AS scope(p) WHERE starts_with(${pathColumn}, scope.p))`;
+  if (!scope.length) return Prisma.sql`false`;
+  return Prisma.sql`(${Prisma.join(
+    scope.map((p) => Prisma.sql`${pathColumn} LIKE ${subtreePattern(p)}`),
+    ' OR ',
+  )})`;
 }
+
+/** The organization at the top of a scope path ('/city/county-a/' -> 'county-a'). */
+export const orgOfPath = (path: string) => path.split('/').filter(Boolean).at(-1) ?? '';
 
 /** National settings (the calendar, policies): only an administrator of a root organization may change them. */
 export function requireRootAdmin(user: AuthUser): void {

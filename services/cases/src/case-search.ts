@@ -2,7 +2,7 @@
 import { Prisma, type Db } from '@dj/db';
 import { caseTypeName, roleNames, stepName, type Role } from '@dj/domain';
 import { containsPattern, dateBound } from '@dj/service-kit';
-import { withinScope } from './admin-scope';
+import { orgOfPath, withinScope } from './admin-scope';
 
 export const caseStatuses = ['open', 'completed', 'rejected', 'withdrawn', 'cancelled'] as const;
 
@@ -30,11 +30,13 @@ export function decodeCaseCursor(raw: string): CaseCursor | undefined {
 }
 
 /**
- * Overdue now: an open case with an open step past its due date, or past its case deadline.
- * (Uses the task index on status/due; the case deadline is a column.)
+ * Overdue: an open case whose open step the escalation has marked overdue, or past its case deadline —
+ * the board's own definition (case_board, kept by triggers), so a board count and its drill-down agree.
  */
-export const caseOverdueSql = Prisma.sql`(c.status = 'open' AND (COALESCE(c.deadline_at < now(), false) OR EXISTS (
-  SELECT 1 FROM task ot WHERE ot.case_id = c.id AND ot.status = 'open' AND ot.kind = 'step' AND ot.due_at < now())))`;
+export const caseOverdueSql = Prisma.sql`COALESCE((SELECT b.overdue FROM case_board b WHERE b.case_id = c.id), false)`;
+
+/** The total is counted up to here; beyond it the page says "more than" (counting every case at the root of a province is not an index range). */
+export const TOTAL_CAP = 1000;
 
 function wherePredicate(scope: string[], f: CaseFilters): Prisma.Sql {
   const parts: Prisma.Sql[] = [withinScope(Prisma.sql`c.org_path`, scope)];
@@ -45,7 +47,11 @@ function wherePredicate(scope: string[], f: CaseFilters): Prisma.Sql {
   if (f.openedFrom) parts.push(Prisma.sql`c.opened_at >= ${dateBound(f.openedFrom, 'start')}`);
   if (f.openedTo) parts.push(Prisma.sql`c.opened_at <= ${dateBound(f.openedTo, 'end')}`);
   if (f.closedFrom) parts.push(Prisma.sql`c.closed_at >= ${dateBound(f.closedFrom, 'start')}`);
-  if (f.closedTo) parts.push(Prisma.sql`c.closed_at <= ${dateBound(f.closedTo, 'end')}`);
+  if (f.closedTo) {
+    // A case closes after it opens: the bound lets the newest-first scan start at closedTo instead of now.
+    const to = dateBound(f.closedTo, 'end');
+    parts.push(Prisma.sql`c.closed_at <= ${to} AND c.opened_at <= ${to}`);
+  }
   if (f.q) parts.push(Prisma.sql`c.title ILIKE ${containsPattern(f.q)}`);
   return Prisma.join(parts, ' AND ');
 }
@@ -95,17 +101,54 @@ export async function openTasksOf(db: Db, caseIds: string[]): Promise<Map<string
   return byCase;
 }
 
+/**
+ * The total is exact from the roll-ups for a board drill-down (open cases of a subtree, by type / stage,
+ * or overdue) and for a subtree's cases (by type) opened or closed between two dates; any other filter
+ * is counted along the page's own index path, up to TOTAL_CAP.
+ */
+async function countCases(db: Db, scope: string[], f: CaseFilters, where: Prisma.Sql): Promise<{ total: number; capped: boolean }> {
+  const fromRollup = f.status === 'open' && !f.q && !f.openedFrom && !f.openedTo && !f.closedFrom && !f.closedTo && (f.overdue === undefined || (!f.type && !f.stage));
+  const roots = scope.map(orgOfPath);
+  if (fromRollup && f.overdue !== undefined) {
+    const [row] = await db.$queryRaw<{ open: number; overdue: number }[]>`
+      SELECT COALESCE(sum(open_cases), 0)::int AS open, COALESCE(sum(overdue_cases), 0)::int AS overdue FROM org_board WHERE org_id = ANY(${roots}::text[])`;
+    return { total: f.overdue ? (row?.overdue ?? 0) : (row?.open ?? 0) - (row?.overdue ?? 0), capped: false };
+  }
+  if (fromRollup) {
+    const [row] = await db.$queryRaw<{ n: number }[]>`
+      SELECT COALESCE(sum(open_cases), 0)::int AS n FROM org_stage_count
+      WHERE org_id = ANY(${roots}::text[]) ${f.type ? Prisma.sql`AND case_type = ${f.type}` : Prisma.empty} ${f.stage ? Prisma.sql`AND stage = ${f.stage}` : Prisma.empty}`;
+    return { total: row?.n ?? 0, capped: false };
+  }
+  // Cases of a subtree (of a type), all of them or opened / closed between two dates: the daily counters.
+  const isDate = (v: string | undefined) => v === undefined || /^\d{4}-\d{2}-\d{2}$/.test(v);
+  const opened = f.openedFrom !== undefined || f.openedTo !== undefined;
+  const closed = f.closedFrom !== undefined || f.closedTo !== undefined;
+  if (!f.status && !f.stage && !f.q && f.overdue === undefined && !(opened && closed) && [f.openedFrom, f.openedTo, f.closedFrom, f.closedTo].every(isDate)) {
+    const [from, to] = closed ? [f.closedFrom, f.closedTo] : [f.openedFrom, f.openedTo];
+    const [row] = await db.$queryRaw<{ n: number }[]>`
+      SELECT COALESCE(sum(${closed ? Prisma.sql`closed` : Prisma.sql`opened`}), 0)::int AS n FROM org_daily
+      WHERE org_id = ANY(${roots}::text[]) AND step_key = '' ${f.type ? Prisma.sql`AND case_type = ${f.type}` : Prisma.empty}
+        ${from ? Prisma.sql`AND day >= ${from}::date` : Prisma.empty} ${to ? Prisma.sql`AND day <= ${to}::date` : Prisma.empty}`;
+    return { total: row?.n ?? 0, capped: false };
+  }
+  const [row] = await db.$queryRaw<{ total: number }[]>`
+    SELECT count(*)::int AS total FROM (SELECT 1 FROM "case" c WHERE ${where} ORDER BY c.opened_at DESC, c.id DESC LIMIT ${TOTAL_CAP + 1}) AS capped`;
+  const counted = row?.total ?? 0;
+  return { total: Math.min(counted, TOTAL_CAP), capped: counted > TOTAL_CAP };
+}
+
 export async function searchCases(db: Db, scope: string[], filters: CaseFilters, limit: number, cursor?: CaseCursor, options = { total: true }) {
   const where = wherePredicate(scope, filters);
   const after = cursor ? Prisma.sql`AND (c.opened_at, c.id) < (${new Date(cursor.openedAt)}, ${cursor.id}::uuid)` : Prisma.empty;
-  const [rows, [count]] = await Promise.all([
+  // The page is chosen on the case table alone; names and the overdue flag are read for its rows only.
+  const [rows, total] = await Promise.all([
     db.$queryRaw<CaseRow[]>`
       SELECT c.id, c.type, c.title, c.org_id, o.name AS org_name, c.stage, c.status, ${caseOverdueSql} AS overdue, c.opened_at, c.closed_at
-      FROM "case" c JOIN org_unit o ON o.id = c.org_id
-      WHERE ${where} ${after}
-      ORDER BY c.opened_at DESC, c.id DESC
-      LIMIT ${limit + 1}`,
-    options.total ? db.$queryRaw<{ total: number }[]>`SELECT count(*)::int AS total FROM "case" c WHERE ${where}` : Promise.resolve([]),
+      FROM (SELECT c.* FROM "case" c WHERE ${where} ${after} ORDER BY c.opened_at DESC, c.id DESC LIMIT ${limit + 1}) AS c
+      JOIN org_unit o ON o.id = c.org_id
+      ORDER BY c.opened_at DESC, c.id DESC`,
+    options.total ? countCases(db, scope, filters, where) : Promise.resolve(null),
   ]);
   const page = rows.slice(0, limit);
   const tasks = await openTasksOf(db, page.map((r) => r.id));
@@ -127,6 +170,7 @@ export async function searchCases(db: Db, scope: string[], filters: CaseFilters,
       openTasks: tasks.get(r.id) ?? [],
     })),
     nextCursor: rows.length > limit && last ? encodeCaseCursor({ openedAt: last.opened_at.toISOString(), id: last.id }) : null,
-    total: count ? Number(count.total) : null,
+    total: total?.total ?? null,
+    totalCapped: total?.capped ?? false,
   };
 }

@@ -1,49 +1,58 @@
-/** The overdue board and the charts: aggregates over the case and task projections, one query each. */
-import { Prisma, type Db } from '@dj/db';
+/** The overdue board and the charts: reads of the per-organization roll-ups, one query each. */
+import type { Db } from '@dj/db';
 import { caseTypeName, stepName } from '@dj/domain';
 import { dateBound } from '@dj/service-kit';
-import { withinScope } from './admin-scope';
+import { orgOfPath } from './admin-scope';
 
-type BoardRow = { id: string; name: string; type: string; parent_id: string | null; open: number; overdue: number; supervising: number; deadline_passed: boolean };
+type BoardRow = {
+  id: string;
+  name: string;
+  type: string;
+  parent_id: string | null;
+  has_children: boolean;
+  open: number;
+  overdue: number;
+  supervising: number;
+  deadline_passed: number;
+};
+
+/** How far below each scope root the board goes unless asked: at the root of a province, counties and townships. */
+export const BOARD_DEFAULT_DEPTH = 2;
 
 /**
- * Per organization of the scope, its whole subtree's open cases, those overdue, and open 督办.
- * Each open case is counted once per ancestor on its materialized path (unnest of the path), so the
- * roll-up is one pass over the open cases, linear in cases × depth, whatever the tree's size.
+ * Per organization of the scope, down to `depth` levels below each scope root, its whole subtree's
+ * open cases, those overdue, and open 督办 — read from org_board, which triggers keep in the same
+ * transaction as each case and task change (see the read-models migration). A unit's deeper levels
+ * are read by asking for it as orgId (hasChildren says whether there are any).
  */
-export async function overdueBoard(db: Db, scope: string[]) {
+export async function overdueBoard(db: Db, scope: string[], depth = BOARD_DEFAULT_DEPTH) {
+  // Walks down from the scope roots by parent (an index lookup per unit), then reads each unit's shards.
   const rows = await db.$queryRaw<BoardRow[]>`
-    WITH scoped AS (
-      SELECT c.id, c.org_path, COALESCE(c.deadline_at < now(), false) AS deadline_passed
-      FROM "case" c WHERE c.status = 'open' AND ${withinScope(Prisma.sql`c.org_path`, scope)}
-    ), open_tasks AS (
-      SELECT t.case_id,
-             bool_or(t.kind = 'step' AND t.due_at < now()) AS step_overdue,
-             count(*) FILTER (WHERE t.kind = 'supervision') AS supervising
-      FROM task t JOIN scoped s ON s.id = t.case_id WHERE t.status = 'open' GROUP BY t.case_id
-    ), open_cases AS (
-      SELECT s.org_path, COALESCE(ot.step_overdue, false) OR s.deadline_passed AS overdue, s.deadline_passed, COALESCE(ot.supervising, 0) AS supervising
-      FROM scoped s LEFT JOIN open_tasks ot ON ot.case_id = s.id
-    ), rolled AS (
-      SELECT anc.id AS org_id, count(*)::int AS open, (count(*) FILTER (WHERE oc.overdue))::int AS overdue,
-             sum(oc.supervising)::int AS supervising, bool_or(oc.deadline_passed) AS deadline_passed
-      FROM open_cases oc CROSS JOIN LATERAL unnest(string_to_array(trim(BOTH '/' FROM oc.org_path), '/')) AS anc(id)
-      GROUP BY anc.id
+    WITH RECURSIVE tree AS (
+      SELECT o.id, o.name, o.type, o.parent_id, o.path, 0 AS level FROM org_unit o WHERE o.path = ANY(${scope}::text[])
+      UNION ALL
+      SELECT o.id, o.name, o.type, o.parent_id, o.path, tree.level + 1 FROM tree JOIN org_unit o ON o.parent_id = tree.id WHERE tree.level < ${depth}
     )
-    SELECT o.id, o.name, o.type::text AS type, o.parent_id, COALESCE(r.open, 0) AS open, COALESCE(r.overdue, 0) AS overdue,
-           COALESCE(r.supervising, 0) AS supervising, COALESCE(r.deadline_passed, false) AS deadline_passed
-    FROM org_unit o LEFT JOIN rolled r ON r.org_id = o.id
-    WHERE ${withinScope(Prisma.sql`o.path`, scope)}
-    ORDER BY o.path`;
+    SELECT t.id, t.name, t.type::text AS type, t.parent_id,
+           EXISTS (SELECT 1 FROM org_unit ch WHERE ch.parent_id = t.id) AS has_children,
+           COALESCE(b.open, 0)::int AS open, COALESCE(b.overdue, 0)::int AS overdue,
+           COALESCE(b.supervising, 0)::int AS supervising, COALESCE(b.deadline_passed, 0)::int AS deadline_passed
+    FROM tree t
+    LEFT JOIN LATERAL (
+      SELECT sum(open_cases) AS open, sum(overdue_cases) AS overdue, sum(supervising) AS supervising, sum(deadline_passed) AS deadline_passed
+      FROM org_board WHERE org_board.org_id = t.id
+    ) b ON true
+    ORDER BY t.path`;
   return rows.map((r) => ({
     id: r.id,
     name: r.name,
     type: r.type,
     parentId: r.parent_id,
+    hasChildren: r.has_children,
     open: r.open,
     overdue: r.overdue,
     supervising: r.supervising,
-    status: r.supervising > 0 || r.deadline_passed ? 'red' : r.overdue > 0 ? 'yellow' : 'green',
+    status: r.supervising > 0 || r.deadline_passed > 0 ? 'red' : r.overdue > 0 ? 'yellow' : 'green',
   }));
 }
 
@@ -53,37 +62,37 @@ function monthsAgo(months: number): Date {
   return new Date(Date.UTC(china.getUTCFullYear(), china.getUTCMonth() - months, 1) - 8 * 3600_000);
 }
 
+/** The China-time calendar day of an instant, as YYYY-MM-DD. */
+const chinaDay = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+/**
+ * The charts, from the per-organization roll-ups (org_stage_count, org_daily) kept by triggers: the
+ * scope roots' rows already count their whole subtrees. Ranges count whole China-time days.
+ */
 export async function monitoringStats(db: Db, scope: string[], range: { from?: string | undefined; to?: string | undefined }) {
   const from = range.from ? dateBound(range.from, 'start') : monthsAgo(11);
   const to = range.to ? dateBound(range.to, 'end') : new Date();
-  const inScope = withinScope(Prisma.sql`c.org_path`, scope);
+  const roots = scope.map(orgOfPath);
+  const [fromDay, toDay] = [chinaDay(from), chinaDay(to)];
   const [byStage, onTime, trend] = await Promise.all([
     db.$queryRaw<{ type: string; stage: string; count: number }[]>`
-      SELECT c.type, c.stage, count(*)::int AS count FROM "case" c
-      WHERE c.status = 'open' AND ${inScope} GROUP BY c.type, c.stage ORDER BY c.type, count(*) DESC, c.stage`,
-    db.$queryRaw<{ type: string; step_key: string; title: string; closed: number; on_time: number }[]>`
-      SELECT c.type, t.step_key, min(t.title) AS title, count(*)::int AS closed, (count(*) FILTER (WHERE t.closed_at <= t.due_at))::int AS on_time
-      FROM task t JOIN "case" c ON c.id = t.case_id
-      WHERE t.kind = 'step' AND t.status = 'completed' AND t.closed_at BETWEEN ${from} AND ${to} AND ${inScope}
-      GROUP BY c.type, t.step_key ORDER BY c.type, t.step_key`,
+      SELECT case_type AS type, stage, sum(open_cases)::int AS count FROM org_stage_count
+      WHERE org_id = ANY(${roots}::text[]) GROUP BY case_type, stage HAVING sum(open_cases) > 0
+      ORDER BY case_type, sum(open_cases) DESC, stage`,
+    db.$queryRaw<{ type: string; step_key: string; closed: number; on_time: number }[]>`
+      SELECT case_type AS type, step_key, sum(steps_closed)::int AS closed, sum(steps_on_time)::int AS on_time FROM org_daily
+      WHERE org_id = ANY(${roots}::text[]) AND day BETWEEN ${fromDay}::date AND ${toDay}::date AND step_key <> ''
+      GROUP BY case_type, step_key HAVING sum(steps_closed) > 0 ORDER BY case_type, step_key`,
     // Missed deadlines are counted in the month the step fell due.
     db.$queryRaw<{ month: string; opened: number; closed: number; overdue: number }[]>`
       WITH months AS (
-        SELECT to_char(m, 'YYYY-MM') AS month FROM generate_series(
-          date_trunc('month', ${from}::timestamptz AT TIME ZONE 'Asia/Shanghai'),
-          date_trunc('month', ${to}::timestamptz AT TIME ZONE 'Asia/Shanghai'), interval '1 month') AS m
-      ), opened AS (
-        SELECT to_char(c.opened_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, count(*) AS n FROM "case" c
-        WHERE c.opened_at BETWEEN ${from} AND ${to} AND ${inScope} GROUP BY 1
-      ), closed AS (
-        SELECT to_char(c.closed_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, count(*) AS n FROM "case" c
-        WHERE c.closed_at BETWEEN ${from} AND ${to} AND ${inScope} GROUP BY 1
-      ), late AS (
-        SELECT to_char(t.due_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM') AS month, count(*) AS n FROM task t JOIN "case" c ON c.id = t.case_id
-        WHERE t.kind = 'step' AND t.due_at BETWEEN ${from} AND ${to} AND t.due_at < COALESCE(t.closed_at, now()) AND ${inScope} GROUP BY 1
+        SELECT to_char(m, 'YYYY-MM') AS month FROM generate_series(date_trunc('month', ${fromDay}::date), date_trunc('month', ${toDay}::date), interval '1 month') AS m
+      ), counted AS (
+        SELECT to_char(day, 'YYYY-MM') AS month, sum(opened) AS opened, sum(closed) AS closed, sum(steps_late) AS late FROM org_daily
+        WHERE org_id = ANY(${roots}::text[]) AND day BETWEEN ${fromDay}::date AND ${toDay}::date GROUP BY 1
       )
-      SELECT months.month, COALESCE(opened.n, 0)::int AS opened, COALESCE(closed.n, 0)::int AS closed, COALESCE(late.n, 0)::int AS overdue
-      FROM months LEFT JOIN opened USING (month) LEFT JOIN closed USING (month) LEFT JOIN late USING (month)
+      SELECT months.month, COALESCE(counted.opened, 0)::int AS opened, COALESCE(counted.closed, 0)::int AS closed, COALESCE(counted.late, 0)::int AS overdue
+      FROM months LEFT JOIN counted USING (month)
       ORDER BY months.month`,
   ]);
   return {
@@ -93,7 +102,7 @@ export async function monitoringStats(db: Db, scope: string[], range: { from?: s
     onTimeByStep: onTime.map((r) => ({
       type: r.type,
       stepKey: r.step_key,
-      name: stepName(r.type, r.step_key, r.title),
+      name: stepName(r.type, r.step_key),
       closed: r.closed,
       onTime: r.on_time,
       rate: r.closed ? Math.round((r.on_time / r.closed) * 1000) / 1000 : null,

@@ -1,7 +1,7 @@
 /** The inbox queries: open tasks of the user by view, in due-date order with keyset pagination. */
 import { Prisma, type Db } from '@dj/db';
 import { isBulkApprovable } from '@dj/domain';
-import { assigneeHeldBy, containsPattern, dateBound, inSubtreeOf, type AuthUser } from '@dj/service-kit';
+import { containsPattern, dateBound, inSubtreeOf, type AuthUser } from '@dj/service-kit';
 
 export const inboxViews = ['todo', 'done', 'overdue', 'supervising', 'cc'] as const;
 export type InboxView = (typeof inboxViews)[number];
@@ -22,22 +22,20 @@ export function decodeCursor(raw: string): Cursor | undefined {
   }
 }
 
-const ACTED_EVENT_TYPES = ['task.approve', 'task.reject', 'task.return', 'task.forward', 'task.transfer', 'task.add_signer', 'task.claim', 'task.comment', 'task.cc'];
+/**
+ * The inbox reads `inbox_entry` (kept by triggers in the task's own transaction, see the read-models
+ * migration): rows per holder key — the user ('u/<id>') and each (org, role) the user holds
+ * ('r/<org>/<role>') — and view, in (due_at, task_id) order. A page is one ordered, LIMITed range
+ * scan per key, merged; counts are index-only scans of the same keys.
+ */
+function holderKeys(user: AuthUser, view: InboxView): string[] {
+  const own = `u/${user.id}`;
+  if (view === 'done' || view === 'cc') return [own];
+  return [own, ...new Set(user.memberships.map((m) => `r/${m.orgId}/${m.role}`))];
+}
 
-function viewPredicate(user: AuthUser, view: InboxView): Prisma.Sql {
-  const held = Prisma.sql`EXISTS (SELECT 1 FROM task_assignee a WHERE a.task_id = t.id AND a.status = 'pending' AND ${assigneeHeldBy(user)})`;
-  switch (view) {
-    case 'todo':
-      return Prisma.sql`t.status = 'open' AND t.kind = 'step' AND ${held}`;
-    case 'overdue':
-      return Prisma.sql`t.status = 'open' AND t.kind = 'step' AND t.due_at < now() AND ${held}`;
-    case 'supervising':
-      return Prisma.sql`t.status = 'open' AND t.kind = 'supervision' AND ${held}`;
-    case 'cc':
-      return Prisma.sql`EXISTS (SELECT 1 FROM task_copy tc WHERE tc.task_id = t.id AND tc.user_id = ${user.id}::uuid)`;
-    case 'done':
-      return Prisma.sql`EXISTS (SELECT 1 FROM case_event e WHERE e.task_id = t.id AND e.actor_id = ${user.id}::uuid AND e.type IN (${Prisma.join(ACTED_EVENT_TYPES)}))`;
-  }
+function entryView(view: InboxView): { view: string; overdueOnly: boolean } {
+  return view === 'overdue' ? { view: 'todo', overdueOnly: true } : { view, overdueOnly: false };
 }
 
 /** Optional filters of the list (the counts stay per view, unfiltered: they are the tab badges). */
@@ -47,11 +45,11 @@ export type InboxSort = (typeof inboxSorts)[number];
 
 function filterPredicate(f: InboxFilters): Prisma.Sql {
   const parts: Prisma.Sql[] = [];
-  if (f.type) parts.push(Prisma.sql`c.type = ${f.type}`);
-  if (f.orgId) parts.push(inSubtreeOf(Prisma.sql`c.org_path`, f.orgId));
-  if (f.dueFrom) parts.push(Prisma.sql`t.due_at >= ${dateBound(f.dueFrom, 'start')}`);
-  if (f.dueTo) parts.push(Prisma.sql`t.due_at <= ${dateBound(f.dueTo, 'end')}`);
-  if (f.q) parts.push(Prisma.sql`(c.title ILIKE ${containsPattern(f.q)} OR t.title ILIKE ${containsPattern(f.q)})`);
+  if (f.type) parts.push(Prisma.sql`e.case_type = ${f.type}`);
+  if (f.orgId) parts.push(inSubtreeOf(Prisma.sql`e.org_path`, f.orgId));
+  if (f.dueFrom) parts.push(Prisma.sql`e.due_at >= ${dateBound(f.dueFrom, 'start')}`);
+  if (f.dueTo) parts.push(Prisma.sql`e.due_at <= ${dateBound(f.dueTo, 'end')}`);
+  if (f.q) parts.push(Prisma.sql`(e.case_title ILIKE ${containsPattern(f.q)} OR e.title ILIKE ${containsPattern(f.q)})`);
   return parts.length ? Prisma.sql`AND ${Prisma.join(parts, ' AND ')}` : Prisma.empty;
 }
 
@@ -84,17 +82,25 @@ export async function listInbox(
   const desc = sort === 'due_desc';
   const after = cursor
     ? desc
-      ? Prisma.sql`AND (t.due_at, t.id) < (${new Date(cursor.dueAt)}, ${cursor.id}::uuid)`
-      : Prisma.sql`AND (t.due_at, t.id) > (${new Date(cursor.dueAt)}, ${cursor.id}::uuid)`
+      ? Prisma.sql`AND (e.due_at, e.task_id) < (${new Date(cursor.dueAt)}, ${cursor.id}::uuid)`
+      : Prisma.sql`AND (e.due_at, e.task_id) > (${new Date(cursor.dueAt)}, ${cursor.id}::uuid)`
     : Prisma.empty;
+  const order = desc ? Prisma.sql`due_at DESC, task_id DESC` : Prisma.sql`due_at, task_id`;
+  const { view: entry, overdueOnly } = entryView(view);
+  const where = Prisma.sql`e.view = ${entry} ${overdueOnly ? Prisma.sql`AND e.due_at < now()` : Prisma.empty} ${filterPredicate(filters)} ${after}`;
+  // One ordered scan per holder key, each at most a page long; a task held through two keys appears once.
+  const scans = holderKeys(user, view).map(
+    (key) => Prisma.sql`(SELECT e.due_at, e.task_id FROM inbox_entry e WHERE e.holder = ${key} AND ${where} ORDER BY ${order} LIMIT ${limit + 1})`,
+  );
   const rows = await db.$queryRaw<Row[]>`
+    WITH page AS (
+      SELECT DISTINCT due_at, task_id FROM (${Prisma.join(scans, ' UNION ALL ')}) AS merged ORDER BY ${order} LIMIT ${limit + 1}
+    )
     SELECT t.id, t.case_id, c.type AS case_type, c.title AS case_title, t.title, t.step_key, t.kind, t.status,
            t.org_id, o.name AS org_name, t.due_at, (t.overdue OR (t.status = 'open' AND t.due_at < now())) AS overdue, t.escalation_level,
            GREATEST(0, floor(EXTRACT(EPOCH FROM (COALESCE(t.closed_at, now()) - t.due_at))))::int AS overdue_seconds
-    FROM task t JOIN "case" c ON c.id = t.case_id JOIN org_unit o ON o.id = t.org_id
-    WHERE ${viewPredicate(user, view)} ${filterPredicate(filters)} ${after}
-    ORDER BY ${desc ? Prisma.sql`t.due_at DESC, t.id DESC` : Prisma.sql`t.due_at, t.id`}
-    LIMIT ${limit + 1}`;
+    FROM page p JOIN task t ON t.id = p.task_id JOIN "case" c ON c.id = t.case_id JOIN org_unit o ON o.id = t.org_id
+    ORDER BY ${desc ? Prisma.sql`p.due_at DESC, p.task_id DESC` : Prisma.sql`p.due_at, p.task_id`}`;
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
@@ -119,9 +125,15 @@ export async function listInbox(
   };
 }
 
-/** Counts of every view in one scan (each view's predicate as a FILTER). */
+/** Counts of every view: index-only scans over the user's own holder keys, never over all tasks. */
 export async function countInbox(db: Db, user: AuthUser): Promise<Record<InboxView, number>> {
-  const columns = Prisma.join(inboxViews.map((view) => Prisma.sql`count(*) FILTER (WHERE ${viewPredicate(user, view)})::int AS ${Prisma.raw(`"${view}"`)}`));
-  const [row] = await db.$queryRaw<Record<InboxView, number>[]>`SELECT ${columns} FROM task t`;
+  const held = holderKeys(user, 'todo');
+  const own = holderKeys(user, 'done');
+  const [row] = await db.$queryRaw<Record<InboxView, number>[]>`
+    SELECT (SELECT count(DISTINCT task_id) FROM inbox_entry WHERE holder = ANY(${held}::text[]) AND view = 'todo')::int AS todo,
+           (SELECT count(DISTINCT task_id) FROM inbox_entry WHERE holder = ANY(${held}::text[]) AND view = 'todo' AND due_at < now())::int AS overdue,
+           (SELECT count(DISTINCT task_id) FROM inbox_entry WHERE holder = ANY(${held}::text[]) AND view = 'supervising')::int AS supervising,
+           (SELECT count(*) FROM inbox_entry WHERE holder = ANY(${own}::text[]) AND view = 'done')::int AS done,
+           (SELECT count(*) FROM inbox_entry WHERE holder = ANY(${own}::text[]) AND view = 'cc')::int AS cc`;
   return Object.fromEntries(inboxViews.map((view) => [view, Number(row?.[view] ?? 0)])) as Record<InboxView, number>;
 }

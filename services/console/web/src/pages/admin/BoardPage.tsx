@@ -1,10 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { App, Badge, Button, Card, Space, Table, Tag, Typography } from 'antd';
 import { api } from '../../api';
 import { orgTypeNames } from '../../labels';
 
-type BoardItem = { id: string; name: string; type: string; parentId: string | null; open: number; overdue: number; supervising: number; status: 'green' | 'yellow' | 'red' };
+type BoardItem = { id: string; name: string; type: string; parentId: string | null; hasChildren: boolean; open: number; overdue: number; supervising: number; status: 'green' | 'yellow' | 'red' };
 type Row = BoardItem & { children?: Row[] };
 
 const STATUS = {
@@ -13,8 +13,9 @@ const STATUS = {
   red: { color: '#f5222d', text: '督办中' },
 } as const;
 
+/** Units whose children are not loaded yet get an empty children list, so the table offers to expand them. */
 function toTree(items: BoardItem[]): Row[] {
-  const rows = new Map<string, Row>(items.map((i) => [i.id, { ...i }]));
+  const rows = new Map<string, Row>(items.map((i) => [i.id, { ...i, ...(i.hasChildren ? { children: [] } : {}) }]));
   const roots: Row[] = [];
   for (const row of rows.values()) {
     const parent = row.parentId ? rows.get(row.parentId) : undefined;
@@ -24,23 +25,42 @@ function toTree(items: BoardItem[]): Row[] {
   return roots;
 }
 
+/** Parents whose children are loaded: expanded at first. */
+const loadedParents = (items: BoardItem[]) => [...new Set(items.map((i) => i.parentId).filter((id): id is string => !!id && items.some((p) => p.id === id)))];
+
 /** 超期看板: the org tree with open / overdue / 督办 counts per unit (its subtree), drill-down to the cases. */
 export default function BoardPage() {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [items, setItems] = useState<BoardItem[]>([]);
+  const [expanded, setExpanded] = useState<string[]>([]);
   const [loading, setLoading] = useState(true);
 
   useEffect(() => {
     api
       .get<{ items: BoardItem[] }>('/api/admin/board')
-      .then((r) => setItems(r.items))
+      .then((r) => {
+        setItems(r.items);
+        setExpanded(loadedParents(r.items));
+      })
       .catch((e: Error) => message.error(e.message))
       .finally(() => setLoading(false));
   }, [message]);
 
+  // The board comes a few levels at a time (a province has thousands of branches): a unit's next level loads when it is opened.
+  const expand = useCallback(
+    (open: boolean, row: Row) => {
+      setExpanded((keys) => (open ? [...keys, row.id] : keys.filter((k) => k !== row.id)));
+      if (!open || !row.hasChildren || items.some((i) => i.parentId === row.id)) return;
+      api
+        .get<{ items: BoardItem[] }>(`/api/admin/board?orgId=${encodeURIComponent(row.id)}&depth=1`)
+        .then((r) => setItems((prev) => [...prev, ...r.items.filter((i) => !prev.some((p) => p.id === i.id))]))
+        .catch((e: Error) => message.error(e.message));
+    },
+    [items, message],
+  );
+
   const tree = useMemo(() => toTree(items), [items]);
-  const expanded = useMemo(() => items.filter((i) => i.type !== 'branch' && i.type !== 'village').map((i) => i.id), [items]);
   const drill = (orgId: string, overdue?: boolean) => navigate(`/admin/cases?orgId=${encodeURIComponent(orgId)}&status=open${overdue ? '&overdue=true' : ''}`);
 
   return (
@@ -60,8 +80,7 @@ export default function BoardPage() {
         loading={loading}
         dataSource={tree}
         pagination={false}
-        expandable={{ defaultExpandedRowKeys: expanded }}
-        key={items.length ? 'loaded' : 'loading' /* the default expansion applies when the table mounts: once, with data */}
+        expandable={{ expandedRowKeys: expanded, onExpand: expand }}
         columns={[
           {
             title: '组织',

@@ -22,7 +22,7 @@ export type AdminCase = {
   closedAt: string | null;
   openTasks: { taskId: string; name: string; dueAt: string; overdue: boolean; assignees: string[] }[];
 };
-type Page = { items: AdminCase[]; nextCursor: string | null; total: number };
+type Page = { items: AdminCase[]; nextCursor: string | null; total: number; totalCapped?: boolean };
 type Range = [Dayjs | null, Dayjs | null] | null;
 type FormValues = { type?: string; orgId?: string; stage?: string; status?: string; overdue?: string; opened?: Range; closed?: Range; q?: string };
 
@@ -92,7 +92,7 @@ export default function CaseSearchPage() {
           </Button>
         </Space>
       </Form>
-      <Typography.Text type="secondary">共 {list.page?.total ?? 0} 项</Typography.Text>
+      <Typography.Text type="secondary">共 {list.page?.total ?? 0}{list.page?.totalCapped ? '+' : ''} 项</Typography.Text>
       <Table<AdminCase>
         style={{ marginTop: 8 }}
         rowKey="id"

@@ -1,0 +1,195 @@
+/**
+ * The read models kept by triggers (inbox_entry, the board and statistics roll-ups) against what the
+ * source tables say, through open / claim / cc / add_signer / transfer / approve / close / escalate,
+ * and the migration's backfill (read_models_rebuild()) giving exactly what the triggers kept.
+ */
+import { randomUUID } from 'node:crypto';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prisma } from '@dj/db';
+import { assigneeHeldBy, type AuthUser } from '@dj/service-kit';
+import { until } from '../../workflows/test/harness';
+import { bearer, body, startServices, type Fixture } from '../src/service-fixture';
+
+/** Compressed time: a 5-working-day review falls due after 10 s and is escalated. */
+const WDS = 2;
+let f: Fixture;
+const tokens: Record<string, string> = {};
+const users: Record<string, AuthUser> = {};
+const USERS = ['zhang.zhibu', 'li.zuzhi', 'wang.shuji', 'zhao.xianwei', 'liu.zuzhi', 'he.xianwei'];
+const VIEWS = ['todo', 'overdue', 'supervising', 'done', 'cc'] as const;
+
+beforeAll(async () => {
+  f = await startServices({ workingDaySeconds: WDS });
+  for (const u of USERS) {
+    tokens[u] = await f.login(u);
+    const row = await f.db.user.findUniqueOrThrow({ where: { username: u }, include: { memberships: { include: { org: true } } } });
+    users[u] = {
+      id: row.id,
+      username: u,
+      displayName: row.displayName,
+      memberships: row.memberships.map((m) => ({ orgId: m.orgId, role: m.role, orgPath: m.org.path, orgType: m.org.type, orgName: m.org.name })),
+    };
+  }
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+type Snapshot = { caseId: string; openTasks: { id: string; stepKey: string }[] };
+type InboxPage = { items: { taskId: string }[]; nextCursor: string | null; counts: Record<string, number> };
+
+/** The inbox as it was read before the read model: EXISTS over the assignees, the copies and the record. */
+function referencePredicate(user: AuthUser, view: (typeof VIEWS)[number]): Prisma.Sql {
+  const held = Prisma.sql`EXISTS (SELECT 1 FROM task_assignee a WHERE a.task_id = t.id AND a.status = 'pending' AND ${assigneeHeldBy(user)})`;
+  switch (view) {
+    case 'todo':
+      return Prisma.sql`t.status = 'open' AND t.kind = 'step' AND ${held}`;
+    case 'overdue':
+      return Prisma.sql`t.status = 'open' AND t.kind = 'step' AND t.due_at < now() AND ${held}`;
+    case 'supervising':
+      return Prisma.sql`t.status = 'open' AND t.kind = 'supervision' AND ${held}`;
+    case 'cc':
+      return Prisma.sql`EXISTS (SELECT 1 FROM task_copy tc WHERE tc.task_id = t.id AND tc.user_id = ${user.id}::uuid)`;
+    case 'done':
+      return Prisma.sql`EXISTS (SELECT 1 FROM case_event e WHERE e.task_id = t.id AND e.actor_id = ${user.id}::uuid AND e.type IN
+        ('task.approve', 'task.reject', 'task.return', 'task.forward', 'task.transfer', 'task.add_signer', 'task.claim', 'task.comment', 'task.cc'))`;
+  }
+}
+
+async function reference(user: AuthUser, view: (typeof VIEWS)[number]): Promise<string[]> {
+  const rows = await f.db.$queryRaw<{ id: string }[]>`SELECT t.id FROM task t WHERE ${referencePredicate(user, view)} ORDER BY t.due_at, t.id`;
+  return rows.map((r) => r.id);
+}
+
+async function readAll(user: string, view: string): Promise<{ ids: string[]; counts: Record<string, number> }> {
+  const ids: string[] = [];
+  let counts: Record<string, number> = {};
+  let cursor: string | null = null;
+  do {
+    const res: LightMyRequestResponse = await f.inbox.inject({ method: 'GET', url: `/api/inbox?view=${view}&limit=100${cursor ? `&cursor=${cursor}` : ''}`, headers: bearer(tokens[user]!) });
+    expect(res.statusCode, res.body).toBe(200);
+    const page: InboxPage = body<InboxPage>(res);
+    ids.push(...page.items.map((i) => i.taskId));
+    counts = page.counts;
+    cursor = page.nextCursor;
+  } while (cursor);
+  return { ids, counts };
+}
+
+/** Every user's every view and count equals the reference query. */
+async function expectInboxesMatch(when: string) {
+  for (const u of USERS) {
+    for (const view of VIEWS) {
+      const [api, ref] = [await readAll(u, view), await reference(users[u]!, view)];
+      expect(api.ids, `${when}: ${u} ${view}`).toEqual(ref);
+      expect(api.counts[view], `${when}: ${u} count ${view}`).toBe(ref.length);
+    }
+  }
+}
+
+/** The board roll-up of some units against counts over the source rows (overdue = marked by the escalation). */
+async function expectBoardMatches(when: string) {
+  const res = await f.cases.inject({ method: 'GET', url: '/api/admin/board?depth=4', headers: bearer(tokens['zhao.xianwei']!) });
+  expect(res.statusCode, res.body).toBe(200);
+  const units = body<{ items: { id: string; open: number; overdue: number; supervising: number }[] }>(res).items;
+  for (const id of ['county-a', 'town-a1', 'branch-a1-1']) {
+    const [ref] = await f.db.$queryRaw<{ open: number; overdue: number; supervising: number }[]>`
+      SELECT count(*)::int AS open,
+             (count(*) FILTER (WHERE COALESCE(c.deadline_at <= now(), false)
+               OR EXISTS (SELECT 1 FROM task t WHERE t.case_id = c.id AND t.kind = 'step' AND t.status = 'open' AND t.overdue)))::int AS overdue,
+             COALESCE(sum((SELECT count(*) FROM task t WHERE t.case_id = c.id AND t.kind = 'supervision' AND t.status = 'open')), 0)::int AS supervising
+      FROM "case" c JOIN org_unit o ON starts_with(c.org_path, o.path) WHERE o.id = ${id} AND c.status = 'open'`;
+    expect(units.find((u) => u.id === id), `${when}: board ${id}`).toMatchObject(ref!);
+  }
+}
+
+async function startCase(): Promise<Snapshot> {
+  const res = await f.cases.inject({
+    method: 'POST',
+    url: '/api/cases',
+    headers: bearer(tokens['zhang.zhibu']!),
+    payload: { type: 'request-report', orgId: 'branch-a1-1', input: { title: `读模型 ${randomUUID().slice(0, 8)}`, body: '正文' } },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return body<Snapshot>(res);
+}
+
+async function act(user: string, taskId: string, payload: Record<string, unknown>) {
+  const res = await f.inbox.inject({ method: 'POST', url: `/api/tasks/${taskId}/actions`, headers: bearer(tokens[user]!), payload });
+  expect(res.statusCode, `${user} ${String(payload.action)}: ${res.body}`).toBe(200);
+}
+
+const openTask = (caseId: string, stepKey: string) => until(() => f.db.task.findFirst({ where: { caseId, stepKey, status: 'open', kind: 'step' } }), 30_000);
+
+describe('read models kept by triggers', () => {
+  it('the inbox and the board equal the source tables through every kind of change', async () => {
+    await expectInboxesMatch('before');
+    const a = await startCase();
+    const b = await startCase();
+    const late = await startCase(); // left alone: falls due and is escalated
+    const [taskA, taskB] = [a.openTasks[0]!.id, b.openTasks[0]!.id];
+    await expectInboxesMatch('opened');
+
+    await act('li.zuzhi', taskA, { action: 'claim' });
+    await expectInboxesMatch('claimed');
+    await act('li.zuzhi', taskA, { action: 'cc', to: [{ userId: users['he.xianwei']!.id }] });
+    await act('li.zuzhi', taskA, { action: 'add_signer', to: [{ userId: users['wang.shuji']!.id }], comment: '请书记会签' });
+    await expectInboxesMatch('cc and add_signer');
+    await act('li.zuzhi', taskB, { action: 'transfer', to: [{ userId: users['liu.zuzhi']!.id }], comment: '请代为审核' });
+    await expectInboxesMatch('transferred');
+
+    await act('li.zuzhi', taskA, { action: 'approve', form: { opinion: '同意' } });
+    await expectInboxesMatch('approved by the first signer');
+    await act('wang.shuji', taskA, { action: 'approve', form: { opinion: '同意' } });
+    await until(async () => (await f.db.case.findUniqueOrThrow({ where: { id: a.caseId } })).status === 'completed', 30_000);
+    await expectInboxesMatch('approved by the added signer, case completed');
+    await act('liu.zuzhi', taskB, { action: 'forward', form: { opinion: '上报' } });
+    const decision = await openTask(b.caseId, 'county-decision');
+    await expectInboxesMatch('forwarded, next step opened');
+    await act('zhao.xianwei', decision.id, { action: 'approve', form: { opinion: '同意' } });
+    await until(async () => (await f.db.case.findUniqueOrThrow({ where: { id: b.caseId } })).status === 'completed', 30_000);
+    await expectInboxesMatch('case completed');
+    await expectBoardMatches('case completed');
+
+    await until(() => f.db.task.findFirst({ where: { caseId: late.caseId, kind: 'supervision', status: 'open' } }), 60_000);
+    await expectInboxesMatch('escalated');
+    await expectBoardMatches('escalated');
+    const supervision = await f.db.task.findFirstOrThrow({ where: { caseId: late.caseId, kind: 'supervision' } });
+    expect((await readAll('zhao.xianwei', 'supervising')).ids).toContain(supervision.id); // 东湖镇's step: the county supervises
+    expect((await readAll('li.zuzhi', 'overdue')).ids).toContain(late.openTasks[0]!.id);
+  });
+
+  it('the migration backfill (read_models_rebuild) gives exactly what the triggers kept', async () => {
+    await startCase();
+    // One repeatable-read transaction: read what the triggers kept, rebuild from the source rows, read again, roll back.
+    const snapshot = (tx: Prisma.TransactionClient) =>
+      Promise.all([
+        tx.$queryRaw`SELECT holder, view, due_at, task_id, case_type, org_path, title, case_title FROM inbox_entry ORDER BY holder, view, due_at, task_id`,
+        tx.$queryRaw`SELECT case_id, open_overdue_steps, open_supervision, open, overdue, supervising, deadline_passed FROM case_board ORDER BY case_id`,
+        tx.$queryRaw`SELECT org_id, sum(open_cases)::int AS o, sum(overdue_cases)::int AS v, sum(supervising)::int AS s, sum(deadline_passed)::int AS d
+                     FROM org_board GROUP BY org_id HAVING sum(open_cases) <> 0 OR sum(overdue_cases) <> 0 OR sum(supervising) <> 0 OR sum(deadline_passed) <> 0 ORDER BY org_id`,
+        tx.$queryRaw`SELECT org_id, case_type, stage, sum(open_cases)::int AS n FROM org_stage_count GROUP BY 1, 2, 3 HAVING sum(open_cases) <> 0 ORDER BY 1, 2, 3`,
+        tx.$queryRaw`SELECT org_id, case_type, step_key, day, opened, closed, steps_closed, steps_on_time, steps_late FROM org_daily
+                     WHERE (opened, closed, steps_closed, steps_on_time, steps_late) <> (0, 0, 0, 0, 0) ORDER BY 1, 2, 3, 4`,
+      ]);
+    const rolledBack = new Error('rolled back');
+    let compared = false;
+    await f.db
+      .$transaction(
+        async (tx) => {
+          const kept = await snapshot(tx);
+          expect((kept[0] as unknown[]).length).toBeGreaterThan(0);
+          await tx.$executeRaw`SELECT read_models_rebuild()`;
+          expect(await snapshot(tx)).toEqual(kept);
+          compared = true;
+          throw rolledBack;
+        },
+        { isolationLevel: Prisma.TransactionIsolationLevel.RepeatableRead, timeout: 60_000 },
+      )
+      .catch((e: unknown) => {
+        if (e !== rolledBack) throw e;
+      });
+    expect(compared).toBe(true);
+  });
+});
