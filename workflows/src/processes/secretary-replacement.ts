@@ -4,9 +4,8 @@
  * decision → county filing → 任前公示 (objections verified) → election or appointment → the branch's
  * secretary is updated. A rejection sends the case back to the proposal with its reason on the record.
  */
-import { condition, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import { uuid4, workflowInfo } from '@temporalio/workflow';
 import type {
-  ObjectionVerificationForm,
   SecretaryAppointmentForm,
   SecretaryCandidate,
   SecretaryCandidatesForm,
@@ -29,11 +28,11 @@ import {
   type ElectionPolicy,
   type NegativeListRule,
 } from '@dj/domain';
-import { objectionFiledSignal, type SecretaryReplacementInput } from '@dj/process-api';
-import { CaseRuntime, StepCancelled, caseActivities, refuse } from '../human-step/case-runtime';
-import type { NoticeActivities, Person, SecretaryActivities } from '../human-step/activity-types';
+import type { SecretaryReplacementInput } from '@dj/process-api';
+import { CaseRuntime, caseActivities, refuse } from '../human-step/case-runtime';
+import type { Person, SecretaryActivities } from '../human-step/activity-types';
+import { publicNotice, receiveObjections } from '../human-step/public-notice';
 
-const { publishNotice, closeNotice, pendingObjections, recordObjectionFinding } = caseActivities<NoticeActivities>();
 const secretary = caseActivities<SecretaryActivities>();
 
 const ORG_MEMBER = 'township_org_member';
@@ -43,10 +42,7 @@ const JOINT_REVIEW_ROLES = ['county_org_dept', 'county_civil_affairs', 'county_d
 export async function secretaryReplacement(input: SecretaryReplacementInput) {
   const { caseId, branchId, townshipId, countyId } = input;
   const rt = new CaseRuntime({ caseId, initiator: input.initiator, stage: 'propose-candidates' });
-  const filed: { objectionId: string; noticeId: string }[] = [];
-  setHandler(objectionFiledSignal, (o) => {
-    if (!filed.some((f) => f.objectionId === o.objectionId)) filed.push(o);
-  });
+  const filed = receiveObjections();
   const isCountyOfficial = (memberships: { orgId: string; role: string }[]) => memberships.some((m) => m.orgId === countyId && COUNTY_OFFICIALS.includes(m.role));
   rt.registerCaseAction('cancel', {
     validate: (req) => {
@@ -181,7 +177,15 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
       }
 
       rt.setStage('public-notice');
-      const notice = await publicNotice(round, chosen);
+      // 任前公示: every objection becomes a 核实 task of the township; the step ends only when all are resolved.
+      const notice = await publicNotice(rt, filed, {
+        notices: [{ orgId: branchId, idemKey: `${caseId}:public-notice:${round}` }],
+        title: `${input.branchName}党组织书记人选任前公示`,
+        body: `经乡镇党委研究并报县委组织部备案，拟推荐${chosen.name}为${input.branchName}党组织书记人选，现予公示。如有异议，请在公示期内实名反映。`,
+        noticePolicy: 'secretary-replacement.public-notice',
+        verifier: { orgId: townshipId, role: ORG_MEMBER },
+        verify: { title: '核实公示异议', policy: 'secretary-replacement.verify-objection' },
+      });
       if (notice === 'substantiated') {
         await sendBack('public-notice', '公示异议经核实属实 / an objection to the notice was substantiated');
         continue;
@@ -205,73 +209,6 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
     });
     if (new Set(candidates.map((c) => c.name)).size !== candidates.length) errors.push('/candidates: 人选姓名重复 / duplicate candidate names');
     return errors;
-  }
-
-  /** 任前公示: published on the notice board; every objection becomes a 核实 task; the step ends only when all are resolved. */
-  async function publicNotice(round: number, chosen: SecretaryCandidate): Promise<'passed' | 'substantiated'> {
-    const notice = await publishNotice({
-      caseId,
-      idemKey: `${caseId}:public-notice:${round}`,
-      orgId: branchId,
-      title: `${input.branchName}党组织书记人选任前公示`,
-      body: `经乡镇党委研究并报县委组织部备案，拟推荐${chosen.name}为${input.branchName}党组织书记人选，现予公示。如有异议，请在公示期内实名反映。`,
-      policyKey: 'secretary-replacement.public-notice',
-    });
-    const started = new Set<string>();
-    let open = 0;
-    let substantiated = false;
-    const verify = async (objectionId: string) => {
-      open += 1;
-      try {
-        const d = await rt.humanStep({
-          key: 'verify-objection',
-          title: '核实公示异议',
-          orgId: townshipId,
-          assignees: [{ orgId: townshipId, role: ORG_MEMBER }],
-          form: 'objection.verification',
-          actions: ['approve', 'transfer', 'comment', 'claim', 'urge'],
-          policy: 'secretary-replacement.verify-objection',
-          subject: { type: 'objection', id: objectionId },
-        });
-        const finding = d.form as ObjectionVerificationForm;
-        await recordObjectionFinding({ caseId, objectionId, taskId: d.taskId, substantiated: finding.substantiated, finding: finding.explanation, handledBy: d.actor });
-        if (finding.substantiated) substantiated = true;
-      } catch (e) {
-        if (!(e instanceof StepCancelled)) throw e;
-      } finally {
-        open -= 1;
-      }
-    };
-    const unstarted = () => filed.filter((f) => f.noticeId === notice.noticeId && !started.has(f.objectionId));
-    const startNew = () => {
-      for (const f of unstarted()) {
-        started.add(f.objectionId);
-        void verify(f.objectionId);
-      }
-    };
-    for (;;) {
-      startNew();
-      if (substantiated) break;
-      const wait = notice.endsAt - Date.now();
-      if (wait > 0) {
-        await condition(() => substantiated || unstarted().length > 0, wait);
-        continue;
-      }
-      // The notice period is over: pick up objections whose signal never arrived, then wait for every finding.
-      for (const p of await pendingObjections({ noticeId: notice.noticeId })) {
-        if (!filed.some((f) => f.objectionId === p.objectionId)) filed.push({ objectionId: p.objectionId, noticeId: notice.noticeId });
-      }
-      startNew();
-      if (open === 0) break;
-      await condition(() => substantiated || open === 0 || unstarted().length > 0);
-    }
-    if (substantiated) {
-      for (const id of rt.openTaskIds('verify-objection')) rt.cancelStep(id);
-      await closeNotice({ caseId, noticeId: notice.noticeId, status: 'withdrawn' });
-      return 'substantiated';
-    }
-    await closeNotice({ caseId, noticeId: notice.noticeId, status: 'closed' });
-    return 'passed';
   }
 
   async function appoint(chosen: SecretaryCandidate) {

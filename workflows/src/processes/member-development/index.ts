@@ -7,7 +7,7 @@
  * start of its stage; a failed political review, a failed admission vote or a refused approval ends the
  * case with the reason. With a second organization (两地管理) every notice and evaluation happens in both.
  */
-import { patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import type {
   MemberApprovalForm,
   MemberBranchMeetingForm,
@@ -38,10 +38,10 @@ import {
   trainingEvaluationsBeforeTarget,
   type VoteThreshold,
 } from '@dj/domain';
-import { objectionFiledSignal, type MemberDevelopmentInput } from '@dj/process-api';
+import type { MemberDevelopmentInput } from '@dj/process-api';
 import { CaseRuntime, caseActivities, refuse, type HumanStepSpec } from '../../human-step/case-runtime';
 import type { MemberActivities, Person } from '../../human-step/activity-types';
-import { twoPlaceNotice, type FiledObjection } from './two-place-notice';
+import { publicNotice, receiveObjections } from '../../human-step/public-notice';
 
 const member = caseActivities<MemberActivities>();
 
@@ -62,10 +62,7 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
   const { caseId, branchId, townshipId, countyId, applicant } = input;
   const name = applicant.name;
   const rt = new CaseRuntime({ caseId, initiator: input.initiator, stage: 'application' });
-  const filed: FiledObjection[] = [];
-  setHandler(objectionFiledSignal, (o) => {
-    if (!filed.some((f) => f.objectionId === o.objectionId)) filed.push(o);
-  });
+  const filed = receiveObjections();
   // 终止: the branch or the township ends the case with a reason (e.g. the applicant withdrew, moved away).
   rt.registerCaseAction('terminate', {
     validate: (req) => {
@@ -148,7 +145,15 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
   }
 
   async function notice(key: string, round: number, title: string, body: string): Promise<boolean> {
-    const r = await twoPlaceNotice(rt, filed, { key, round, orgIds: orgs.map((o) => o.id), title, body, verifierOrgId: townshipId, verifierRole: ORG_MEMBER });
+    // 全程公示 (两地公示 when dual-managed): one notice on the board of every organization managing the applicant.
+    const r = await publicNotice(rt, filed, {
+      notices: orgs.map((o) => ({ orgId: o.id, idemKey: `${caseId}:${key}:${round}:${o.id}` })),
+      title,
+      body,
+      noticePolicy: 'member-development.public-notice',
+      verifier: { orgId: townshipId, role: ORG_MEMBER },
+      verify: { title: `核实公示异议：${title}`, policy: 'member-development.verify-objection' },
+    });
     if (r === 'passed') return true;
     await sendBack(key, '公示异议经核实属实 / an objection to the notice was substantiated');
     return false;
