@@ -3,7 +3,7 @@
  * one transaction, and is idempotent (keyed rows), so Temporal's retries never duplicate anything.
  */
 import { appendCaseEvent, uncachedReferenceData, type Db, type Prisma, type ReferenceData } from '@dj/db';
-import { addCalendarMonths, isMonthDuration, scheduleMonthStep, scheduleStep, scheduleStepUntil, type EscalationPolicy, type MonthDuration, type StepDuration } from '@dj/domain';
+import { addCalendarMonths, isMonthDuration, scheduleMonthStep, scheduleStep, scheduleStepUntil, stepName, type EscalationPolicy, type MonthDuration, type StepDuration } from '@dj/domain';
 import type {
   CaseActivities,
   CaseDeadlineActivities,
@@ -48,10 +48,11 @@ function slotRow(taskId: string, s: Slot) {
 /** Writes the case's new stage and its record event, if the stage changed (the runtime is the only caller). */
 async function writeStage(t: Prisma.TransactionClient, caseId: string, stage: string | undefined, at: Date): Promise<void> {
   if (stage === undefined) return;
-  const c = await t.case.findUniqueOrThrow({ where: { id: caseId }, select: { stage: true, orgId: true } });
+  const c = await t.case.findUniqueOrThrow({ where: { id: caseId }, select: { stage: true, orgId: true, type: true } });
   if (c.stage === stage) return;
   await t.case.update({ where: { id: caseId }, data: { stage } });
-  await appendCaseEvent(t, { caseId, idemKey: `case.stage:${stage}:${at.getTime()}`, type: 'case.stage', ...SYSTEM, orgId: c.orgId, data: { stage, from: c.stage }, at });
+  const data = { stage, from: c.stage, title: stepName(c.type, stage) };
+  await appendCaseEvent(t, { caseId, idemKey: `case.stage:${stage}:${at.getTime()}`, type: 'case.stage', ...SYSTEM, orgId: c.orgId, data, at });
 }
 
 /** Closes a task (and the 督办 tasks on it) with its record event; nothing if it is no longer open. */
