@@ -66,7 +66,7 @@ export async function launchStack(dataDir: string, databaseUrl: string, env: Rec
     clearTimeout(kill);
     log.end();
   };
-  return { ready, stop, temporalAddress: `127.0.0.1:${temporal}`, logFile };
+  return { ready, stop, temporalAddress: `127.0.0.1:${temporal}`, logFile, pid: child.pid ?? 0 };
 }
 
 export async function api(baseUrl: string, method: string, pathname: string, body: unknown, token?: string) {
