@@ -7,9 +7,12 @@
  * Starts its own stack (infra/src/start.ts) on free ports, Temporal in memory, its own PostgreSQL database
  * `dangjian_bench_escalation` (dropped and recreated each run), no demo cases, and compressed time:
  * one working day lasts WDS = 10 s. What it does:
- *   1. probe: opens a few 请示报告 (after a few untimed ones) (township review due in 10 hours: never falls due during the run) to
- *      measure how fast cases open, and picks the target due instant T from it;
- *   2. burst: opens N 请示报告 through POST /api/cases (concurrency C). The township review's due date is
+ *   1. alone: opens --alone 请示报告 one by one, 1 s apart, due in 6 working days (60 s) and reminded
+ *      3 working days (30 s) before, and waits until all are escalated: the baseline measured in the same
+ *      run, on the same Temporal server and database, with nothing else falling due;
+ *   2. probe: opens a few 请示报告 (a few untimed ones before step 1 warm the stack up; township review
+ *      due in 10 hours: they never fall due during the run) to measure how fast cases open, and picks the target due instant T from it;
+ *   3. burst: opens N 请示报告 through POST /api/cases (concurrency C). The township review's due date is
  *      the policy `duration.request-report.township-review` (in working days) counted from the moment the
  *      step opens; while the cases open, the bench keeps that policy at round((T − now) / WDS) through the
  *      policies API, so a case opened later gets a shorter duration and every step falls due within a few
@@ -17,10 +20,6 @@
  *      fixed duration would spread the due dates over as many minutes.
  *      `escalation.default` is set to remind 12 working days (120 s) before the due date and to climb to the
  *      next 督办 level only after 365 working days, so within the run only reminders and level-1 督办 fire;
- *   3. alone: right after, with nothing else falling due, opens --alone cases one by one, 1 s apart, due in
- *      6 working days (60 s) and reminded 3 working days (30 s) before: their reminders and 督办 arrive
- *      before the burst's first reminder — the baseline measured in the same run, on the same (equally
- *      full) Temporal server and database;
  *   4. waits (at most --max-wait seconds after T) until every reminder and level-1 督办 is recorded, then
  *      compares each record event's `at` (case_event: `task.reminded`, `task.escalated` with level 1) with the
  *      instant it was scheduled for: the task's `due_at` for the 督办; for the reminder the instant the
@@ -43,7 +42,7 @@ const ALONE_LEAD_DAYS = 3; // reminder 30 s before the due date
 const ALONE_DAYS = 6; // due 60 s after opening
 const RUNG_INTERVAL_DAYS = 365; // level 2 an hour after level 1: never within the run
 const MIN_BURST_DAYS = 2 * BURST_LEAD_DAYS + 1; // shorter, and the reminder would fall at opened + duration / 2
-const MARGIN_S = 270; // from the estimated end of the opening to T: room for the alone cases
+const MARGIN_S = 260; // from the estimated end of the opening to T: at least MIN_BURST_DAYS
 const PROBE = 40;
 const POLL_MS = 5_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -143,18 +142,37 @@ async function main(): Promise<void> {
       await Promise.all(Array.from({ length: Math.min(lanes, titles.length) }, lane));
     };
 
-    // 1. probe
-    await setPolicy('escalation.default', escalation(BURST_LEAD_DAYS));
     await setPolicy(durationKey, { workingDays: 3660 });
     await openAll(Array.from({ length: PROBE / 2 }, (_, i) => `probe warm-up ${i + 1}`), concurrency); // JIT, pools, caches
+
+    // 1. alone: nothing else runs until they are all escalated
+    await setPolicy('escalation.default', escalation(ALONE_LEAD_DAYS));
+    await setPolicy(durationKey, { workingDays: ALONE_DAYS });
+    for (let i = 0; i < alone; i++) {
+      await openCase(`alone ${i + 1}`);
+      await sleep(1000);
+    }
+    console.log(`alone: ${alone} cases opened one by one, falling due ${ALONE_DAYS * WDS} s after each opened`);
+    const aloneDeadline = Date.now() + (ALONE_DAYS * WDS + 120) * 1000;
+    for (;;) {
+      const { rows } = await db.query<{ n: string }>(`
+        SELECT count(*) AS n FROM case_event e JOIN "case" c ON c.id = e.case_id
+        WHERE e.type = 'task.escalated' AND c.title LIKE 'alone %'`);
+      if (Number(rows[0]!.n) >= alone - openErrors.length || Date.now() > aloneDeadline) break;
+      await sleep(2000);
+    }
+
+    // 2. probe
+    await setPolicy('escalation.default', escalation(BURST_LEAD_DAYS));
+    await setPolicy(durationKey, { workingDays: 3660 });
     let t = performance.now();
     await openAll(Array.from({ length: PROBE }, (_, i) => `probe ${i + 1}`), concurrency);
     const probeRate = PROBE / ((performance.now() - t) / 1000);
     const estimateS = cases / probeRate;
-    const target = Math.ceil((Date.now() + (estimateS * 1.15 + MARGIN_S) * 1000) / 60_000) * 60_000 + 30_000; // mid-minute
+    const target = Math.ceil((Date.now() + (estimateS * 1.2 + MARGIN_S) * 1000) / 60_000) * 60_000 + 30_000; // mid-minute
     console.log(`probe: ${PROBE} cases at ${probeRate.toFixed(1)}/s; ${cases} should take ≈ ${estimateS.toFixed(0)} s; target due instant ${clock(target)} UTC`);
 
-    // 2. burst, the township review's duration following the target instant
+    // 3. burst, the township review's duration following the target instant
     let days = 0;
     const desiredDays = () => Math.max(MIN_BURST_DAYS, Math.round((target - Date.now() - 300) / 1000 / WDS));
     await setPolicy(durationKey, { workingDays: (days = desiredDays()) });
@@ -188,15 +206,6 @@ async function main(): Promise<void> {
     const burstS = (performance.now() - t) / 1000;
     console.log(`burst: ${cases} cases opened in ${burstS.toFixed(0)} s (${(cases / burstS).toFixed(1)}/s), ${openErrors.length} failed; ${((target - Date.now()) / 1000).toFixed(0)} s left to the target`);
 
-    // 3. alone
-    await setPolicy('escalation.default', escalation(ALONE_LEAD_DAYS));
-    await setPolicy(durationKey, { workingDays: ALONE_DAYS });
-    for (let i = 0; i < alone; i++) {
-      await openCase(`alone ${i + 1}`);
-      await sleep(1000);
-    }
-    console.log(`alone: ${alone} cases opened, falling due over the next ${ALONE_DAYS * WDS} s`);
-
     // 4. wait for the events
     const counts = async () => {
       const { rows } = await db.query<{ group: string; reminded: string; escalated: string; first_remind: Date | null }>(`
@@ -212,16 +221,11 @@ async function main(): Promise<void> {
     const deadline = target + maxWaitS * 1000;
     let cpuAtBurst: Map<string, number> | undefined;
     let lastLog = 0;
-    let overlapNoted = false;
     for (;;) {
       const c = await counts();
       const b = c.get('burst') ?? { reminded: 0, escalated: 0, firstRemind: null };
       const a = c.get('alone') ?? { reminded: 0, escalated: 0, firstRemind: null };
       if (!cpuAtBurst && Date.now() >= target - BURST_LEAD_DAYS * WDS * 1000 - POLL_MS) cpuAtBurst = treeCpuSeconds(stack.pid);
-      if (!overlapNoted && b.firstRemind && (a.reminded < expected.alone || a.escalated < expected.alone)) {
-        overlapNoted = true;
-        console.log('note: the burst began before every alone step was reminded and escalated: the baseline is not fully alone');
-      }
       if (b.reminded >= expected.burst && b.escalated >= expected.burst && a.reminded >= expected.alone && a.escalated >= expected.alone) break;
       if (Date.now() > deadline) {
         console.log(`gave up waiting ${maxWaitS} s after the target: burst ${b.reminded} reminders, ${b.escalated} 督办 of ${expected.burst}; alone ${a.reminded}, ${a.escalated} of ${expected.alone}`);
@@ -267,7 +271,7 @@ async function main(): Promise<void> {
     console.log(`steps: ${bd.n} township reviews (请示报告) opened ${clock(bd.opened_first.getTime())}–${clock(bd.opened_last.getTime())} UTC (${((bd.opened_last.getTime() - bd.opened_first.getTime()) / 1000).toFixed(0)} s), ` +
       `falling due ${clock(bd.first.getTime())}–${clock(bd.last.getTime())} UTC: a window of ${((bd.last.getTime() - bd.first.getTime()) / 1000).toFixed(1)} s`);
     const ad = dueOf.get('alone');
-    if (ad) console.log(`alone: ${ad.n} steps falling due one by one ${clock(ad.first.getTime())}–${clock(ad.last.getTime())} UTC, before the burst's reminders (${clock(results.reminder.burst.firstScheduled)})`);
+    if (ad) console.log(`alone: ${ad.n} steps falling due one by one ${clock(ad.first.getTime())}–${clock(ad.last.getTime())} UTC, all escalated before the burst began to open`);
     console.log('\nlateness = record event `at` − the instant it was scheduled for, seconds');
     const row = (label: string, cells: string[]) => console.log(label.padEnd(26) + cells.map((c) => c.padStart(10)).join(''));
     row('', ['count', 'p50 s', 'p95 s', 'p99 s', 'max s', 'last at']);
