@@ -10,7 +10,7 @@
  * Starts its own stack (infra/src/start.ts) on free ports, with Temporal in memory and its own PostgreSQL
  * database `dangjian_bench` (dropped and recreated each run) on the server named by DATABASE_URL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,7 +20,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { recreateDatabase } from '@dj/infra/database';
 import { approveUpdate, minimalCase } from './minimal-workflow';
-import { NAMESPACE, api, launchStack } from './stack';
+import { NAMESPACE, api, launchStack, stopStack } from './stack';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -191,11 +191,7 @@ async function main(): Promise<void> {
     }
     failed = [a, b, a1, b1].some((o) => o.errors.length > 0);
   } finally {
-    const t1 = performance.now();
-    await stack.stop();
-    console.log(`stack stopped in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
-    if (failed) console.error(`stack output kept in ${stack.logFile}`);
-    else rmSync(dataDir, { recursive: true, force: true });
+    await stopStack(stack, dataDir, failed);
   }
   if (failed) process.exitCode = 1;
 }

@@ -27,14 +27,14 @@
  *      due − lead × WDS)).
  * Exits non-zero if a case failed to open or an expected event never arrived.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { recreateDatabase } from '@dj/infra/database';
-import { api, launchStack } from './stack';
+import { api, launchStack, stopStack } from './stack';
 
 const WDS = 10; // seconds per working day
 const BURST_LEAD_DAYS = 12; // reminder 120 s before the due date
@@ -300,11 +300,7 @@ async function main(): Promise<void> {
     failed = openErrors.length > 0 || missing > 0;
   } finally {
     await db.end();
-    const t1 = performance.now();
-    await stack.stop();
-    console.log(`stack stopped in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
-    if (failed) console.error(`stack output kept in ${stack.logFile}`);
-    else rmSync(dataDir, { recursive: true, force: true });
+    await stopStack(stack, dataDir, failed);
   }
   if (failed) process.exitCode = 1;
 }

@@ -1,6 +1,7 @@
 /** The stack a benchmark runs against (its own ports, Temporal in memory, its own database) and a small HTTP helper. */
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { repoRoot } from '@dj/infra/config';
@@ -84,4 +85,13 @@ export async function api(baseUrl: string, method: string, pathname: string, bod
     json = text;
   }
   return { status: response.status, json };
+}
+
+/** Stops the stack; its output is kept for a failed run, removed with its data otherwise. */
+export async function stopStack(stack: { stop(): Promise<void>; logFile: string }, dataDir: string, failed: boolean): Promise<void> {
+  const t1 = performance.now();
+  await stack.stop();
+  console.log(`stack stopped in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+  if (failed) console.error(`stack output kept in ${stack.logFile}`);
+  else rmSync(dataDir, { recursive: true, force: true });
 }

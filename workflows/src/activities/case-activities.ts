@@ -2,7 +2,7 @@
  * Activities of the human-step primitive: each writes a projection change and its record event in
  * one transaction, and is idempotent (keyed rows), so Temporal's retries never duplicate anything.
  */
-import { appendCaseEvent, uncachedReferenceData, type Db, type Prisma, type ReferenceData } from '@dj/db';
+import { appendCaseEvent, uncachedReferenceData, type Db, type Prisma, type ReferenceData, type Task } from '@dj/db';
 import { addCalendarMonths, isMonthDuration, scheduleMonthStep, scheduleStep, scheduleStepUntil, stepName, type EscalationPolicy, type MonthDuration, type StepDuration } from '@dj/domain';
 import type {
   CaseActivities,
@@ -56,8 +56,8 @@ async function writeStage(t: Prisma.TransactionClient, caseId: string, stage: st
 }
 
 /** Closes a task (and the 督办 tasks on it) with its record event; nothing if it is no longer open. */
-async function closeTaskIn(t: Prisma.TransactionClient, input: CloseTaskInput, now: Date): Promise<void> {
-  const task = await t.task.findUniqueOrThrow({ where: { id: input.taskId } });
+async function closeTaskIn(t: Prisma.TransactionClient, input: CloseTaskInput, now: Date, loaded?: Task): Promise<void> {
+  const task = loaded ?? (await t.task.findUniqueOrThrow({ where: { id: input.taskId } }));
   if (task.status !== 'open') return;
   await t.task.update({
     where: { id: input.taskId },
@@ -220,7 +220,7 @@ export function createCaseActivities({ db, workingDaySeconds, reference = uncach
         else if (input.action === 'transfer' || input.action === 'add_signer' || input.action === 'approve') recipients = await usersOf(t, [...input.changedSlots, ...input.newSlots].filter((s) => s.status === 'pending'));
         recipients = recipients.filter((u) => u !== input.actor.userId);
         await notify(t, { idemKey: input.idemKey, userIds: recipients, kind: `task.${input.action}`, title: `${input.actor.name}：${task.title}`, caseId: input.caseId, taskId: input.taskId, at: now });
-        if (input.close) await closeTaskIn(t, { caseId: input.caseId, taskId: input.taskId, status: 'completed', outcome: input.close.outcome, closedBy: input.actor }, now);
+        if (input.close) await closeTaskIn(t, { caseId: input.caseId, taskId: input.taskId, status: 'completed', outcome: input.close.outcome, closedBy: input.actor }, now, task);
       });
     },
 
@@ -242,6 +242,7 @@ export function createCaseActivities({ db, workingDaySeconds, reference = uncach
               ? { caseId: input.caseId, taskId: task.id, status: 'cancelled', outcome: input.cancelOpenSteps!.outcome, closedBy: input.cancelOpenSteps!.by }
               : { caseId: input.caseId, taskId: task.id, status: 'completed', outcome: 'resolved' },
             now,
+            task,
           );
         }
         await t.case.update({ where: { id: input.caseId }, data: { status: input.status, stage: 'closed', result: input.result as Prisma.InputJsonValue, closedAt: now } });
@@ -406,19 +407,11 @@ export function createCaseActivities({ db, workingDaySeconds, reference = uncach
         const done = await t.caseEvent.findUnique({ where: { caseId_idemKey: { caseId: input.caseId, idemKey: input.idemKey } } });
         if (done) return;
         const now = new Date();
-        const closing = input.status && input.status !== 'open';
-        if (!closing) await writeStage(t, input.caseId, input.stage, now);
+        await writeStage(t, input.caseId, input.stage, now);
         if (input.eventType === 'case.stage') return; // the stage alone: writeStage recorded it
         const c = await t.case.update({
           where: { id: input.caseId },
-          data: {
-            stage: closing ? input.stage : undefined,
-            status: input.status,
-            result: input.result as Prisma.InputJsonValue | undefined,
-            title: input.title,
-            input: input.input as Prisma.InputJsonValue | undefined,
-            closedAt: closing ? now : undefined,
-          },
+          data: { title: input.title, input: input.input as Prisma.InputJsonValue | undefined },
         });
         await appendCaseEvent(t, {
           caseId: input.caseId,
@@ -430,9 +423,6 @@ export function createCaseActivities({ db, workingDaySeconds, reference = uncach
           data: input.data ?? {},
           at: now,
         });
-        if (closing) {
-          await notify(t, { idemKey: `case.closed:${input.caseId}`, userIds: [c.initiatorId], kind: 'case.closed', title: `事项已办结：${c.title}`, caseId: input.caseId, at: now });
-        }
       });
     },
   };

@@ -83,8 +83,6 @@ export type UpdateCaseInput = {
   idemKey: string;
   eventType: string;
   stage?: string | undefined;
-  status?: 'open' | 'completed' | 'rejected' | 'withdrawn' | 'cancelled' | undefined;
-  result?: Record<string, unknown> | undefined;
   /** A resubmitted request replaces the case's title and input. */
   title?: string | undefined;
   input?: Record<string, unknown> | undefined;
