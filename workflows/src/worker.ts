@@ -3,40 +3,46 @@ import { DefaultLogger, NativeConnection, Worker, Runtime, makeTelemetryFilterSt
 import { createDb, listenReferenceCache } from '@dj/db';
 import { createLogger } from '@dj/logging';
 import { loadNotifyConfig, loadWorkerConfig } from '@dj/config';
-import { createCaseActivities } from './activities/case-activities';
-import { createNoticeActivities } from './activities/notice-activities';
-import { createSecretaryActivities } from './activities/secretary-activities';
-import { createMemberActivities } from './activities/member-activities';
-import { createJointMeetingActivities } from './activities/joint-meeting-activities';
-import { classifyActivityErrors } from './activities/classify-errors';
+import { createActivities } from './processes/activities';
 import { startNotificationWorker } from './notifications/notification-worker';
 import { TASK_QUEUE } from '@dj/process-api';
+import { connectionSecurity } from '@dj/temporal';
 import { workflowsPath } from './worker-paths';
+import { startRecordAnchoring } from './record-anchoring';
+
+const DB_POOL = 20;
 
 async function main() {
   const config = loadWorkerConfig();
   const log = createLogger('worker', config.logLevel);
   const sdkLevel: LogLevel = config.logLevel === 'debug' || config.logLevel === 'trace' ? 'DEBUG' : 'WARN';
-  Runtime.install({ logger: new DefaultLogger(sdkLevel), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} } } });
-  const db = createDb(config.databaseUrl);
+  Runtime.install({
+    logger: new DefaultLogger(sdkLevel),
+    telemetryOptions: {
+      logging: { filter: makeTelemetryFilterString({ core: 'WARN' }), forward: {} },
+      // The SDK's worker metrics (task latencies, slots, sticky cache, polls) for Prometheus, served by the SDK itself.
+      ...(config.metricsAddress ? { metrics: { prometheus: { bindAddress: config.metricsAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true } } } : {}),
+    },
+  });
+  // Every activity slot can hold a connection for its transaction; more slots than connections made a
+  // burst of due steps (10^3 at once) wait on the pool until Prisma gave up (P2028).
+  const db = createDb(config.databaseUrl, { max: DB_POOL });
   const reference = await listenReferenceCache(db, config.databaseUrl, (msg, err) => log.warn({ err }, msg));
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const connection = await NativeConnection.connect({ address: config.temporal.address, ...connectionSecurity(config.temporal) });
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,
     taskQueue: TASK_QUEUE,
-    workflowsPath,
-    activities: classifyActivityErrors({
-      ...createCaseActivities({ db, workingDaySeconds: config.workingDaySeconds, reference }),
-      ...createNoticeActivities({ db, workingDaySeconds: config.workingDaySeconds }),
-      ...createSecretaryActivities({ db }),
-      ...createMemberActivities({ db, workingDaySeconds: config.workingDaySeconds }),
-      ...createJointMeetingActivities({ db, workingDaySeconds: config.workingDaySeconds, quarterSeconds: config.jointMeetingQuarterSeconds }),
-    }),
+    ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : { workflowsPath }),
+    maxConcurrentActivityTaskExecutions: DB_POOL,
+    maxConcurrentLocalActivityExecutions: DB_POOL,
+    activities: createActivities({ db, workingDaySeconds: config.workingDaySeconds, quarterSeconds: config.jointMeetingQuarterSeconds, reference }),
   });
-  log.info({ taskQueue: TASK_QUEUE, workingDaySeconds: config.workingDaySeconds ?? null }, 'worker started');
+  log.info({ taskQueue: TASK_QUEUE, workingDaySeconds: config.workingDaySeconds ?? null, metrics: config.metricsAddress ?? null, workflowBundle: config.workflowBundlePath ?? 'bundled at start' }, 'worker started');
+  const anchoring = startRecordAnchoring({ db, log, intervalSeconds: config.recordAnchorIntervalSeconds });
   const notifications = await startNotificationWorker({ db, connection, namespace: config.temporalNamespace, config: loadNotifyConfig(), log });
   await Promise.all([worker.run(), notifications.run()]);
+  anchoring.stop();
   await connection.close();
   await reference.close();
   await db.$disconnect();

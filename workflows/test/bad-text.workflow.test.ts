@@ -1,9 +1,11 @@
-// A task action whose text PostgreSQL refuses, sent straight to the workflow (past the HTTP edge):
-// recordTaskAction fails at once as a non-retryable DATA_ERROR, the Update fails with it, the step is
-// left as it was and a following valid action completes it.
+// A task action with a value PostgreSQL refuses, sent straight to the workflow (past the HTTP edge, which
+// refuses bad text and unknown targets first): recordTaskAction fails at once as a non-retryable
+// DATA_ERROR, the Update fails with it, the step is left as it was and a following valid action completes
+// it. Text PostgreSQL cannot hold is stored as U+FFFD by the record (packages/db/src/case-record.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApplicationFailure, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { Actor } from '@dj/contracts';
+import { verifyCaseRecord } from '@dj/db';
 import { taskActionUpdate } from '@dj/process-api';
 import { actAndWait, startHarness, type Harness } from './harness';
 
@@ -31,24 +33,21 @@ async function updateFailure(p: Promise<unknown>): Promise<ApplicationFailure> {
   return failure as ApplicationFailure;
 }
 
-describe('a task action with text PostgreSQL cannot store', () => {
+describe('a task action with a value PostgreSQL cannot store', () => {
   it('fails promptly with DATA_ERROR, changes nothing, and the step still takes a valid approve', async () => {
     const { handle, caseId, snapshot } = await h.startRequest();
     const taskId = snapshot.openTasks[0]!.id;
     const li = await h.actor('li.zuzhi');
     const eventsBefore = await h.db.caseEvent.count({ where: { caseId } });
 
-    // A deciding action (approve closes this 或签 step) with NUL in the comment (jsonb refuses it: 22P05)…
+    // A value PostgreSQL refuses (a target id that is no uuid: 22P02), in a hand-over the task rules accept…
     const started = Date.now();
-    const nul = await updateFailure(act(handle, taskId, li, 'approve', { comment: '同意\u0000', form: { opinion: '同意' } }));
+    const bad = await updateFailure(act(handle, taskId, li, 'transfer', { comment: '转办', to: [{ userId: 'not-a-uuid', displayName: '某人' }] }));
     expect(Date.now() - started).toBeLessThan(10_000); // no retries: the first attempt's failure is final
-    expect(nul.type).toBe('DATA_ERROR');
-    expect(nul.message).toContain('recordTaskAction: the data cannot be stored (SQLSTATE 22P05');
-    // …and a lone surrogate in a form field (Prisma cannot send it).
-    const lone = await updateFailure(act(handle, taskId, li, 'forward', { form: { opinion: '同意上报\ud800' } }));
-    expect(lone.type).toBe('DATA_ERROR');
-    // A non-deciding action too: a comment.
-    expect((await updateFailure(act(handle, taskId, li, 'comment', { comment: '\udc00' }))).type).toBe('DATA_ERROR');
+    expect(bad.type).toBe('DATA_ERROR');
+    expect(bad.message).toContain('recordTaskAction: the data cannot be stored');
+    // …and again for a non-deciding action (抄送).
+    expect((await updateFailure(act(handle, taskId, li, 'cc', { to: [{ userId: 'not-a-uuid-either', displayName: '某人' }] }))).type).toBe('DATA_ERROR');
 
     // Nothing was recorded and the workflow still shows the step open, its slot pending.
     expect(await h.db.caseEvent.count({ where: { caseId } })).toBe(eventsBefore);
@@ -65,5 +64,15 @@ describe('a task action with text PostgreSQL cannot store', () => {
     expect((await h.db.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe('completed');
     const types = (await h.db.caseEvent.findMany({ where: { caseId }, orderBy: { seq: 'asc' } })).map((e) => e.type);
     expect(types.filter((t) => t.startsWith('task.'))).toEqual(['task.opened', 'task.approve', 'task.closed']);
+  });
+
+  it('text PostgreSQL cannot hold (NUL, a lone surrogate) is recorded as U+FFFD, and the record verifies', async () => {
+    const { handle, caseId, snapshot } = await h.startRequest();
+    const taskId = snapshot.openTasks[0]!.id;
+    const li = await h.actor('li.zuzhi');
+    await act(handle, taskId, li, 'comment', { comment: '意见\u0000\ud800' });
+    const [event] = await h.db.caseEvent.findMany({ where: { caseId, type: 'task.comment' } });
+    expect((event!.data as { comment: string }).comment).toBe('意见\ufffd\ufffd');
+    expect(await verifyCaseRecord(h.db, caseId)).toMatchObject({ valid: true });
   });
 });

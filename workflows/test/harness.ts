@@ -6,17 +6,12 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Worker, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { inject } from 'vitest';
-import { createDb, type Db } from '@dj/db';
+import { createDb, meetingRoster, type Db } from '@dj/db';
 import { seedDemo } from '@dj/db/seed-demo';
-import type { ActionResult, Actor, CaseActionRequest, CaseSnapshot, TaskActionRequest } from '@dj/contracts';
+import type { ActionResult, Actor, CaseActionRequest, CaseSnapshot, MeetingBody, TaskActionRequest } from '@dj/contracts';
 import { caseActionUpdate, snapshotQuery, stableStateUpdate, taskActionUpdate, type RequestReportInput } from '@dj/process-api';
 import { supervisoryRoles } from '@dj/domain';
-import { createCaseActivities } from '../src/activities/case-activities';
-import { createNoticeActivities } from '../src/activities/notice-activities';
-import { createSecretaryActivities } from '../src/activities/secretary-activities';
-import { createMemberActivities } from '../src/activities/member-activities';
-import { createJointMeetingActivities } from '../src/activities/joint-meeting-activities';
-import { classifyActivityErrors } from '../src/activities/classify-errors';
+import { createActivities } from '../src/processes/activities';
 import { workflowsPath } from '../src/worker-paths';
 
 let runtimeInstalled = false;
@@ -28,6 +23,11 @@ export type Harness = {
   db: Db;
   taskQueue: string;
   actor(username: string, caseOrgPath?: string): Promise<Actor>;
+  /**
+   * The form and roster of a step decided by a body's meeting, as the inbox service sends them: the roster of
+   * `orgId`'s body at `meetingDate` read from the demo committees; by default everyone attends and votes for.
+   */
+  meeting(orgId: string, form?: Record<string, unknown>, opts?: { body?: MeetingBody; meetingDate?: string; attendees?: number; for?: number }): Promise<Pick<TaskActionRequest, 'form' | 'meeting'>>;
   /** zhang.zhibu submits a 请示报告 from branch-a1-1; returns once the first task is open. */
   startRequest(title?: string, body?: string): Promise<StartedRequest>;
   /** Starts a case workflow on the test queue (workflow id as the cases service forms it); returns once settled. */
@@ -35,7 +35,8 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function startHarness(options: { workingDaySeconds: number; quarterSeconds?: number }): Promise<Harness> {
+/** `workflows`: another bundle entry (tests of the primitives add probe workflows to the production ones); `workflowBundlePath`: a prebuilt bundle, as production loads it. */
+export async function startHarness(options: { workingDaySeconds: number; quarterSeconds?: number; workflows?: string; workflowBundlePath?: string }): Promise<Harness> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
     runtimeInstalled = true;
@@ -49,14 +50,8 @@ export async function startHarness(options: { workingDaySeconds: number; quarter
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath,
-    activities: classifyActivityErrors({
-      ...createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds }),
-      ...createNoticeActivities({ db, workingDaySeconds: options.workingDaySeconds }),
-      ...createSecretaryActivities({ db }),
-      ...createMemberActivities({ db, workingDaySeconds: options.workingDaySeconds }),
-      ...createJointMeetingActivities({ db, workingDaySeconds: options.workingDaySeconds, quarterSeconds: options.quarterSeconds }),
-    }),
+    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: options.workflows ?? workflowsPath }),
+    activities: createActivities({ db, workingDaySeconds: options.workingDaySeconds, quarterSeconds: options.quarterSeconds }),
   });
   const running = worker.run();
   const harness: Harness = {
@@ -88,6 +83,17 @@ export async function startHarness(options: { workingDaySeconds: number; quarter
         name: user.displayName,
         memberships: user.memberships.map((m) => ({ orgId: m.orgId, role: m.role })),
         supervisesCase: user.memberships.some((m) => supervisoryRoles.has(m.role) && caseOrgPath.startsWith(m.org.path)),
+      };
+    },
+    async meeting(orgId, form = {}, opts = {}) {
+      const body = opts.body ?? 'committee';
+      const on = opts.meetingDate ?? '2026-11-20';
+      const roster = await meetingRoster(db, orgId, body, on);
+      const attendees = roster.slice(0, opts.attendees ?? roster.length).map((m) => m.id);
+      const yes = opts.for ?? attendees.length;
+      return {
+        form: { meetingDate: on, place: '党群服务中心会议室', attendees, ballotMethod: 'show-of-hands', for: yes, against: attendees.length - yes, abstain: 0, resolution: '会议研究，同意。', ...form },
+        meeting: { body, orgId, on, roster },
       };
     },
     async close() {

@@ -1,5 +1,6 @@
 import type { MembershipRef } from './roles';
 import type { OrgType } from './org-tree';
+import { processCatalogues } from './processes';
 
 /**
  * Who may start a case of each type: the case is opened for an organization of `startOrgTypes`, by a
@@ -17,33 +18,14 @@ export type CaseTypeDefinition = {
   startForm: string;
 };
 
-export const caseTypes: Record<string, CaseTypeDefinition> = {
-  'request-report': {
-    type: 'request-report',
-    name: '请示报告审批',
-    workflowType: 'requestReport',
-    startRoles: ['branch_secretary'],
-    startOrgTypes: ['branch'],
-    startForm: 'request-report.submission',
-  },
-  'secretary-replacement': {
-    type: 'secretary-replacement',
-    name: '村党组织书记选配',
-    workflowType: 'secretaryReplacement',
-    startRoles: ['township_org_member', 'township_secretary'],
-    startOrgTypes: ['branch'],
-    starterOrgType: 'township',
-    startForm: 'secretary.open',
-  },
-  'member-development': {
-    type: 'member-development',
-    name: '发展党员',
-    workflowType: 'memberDevelopment',
-    startRoles: ['branch_secretary'],
-    startOrgTypes: ['branch'],
-    startForm: 'member.application',
-  },
-};
+/** The case types started through POST /api/cases: every catalogue with a `start`. */
+export const caseTypes: Record<string, CaseTypeDefinition> = Object.fromEntries(
+  processCatalogues.flatMap((c) =>
+    c.start
+      ? [[c.type, { type: c.type, name: c.name, workflowType: c.workflowType, startRoles: c.start.roles, startOrgTypes: c.start.orgTypes, ...(c.start.starterOrgType ? { starterOrgType: c.start.starterOrgType } : {}), startForm: c.start.form }]]
+      : [],
+  ),
+);
 
 /** `ancestors`: the organization itself and every organization above it. */
 export function canStartCase(

@@ -1,7 +1,7 @@
 import { chinaEndOfDay, toChinaDate, type WorkingCalendar } from './calendar';
 import type { EscalationPolicy } from './policy';
 import type { StepSchedule } from './schedule';
-import { addCalendarMonths } from './secretary-replacement';
+import { addCalendarMonths } from './processes/secretary-replacement/rules';
 
 /** A step whose time limit is in calendar months (发展党员: 1 month talk, 6-month evaluations, 3-month approval, 1-year probation). */
 export type MonthDuration = { months: number };

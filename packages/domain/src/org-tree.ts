@@ -47,3 +47,20 @@ export function supervisingChain(
   }
   return chain;
 }
+
+/**
+ * The levels of the chain, top down (domain.md: 市委组织部 → 县(市、区)委 → 乡镇党委 / 街道党工委 →
+ * 村(社区)党组织 → 党支部 → 党小组). A unit sits below any higher level (a township may hold a
+ * 机关党支部 directly); joint-meeting bodies are not units of the chain and are not managed here.
+ */
+const chainLevel: Partial<Record<OrgType, number>> = { city_org_dept: 0, county: 1, township: 2, village: 3, branch: 4, group: 5 };
+
+/** Types administrators create and move in the tree (not joint-meeting bodies). */
+export const chainOrgTypes: OrgType[] = ['city_org_dept', 'county', 'township', 'village', 'branch', 'group'];
+
+/** Whether a unit of type `child` may sit directly under a unit of type `parent`. */
+export function mayContain(parent: OrgType, child: OrgType): boolean {
+  const p = chainLevel[parent];
+  const c = chainLevel[child];
+  return p !== undefined && c !== undefined && c > p;
+}

@@ -1,13 +1,13 @@
 /**
  * What administrators may set each policy to: a JSON Schema per policy key (served to the console,
  * which renders the editor from it, and enforced by the API) plus the semantic rule the schema cannot
- * say (e.g. a fraction below one). Defaults live in policy.ts and secretary-replacement.ts.
+ * say (e.g. a fraction below one). Defaults come from the process catalogues (processes/<type>/catalogue.ts).
  */
 import { caseTypeName, stepName } from './display-names';
-import { isVoteThreshold } from './member-development';
+import { isVoteThreshold } from './processes/member-development/rules';
 import { isMonthDuration } from './month-schedule';
 import { isEscalationPolicy, isStepDuration, monthDurationDefaults } from './policy';
-import { isElectionPolicy, isNegativeList } from './secretary-replacement';
+import { isElectionPolicy, isNegativeList } from './processes/secretary-replacement/rules';
 import { declarationKeys, educationLevelIds } from '@dj/contracts';
 
 export type JsonSchema = Record<string, unknown>;

@@ -6,13 +6,16 @@
 import {
   actionsRequiringComment,
   formErrors,
+  meetingBodyOf,
   type Actor,
   type AssigneeRef,
   type DecisionAction,
   type ErrorCode,
   type TaskAction,
+  type MeetingRecord,
   type TaskActionRequest,
 } from '@dj/contracts';
+import { meetingRefusal } from './collective-decision';
 
 export type SlotStatus = 'pending' | 'approved' | 'rejected' | 'waiting';
 
@@ -92,12 +95,20 @@ export type ActionContext = {
   supervisionTasksOf(taskId: string): TaskState[];
 };
 
+/** The hand-overs name whom they hand over to; no other action takes a target. */
+const actionsTakingTargets: ReadonlySet<TaskAction> = new Set(['transfer', 'add_signer', 'cc']);
+
 /** Throws ActionRejected when the request is not allowed; otherwise returns nothing and changes nothing. */
 export function validateTaskAction(task: TaskState | undefined, req: TaskActionRequest, ctx: ActionContext): void {
   if (!task) throw new ActionRejected('NOT_FOUND');
   if (task.status !== 'open') throw new ActionRejected('TASK_NOT_OPEN');
   if (!task.actions.includes(req.action)) throw new ActionRejected('ACTION_NOT_ALLOWED');
   if (actionsRequiringComment.has(req.action) && !req.comment?.trim()) throw new ActionRejected('COMMENT_REQUIRED');
+  if (req.to?.length && !actionsTakingTargets.has(req.action)) throw new ActionRejected('TARGET_NOT_ALLOWED');
+  const meetingBody = meetingBodyOf(task.formId);
+  // 驳回 of a body's decision carries the meeting that did not carry the proposal.
+  const formAllowed = ((req.action === 'approve' || req.action === 'forward') && task.formId) || (req.action === 'reject' && meetingBody);
+  if (req.form && Object.keys(req.form).length && !formAllowed) throw new ActionRejected('FORM_NOT_ALLOWED');
   const actor = req.actor;
 
   switch (req.action) {
@@ -129,13 +140,34 @@ export function validateTaskAction(task: TaskState | undefined, req: TaskActionR
   }
   if (req.action === 'transfer' || req.action === 'add_signer') {
     if (req.to?.length !== 1) throw new ActionRejected('TARGET_REQUIRED');
+    // The initiator never decides their own request (转办 / 加签 to them would let them).
+    if (req.to.some((t) => 'userId' in t && t.userId === ctx.initiatorId)) throw new ActionRejected('TARGET_IS_INITIATOR');
   }
   if (req.action === 'cc' && (!req.to?.length || req.to.some((t) => !('userId' in t)))) throw new ActionRejected('TARGET_REQUIRED');
   if ((req.action === 'approve' || req.action === 'forward') && task.formId) {
     const errors = formErrors(task.formId, req.form ?? {});
     if (!errors.length && task.checkForm) errors.push(...task.checkForm(req.form ?? {}));
     if (errors.length) throw new ActionRejected('INVALID_FORM', errors.join('; '));
+    if (meetingBody) checkMeeting(task, meetingBody, req, true);
   }
+  if (req.action === 'reject' && meetingBody) {
+    const errors = formErrors('meeting.record', req.form ?? {});
+    if (errors.length) throw new ActionRejected('INVALID_FORM', errors.join('; '));
+    checkMeeting(task, meetingBody, req, false);
+  }
+}
+
+/**
+ * A step decided by a body's meeting: the roster the service resolved must be the body's (this step's
+ * organization, the meeting's date), and the meeting valid; 同意 needs the proposal carried, 驳回 a vote
+ * that did not carry it (collective-decision.ts).
+ */
+function checkMeeting(task: TaskState, body: NonNullable<ReturnType<typeof meetingBodyOf>>, req: TaskActionRequest, approving: boolean): void {
+  const record = req.form as unknown as MeetingRecord;
+  const m = req.meeting;
+  if (!m || m.body !== body || m.orgId !== task.orgId || m.on !== record.meetingDate) throw new ActionRejected('MEETING_ROSTER_EMPTY', '未取得会议日期该组织的应到会名单');
+  const refusal = meetingRefusal(body, m.roster, record, approving ? 'carried' : 'not-carried');
+  if (refusal) throw new ActionRejected(refusal.code, refusal.message);
 }
 
 export type ActionEffect = {

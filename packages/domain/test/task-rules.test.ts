@@ -85,3 +85,22 @@ describe('会签 / 或签 / 加签 rules', () => {
     expect(code(() => validateTaskAction(t, { taskId: 't', action: 'forward', actor: actor('u1') }, ctx))).toBe('ACTION_NOT_ALLOWED');
   });
 });
+
+describe('hand-over and input rules', () => {
+  const open = () => task('any', [{ id: 'a', userId: 'u1', status: 'pending' }]);
+  const check = (req: Omit<TaskActionRequest, 'taskId'>) => code(() => validateTaskAction(open(), { ...req, taskId: 't' }, ctx));
+
+  it('the initiator is never made a signer of their own request', () => {
+    expect(check({ action: 'add_signer', actor: actor('u1'), to: [{ userId: 'initiator' }] })).toBe('TARGET_IS_INITIATOR');
+    expect(check({ action: 'add_signer', actor: actor('u1'), to: [{ userId: 'u2' }] })).toBeUndefined();
+  });
+
+  it('only 转办 / 加签 / 抄送 take targets; only approve and forward of a step with a form take a form', () => {
+    expect(check({ action: 'comment', actor: actor('u1'), comment: 'c', to: [{ userId: 'u2' }] })).toBe('TARGET_NOT_ALLOWED');
+    expect(check({ action: 'comment', actor: actor('u1'), comment: 'c', to: [] })).toBeUndefined();
+    expect(check({ action: 'comment', actor: actor('u1'), comment: 'c', form: { x: 1 } })).toBe('FORM_NOT_ALLOWED');
+    expect(check({ action: 'reject', actor: actor('u1'), comment: 'no', form: { x: 1 } })).toBe('FORM_NOT_ALLOWED');
+    expect(check({ action: 'approve', actor: actor('u1'), form: {} })).toBeUndefined();
+    expect(check({ action: 'approve', actor: actor('u1'), form: { x: 1 } })).toBe('FORM_NOT_ALLOWED');
+  });
+});

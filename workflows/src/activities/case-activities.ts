@@ -2,7 +2,7 @@
  * Activities of the human-step primitive: each writes a projection change and its record event in
  * one transaction, and is idempotent (keyed rows), so Temporal's retries never duplicate anything.
  */
-import { appendCaseEvent, uncachedReferenceData, type Db, type Prisma, type ReferenceData, type Task } from '@dj/db';
+import { anchorCase, appendCaseEvent, uncachedReferenceData, type Db, type Prisma, type ReferenceData } from '@dj/db';
 import { addCalendarMonths, isMonthDuration, scheduleMonthStep, scheduleStep, scheduleStepUntil, stepName, type EscalationPolicy, type MonthDuration, type StepDuration } from '@dj/domain';
 import type {
   CaseActivities,
@@ -17,6 +17,7 @@ import type {
   UpdateCaseInput,
 } from '../human-step/activity-types';
 import type { Slot } from '@dj/domain';
+import { log } from '@temporalio/activity';
 import { notify, usersOf } from './notify';
 
 export type CaseActivitiesConfig = {
@@ -56,17 +57,27 @@ async function writeStage(t: Prisma.TransactionClient, caseId: string, stage: st
 }
 
 /** Closes a task (and the 督办 tasks on it) with its record event; nothing if it is no longer open. */
-async function closeTaskIn(t: Prisma.TransactionClient, input: CloseTaskInput, now: Date, loaded?: Task): Promise<void> {
-  const task = loaded ?? (await t.task.findUniqueOrThrow({ where: { id: input.taskId } }));
+type ClosingTask = { status: string; orgId: string; title: string; dueAt: Date };
+
+/** What closing a task needs of its row. */
+async function taskToClose(t: Prisma.TransactionClient, taskId: string): Promise<ClosingTask> {
+  const [task] = await t.$queryRaw<ClosingTask[]>`SELECT status, org_id AS "orgId", title, due_at AS "dueAt" FROM task WHERE id = ${taskId}::uuid`;
+  // As the foreign keys would refuse a write for it: a data error, not retried.
+  if (!task) throw Object.assign(new Error(`task ${taskId} does not exist`), { name: 'DatabaseError', code: '23503' });
+  return task;
+}
+
+async function closeTaskIn(t: Prisma.TransactionClient, input: CloseTaskInput, now: Date, loaded?: ClosingTask): Promise<void> {
+  const task = loaded ?? (await taskToClose(t, input.taskId));
   if (task.status !== 'open') return;
-  await t.task.update({
-    where: { id: input.taskId },
-    data: { status: input.status, outcome: input.outcome, closedAt: now, closedById: input.closedBy?.userId ?? null },
-  });
-  await t.task.updateMany({
-    where: { supervisesTaskId: input.taskId, status: 'open' },
-    data: { status: 'completed', outcome: 'resolved', closedAt: now },
-  });
+  // The task and its open 督办 tasks in one statement.
+  await t.$executeRaw`
+    UPDATE task SET
+      status = CASE WHEN id = ${input.taskId}::uuid THEN ${input.status} ELSE 'completed' END,
+      outcome = CASE WHEN id = ${input.taskId}::uuid THEN ${input.outcome} ELSE 'resolved' END,
+      closed_by_id = CASE WHEN id = ${input.taskId}::uuid THEN ${input.closedBy?.userId ?? null}::uuid ELSE closed_by_id END,
+      closed_at = ${now.toISOString()}::timestamptz(3)
+    WHERE id = ${input.taskId}::uuid OR (supervises_task_id = ${input.taskId}::uuid AND status = 'open')`;
   await appendCaseEvent(t, {
     caseId: input.caseId,
     idemKey: `task.closed:${input.taskId}`,
@@ -81,7 +92,7 @@ async function closeTaskIn(t: Prisma.TransactionClient, input: CloseTaskInput, n
 }
 
 export function createCaseActivities({ db, workingDaySeconds, reference = uncachedReferenceData(db) }: CaseActivitiesConfig): CaseActivities & CaseDeadlineActivities {
-  const tx = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) => db.$transaction(fn, { timeout: 20_000 });
+  const tx = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) => db.$transaction(fn, { timeout: 20_000, maxWait: 10_000 });
 
   return {
     async openCase(input: OpenCaseInput) {
@@ -194,15 +205,19 @@ export function createCaseActivities({ db, workingDaySeconds, reference = uncach
 
     async recordTaskAction(input: RecordTaskActionInput) {
       await tx(async (t) => {
-        const done = await t.caseEvent.findUnique({ where: { caseId_idemKey: { caseId: input.caseId, idemKey: input.idemKey } } });
+        const [done] = await t.$queryRaw<unknown[]>`SELECT 1 FROM case_event WHERE case_id = ${input.caseId}::uuid AND idem_key = ${input.idemKey}`;
         if (done) return;
         const now = new Date();
         for (const s of input.changedSlots) {
-          await t.taskAssignee.update({ where: { id: s.id }, data: { ...slotRow(input.taskId, s), taskId: undefined, actedAt: s.status === 'approved' || s.status === 'rejected' ? now : undefined } });
+          const acted = s.status === 'approved' || s.status === 'rejected';
+          await t.$executeRaw`
+            UPDATE task_assignee SET user_id = ${s.userId ?? null}::uuid, org_id = ${s.orgId ?? null}, role = ${s.role ?? null}, claimed_by_id = ${s.claimedById ?? null}::uuid,
+              status = ${s.status}, added_by_slot = ${s.addedBySlot ?? null}::uuid, acted_at = CASE WHEN ${acted} THEN ${now.toISOString()}::timestamptz(3) ELSE acted_at END
+            WHERE id = ${s.id}::uuid`;
         }
         if (input.newSlots.length) await t.taskAssignee.createMany({ data: input.newSlots.map((s) => slotRow(input.taskId, s)) });
         if (input.copies.length) await t.taskCopy.createMany({ data: input.copies.map((userId) => ({ taskId: input.taskId, userId, createdAt: now })), skipDuplicates: true });
-        const task = await t.task.findUniqueOrThrow({ where: { id: input.taskId }, include: { assignees: true } });
+        const task = await taskToClose(t, input.taskId);
         await appendCaseEvent(t, {
           caseId: input.caseId,
           idemKey: input.idemKey,
@@ -215,7 +230,7 @@ export function createCaseActivities({ db, workingDaySeconds, reference = uncach
           at: now,
         });
         let recipients: string[] = [];
-        if (input.action === 'urge') recipients = await usersOf(t, task.assignees.filter((a) => a.status === 'pending'));
+        if (input.action === 'urge') recipients = await usersOf(t, await t.taskAssignee.findMany({ where: { taskId: input.taskId, status: 'pending' } }));
         else if (input.action === 'cc') recipients = input.copies;
         else if (input.action === 'transfer' || input.action === 'add_signer' || input.action === 'approve') recipients = await usersOf(t, [...input.changedSlots, ...input.newSlots].filter((s) => s.status === 'pending'));
         recipients = recipients.filter((u) => u !== input.actor.userId);
@@ -230,10 +245,14 @@ export function createCaseActivities({ db, workingDaySeconds, reference = uncach
 
     async finishCase(input: FinishCaseInput) {
       await tx(async (t) => {
-        const c = await t.case.findUniqueOrThrow({ where: { id: input.caseId } });
+        const [c] = await t.$queryRaw<{ status: string; orgId: string; initiatorId: string; title: string }[]>`
+          SELECT status, org_id AS "orgId", initiator_id AS "initiatorId", title FROM "case" WHERE id = ${input.caseId}::uuid`;
+        if (!c) throw Object.assign(new Error(`case ${input.caseId} does not exist`), { name: 'DatabaseError', code: '23503' });
         if (c.status !== 'open') return;
         const now = new Date();
-        const open = await t.task.findMany({ where: { caseId: input.caseId, status: 'open' }, orderBy: [{ openedAt: 'asc' }, { id: 'asc' }] });
+        const open = await t.$queryRaw<(ClosingTask & { id: string; kind: string })[]>`
+          SELECT id, kind, status, org_id AS "orgId", title, due_at AS "dueAt" FROM task
+          WHERE case_id = ${input.caseId}::uuid AND status = 'open' ORDER BY opened_at, id`;
         for (const task of open) {
           const cancel = input.cancelOpenSteps && task.kind === 'step';
           await closeTaskIn(
@@ -245,7 +264,9 @@ export function createCaseActivities({ db, workingDaySeconds, reference = uncach
             task,
           );
         }
-        await t.case.update({ where: { id: input.caseId }, data: { status: input.status, stage: 'closed', result: input.result as Prisma.InputJsonValue, closedAt: now } });
+        await t.$executeRaw`
+          UPDATE "case" SET status = ${input.status}, stage = 'closed', result = ${JSON.stringify(input.result)}::jsonb, closed_at = ${now.toISOString()}::timestamptz(3), updated_at = now()
+          WHERE id = ${input.caseId}::uuid`;
         await appendCaseEvent(t, {
           caseId: input.caseId,
           idemKey: 'case.closed',
@@ -258,6 +279,14 @@ export function createCaseActivities({ db, workingDaySeconds, reference = uncach
         });
         await notify(t, { idemKey: `case.closed:${input.caseId}`, userIds: [c.initiatorId], kind: 'case.closed', title: `事项已办结：${c.title}`, caseId: input.caseId, at: now });
       });
+      // Every close seals the case's chain head in the anchor file (README, Security). A failure here
+      // must not undo the close: the periodic anchoring of the worker writes it later.
+      try {
+        const run = await anchorCase(db, input.caseId);
+        if (run.refused.length) log.error('the record of a closing case does not verify; not anchored', { event: 'record.anchor-refused', caseId: input.caseId, verification: run.refused[0]!.verification });
+      } catch (err) {
+        log.warn('anchoring at case close failed; the periodic anchoring will retry', { event: 'record.anchor-failed', caseId: input.caseId, error: (err as Error).message });
+      }
     },
 
     async remindTask({ caseId, taskId }) {
@@ -404,7 +433,7 @@ export function createCaseActivities({ db, workingDaySeconds, reference = uncach
 
     async updateCase(input: UpdateCaseInput) {
       await tx(async (t) => {
-        const done = await t.caseEvent.findUnique({ where: { caseId_idemKey: { caseId: input.caseId, idemKey: input.idemKey } } });
+        const [done] = await t.$queryRaw<unknown[]>`SELECT 1 FROM case_event WHERE case_id = ${input.caseId}::uuid AND idem_key = ${input.idemKey}`;
         if (done) return;
         const now = new Date();
         await writeStage(t, input.caseId, input.stage, now);

@@ -23,7 +23,7 @@ function published(n: { id: string; startsAt: Date; endsAt: Date; workingDays: n
 }
 
 export function createNoticeActivities({ db, workingDaySeconds }: NoticeActivitiesConfig): NoticeActivities {
-  const tx = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) => db.$transaction(fn, { timeout: 20_000 });
+  const tx = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) => db.$transaction(fn, { timeout: 20_000, maxWait: 10_000 });
 
   /** End of the notice: n working days of compressed time, or the end of the n-th working day after today (China time). */
   async function endOf(startsAt: Date, workingDays: number): Promise<Date> {

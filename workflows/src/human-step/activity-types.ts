@@ -158,6 +158,8 @@ export type MemberActivities = {
   resolvePeople(input: { userIds: string[] }): Promise<Person[] | undefined>;
   /** The instant `months` calendar months after `from` (compressed with WORKING_DAY_SECONDS). */
   instantAfterMonths(input: { from: number; months: number }): Promise<number>;
+  /** When a probation period ends: the end of its last day `endDate` (compressed: `months` after `recordedFrom`). */
+  probationEndsAt(input: { endDate: string; recordedFrom: number; months: number }): Promise<number>;
   /** Due instant of the superior approval: 3 (extended: 6) months from the branch meeting (compressed: from when it was recorded). */
   approvalDueAt(input: { meetingDate: string; recordedAt: number; extended: boolean }): Promise<{ dueAt: number; months: number; anchor: 'meeting-date' | 'recorded-at' }>;
 };

@@ -6,21 +6,26 @@
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   allHandlersFinished,
   condition,
+  isCancellation,
+  log,
+  patched,
   currentUpdateInfo,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
   uuid4,
 } from '@temporalio/workflow';
-import type { ActionResult, AssigneeRef, CaseActionRequest, CaseSnapshot, TaskAction, TaskSummary } from '@dj/contracts';
+import type { ActionResult, AssigneeRef, CaseActionRequest, CaseSnapshot, MeetingRecord, TaskAction, TaskSummary } from '@dj/contracts';
 import { caseActionUpdate, snapshotQuery, stableStateUpdate, taskActionUpdate } from '@dj/process-api';
 import type { CaseActivities, CaseDeadlineActivities, OpenCaseInput, OrgRole, Person, Rung } from './activity-types';
 import {
   ActionRejected,
   applyTaskAction,
   validateTaskAction,
+  meetingEventData,
   type Decision,
   type Slot,
   type TaskState,
@@ -328,7 +333,8 @@ export class CaseRuntime {
       status: 'open',
       checkForm: spec.checkForm,
     };
-    const opened = await activities.openTask({
+    // Never abandoned half-way by a cancelled scope: the task row and this state agree.
+    const opened = await CancellationScope.nonCancellable(() => activities.openTask({
       caseId: this.caseId,
       taskId: task.id,
       stepKey: task.stepKey,
@@ -344,7 +350,7 @@ export class CaseRuntime {
       ...(spec.durationMonths !== undefined ? { months: spec.durationMonths } : {}),
       ...(spec.subject ? { subjectType: spec.subject.type, subjectId: spec.subject.id } : {}),
       ...(spec.dueAt !== undefined ? { dueAt: spec.dueAt } : {}),
-    });
+    }));
     this.tasks.set(task.id, task);
 
     type Rung0 = { at: number; fire: () => Promise<void> };
@@ -354,13 +360,21 @@ export class CaseRuntime {
     ].sort((a, b) => a.at - b.at);
 
     const decidedOrWithdrawn = () => task.decision !== undefined || this.ending !== undefined || this.cancelledSteps.has(task.id);
-    for (const timer of timers) {
-      const wait = timer.at - Date.now();
-      if (wait > 0 && (await condition(decidedOrWithdrawn, wait))) break;
-      if (decidedOrWithdrawn()) break;
-      await timer.fire();
+    try {
+      for (const timer of timers) {
+        const wait = timer.at - Date.now();
+        if (wait > 0 && (await condition(decidedOrWithdrawn, wait))) break;
+        if (decidedOrWithdrawn()) break;
+        await CancellationScope.nonCancellable(() => timer.fire());
+      }
+      await condition(decidedOrWithdrawn);
+    } catch (e) {
+      // The process cancelled the scope this step runs in (a parallel branch failed): the task closes as cancelled.
+      if (!isCancellation(e) || this.ending) throw e;
+      if (task.decision === undefined) await CancellationScope.nonCancellable(() => activities.closeTask({ caseId: this.caseId, taskId: task.id, status: 'cancelled', outcome: 'cancelled' }));
+      this.closeInState(task);
+      throw e;
     }
-    await condition(decidedOrWithdrawn);
     if (this.ending) throw this.ending;
     if (this.cancelledSteps.has(task.id) && task.decision === undefined) {
       await activities.closeTask({ caseId: this.caseId, taskId: task.id, status: 'cancelled', outcome: 'cancelled' });
@@ -371,6 +385,61 @@ export class CaseRuntime {
     // The action's local activity closed the task in the same transaction as it recorded the decision.
     this.closeInState(task);
     return task.decision!;
+  }
+
+  /**
+   * Steps side by side (党员推荐 beside 群团推优; each evaluation in each place): resolves with every
+   * branch's result once all have ended. When one branch fails, the steps the others still have open are
+   * cancelled (their tasks close as cancelled) and the failure is rethrown; when the case ends early,
+   * every branch ends with it.
+   */
+  async inParallel<T>(branches: readonly (() => Promise<T>)[]): Promise<T[]> {
+    const scopes = branches.map(() => new CancellationScope());
+    const runs = branches.map((branch, i) => scopes[i]!.run(branch));
+    try {
+      return await Promise.all(runs);
+    } catch (e) {
+      if (!this.ending) for (const scope of scopes) scope.cancel();
+      await Promise.allSettled(runs);
+      throw e;
+    }
+  }
+
+  /**
+   * Runs a step (or a few) beside the main flow without waiting for it, e.g. a 督办 about a missed
+   * submission. It ends with the case or when the process cancels it. Any other failure (an activity's
+   * data error) is logged with the case id and ends only this branch: rethrown, it would fail every
+   * workflow task of the case and leave the whole case stuck.
+   */
+  detached(body: () => Promise<unknown>): void {
+    void body().catch((e: unknown) => {
+      if (e instanceof CaseEnded || e instanceof StepCancelled || isCancellation(e)) return;
+      log.error('a detached step failed', { caseId: this.caseId, error: e instanceof Error ? e.message : String(e) });
+    });
+  }
+
+  /**
+   * Collects from many participants until a deadline: one step each (`step(p)`, all with the same key),
+   * `onAnswer` as each decides, until all have answered, `stopWhen()` holds, the case ends or `dueAt`
+   * passes; then the steps still open are cancelled. Returns who answered and who did not.
+   */
+  async collect<P>(spec: { key: string; from: readonly P[]; dueAt: number; step(p: P): HumanStepSpec; onAnswer(p: P, d: Decision): void; stopWhen?: () => boolean }): Promise<{ answered: P[]; missing: P[] }> {
+    const answered = new Set<P>();
+    for (const p of spec.from) {
+      this.detached(async () => {
+        const d = await this.humanStep(spec.step(p));
+        spec.onAnswer(p, d);
+        answered.add(p);
+      });
+    }
+    const done = () => answered.size === spec.from.length || (spec.stopWhen?.() ?? false) || !this.isOpen();
+    await condition(done, Math.max(spec.dueAt - Date.now(), 1));
+    const missing = spec.from.filter((p) => !answered.has(p));
+    const late = this.openTaskIds(spec.key);
+    for (const id of late) this.cancelStep(id);
+    // Cases started before this patch went on without waiting for the cancelled steps to close.
+    if (patched('collect-waits-for-cancelled-steps')) await condition(() => late.every((id) => this.tasks.get(id)?.status !== 'open'));
+    return { answered: spec.from.filter((p) => answered.has(p)), missing };
   }
 
   /** Adds a process event to the case record (e.g. a screening result), with the responsible person if any. */
@@ -462,7 +531,11 @@ export class CaseRuntime {
         changedSlots: effect.changedSlots,
         newSlots: effect.newSlots,
         copies: effect.copies,
-        data: req.to ? { to: req.to, viaTaskId: effect.targetTaskId !== task.id ? task.id : undefined } : undefined,
+        data: req.to
+          ? { to: req.to, viaTaskId: effect.targetTaskId !== task.id ? task.id : undefined }
+          : req.meeting && req.form && effect.decided
+            ? { meeting: meetingEventData(req.meeting, req.form as unknown as MeetingRecord) }
+            : undefined,
         ...(effect.decided ? { close: { outcome: effect.decided } } : {}),
       });
     } catch (e) {

@@ -119,39 +119,36 @@ export async function jointMeetingCycle(input: JointCycleInput) {
     const dueAt = await joint.jointStepDueAt({ policyKey: 'joint-meeting.collect' });
     const items: AgendaItem[] = [];
     const nothingFrom: string[] = [];
-    const answered = new Set<string>();
-    for (const m of body.members) {
-      const submit = async () => {
-        const d = await rt.humanStep({
-          key: 'collect',
-          title: `报送议题（需求/资源/项目清单）：${m.name}`,
-          orgId: body.orgId,
-          assignees: [{ userId: m.liaison.userId, displayName: m.liaison.name }],
-          form: 'joint.agenda-submission',
-          actions: ['approve', 'comment'],
-          policy: 'joint-meeting.collect',
-          dueAt,
-          subject: { type: 'joint-member', id: m.id },
-          checkForm: (form) => ((form as AgendaSubmissionForm).nothing === ((form as AgendaSubmissionForm).items.length > 0) ? ['/items: 报送议题或选择“本季度无议题” / submit items or "nothing this quarter"'] : []),
-        });
+    const { missing } = await rt.collect({
+      key: 'collect',
+      from: body.members,
+      dueAt,
+      stopWhen: () => quarterOver,
+      step: (m) => ({
+        key: 'collect',
+        title: `报送议题（需求/资源/项目清单）：${m.name}`,
+        orgId: body.orgId,
+        assignees: [{ userId: m.liaison.userId, displayName: m.liaison.name }],
+        form: 'joint.agenda-submission',
+        actions: ['approve', 'comment'],
+        policy: 'joint-meeting.collect',
+        dueAt,
+        subject: { type: 'joint-member', id: m.id },
+        checkForm: (form) => ((form as AgendaSubmissionForm).nothing === ((form as AgendaSubmissionForm).items.length > 0) ? ['/items: 报送议题或选择“本季度无议题” / submit items or "nothing this quarter"'] : []),
+      }),
+      onAnswer: (m, d) => {
         const form = d.form as AgendaSubmissionForm;
         if (form.nothing) nothingFrom.push(m.id);
         for (const item of form.items) items.push({ id: uuid4(), memberId: m.id, type: item.type, description: item.description });
-        answered.add(m.id);
-      };
-      void submit().catch(ignoreStopped);
-    }
-    const allIn = () => answered.size === body.members.length || quarterOver || !rt.isOpen();
-    await condition(allIn, Math.max(dueAt - Date.now(), 1));
-    const missing = body.members.filter((m) => !answered.has(m.id));
-    for (const id of rt.openTaskIds('collect')) rt.cancelStep(id);
+      },
+    });
     await joint.saveSubmissions({ meetingId: input.caseId, items, nothingFrom, missingFrom: missing.map((m) => m.id) });
     if (quarterOver) return items;
     for (const m of missing) {
       await rt.recordEvent('agenda.missing', { memberId: m.id, member: m.name, superior: m.superior });
       const superior: Person | undefined = m.superior ?? undefined;
-      void rt
-        .humanStep({
+      rt.detached(() =>
+        rt.humanStep({
           key: 'missing-submission',
           title: `督办：${m.name}未按时报送${quarter.label}季度联席会议议题`,
           orgId: body.orgId,
@@ -160,16 +157,11 @@ export async function jointMeetingCycle(input: JointCycleInput) {
           actions: ['approve', 'comment'],
           policy: 'joint-meeting.missing-submission',
           subject: { type: 'joint-member', id: m.id },
-        })
-        .catch(ignoreStopped);
+        }),
+      );
     }
     return items;
   }
-}
-
-/** Detached steps end with the case; their StepCancelled / case end is handled by the main flow. */
-function ignoreStopped(): undefined {
-  return undefined;
 }
 
 export async function jointMeetingExtraordinary(input: JointExtraordinaryInput) {

@@ -5,8 +5,8 @@
 import { loadPolicy, loadWorkingCalendar, type Db, type Prisma } from '@dj/db';
 import { defaultEscalation, meetingDeadline, quarterAt, scheduleStep, type StepDuration } from '@dj/domain';
 import { loadJointBodyInfo } from '@dj/process-api/joint-body-info';
-import type { JointMeetingActivities } from '../processes/joint-meeting/types';
-import { notify } from './notify';
+import type { JointMeetingActivities } from './types';
+import { notify } from '../../activities/notify';
 
 export type JointMeetingActivitiesConfig = {
   db: Db;

@@ -43,6 +43,13 @@ import { CaseRuntime, caseActivities, refuse, type HumanStepSpec } from '../../h
 import type { MemberActivities, Person } from '../../human-step/activity-types';
 import { publicNotice, receiveObjections } from '../../human-step/public-notice';
 
+/** Patch: 支委会 and 上级党委 decisions are recorded as the body's meeting (issue 14). */
+const COLLECTIVE_DECISIONS = 'collective-decisions';
+/** Patch: a filing (备案) acknowledges or returns for correction; it no longer sends the stage back (issue 14). */
+const FILING_ACKNOWLEDGES = 'filing-acknowledges';
+/** Patch: the probation (and its extension) is counted from the admitting 支部大会, not from the filing (issue 14). */
+const PROBATION_FROM_MEETING = 'probation-from-meeting';
+
 const member = caseActivities<MemberActivities>();
 
 type Outcome = { status: 'completed' | 'rejected'; result: Record<string, unknown>; actor?: Person | undefined };
@@ -56,6 +63,8 @@ const BRANCH_SECRETARY = 'branch_secretary';
 const ORG_MEMBER = 'township_org_member';
 const DECIDE: TaskAction[] = ['approve', 'reject', 'transfer', 'comment', 'claim', 'urge', 'cc'];
 const RECORD: TaskAction[] = ['approve', 'transfer', 'comment', 'claim', 'urge', 'cc'];
+/** 上级党委备案: acknowledged (同意) or returned for correction with a reason (退回), never vetoed. */
+const FILE: TaskAction[] = ['approve', 'return', 'transfer', 'comment', 'claim', 'urge', 'cc'];
 const TOO_EARLY = (until: number) => [`未到时间，${new Date(until).toISOString()} 后方可办理 (not before ${new Date(until).toISOString()})`];
 
 export async function memberDevelopment(input: MemberDevelopmentInput) {
@@ -92,17 +101,29 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
   const sendBack = (from: string, reason: string | undefined, actor?: Person) => rt.recordEvent('case.sent-back', { from, reason: reason ?? null }, actor);
   const now = () => Date.now();
 
-  /** Runs steps side by side until every one has ended. */
-  async function inParallel(branches: (() => Promise<void>)[]): Promise<void> {
-    await Promise.all(branches.map((branch) => branch()));
-  }
-
   /** A decision (approve / reject) of a committee or a filing; true when approved, a rejection goes on the record. */
   async function decide(key: string, title: string, orgId: string, assignees: HumanStepSpec['assignees'], policy: string): Promise<boolean> {
-    const d = await step({ key, title, orgId, assignees, form: 'member.decision', actions: DECIDE, policy });
+    // A 支委会 decides in its recorded meeting (issue 14); steps opened before this change keep the plain form.
+    const form = policy === 'member-development.committee' && patched(COLLECTIVE_DECISIONS) ? 'meeting.committee-decision' : 'member.decision';
+    const d = await step({ key, title, orgId, assignees, form, actions: DECIDE, policy });
     if (d.outcome === 'approve') return true;
     await sendBack(key, d.comment, d.actor);
     return false;
+  }
+
+  /**
+   * 上级党委备案 of the activist or development target (domain.md §2: a filing acknowledges or returns with a
+   * reason; it does not veto): returned, the branch corrects and files again; the stage is not restarted.
+   * Cases that opened the filing before this change keep the old decision (a rejection sends the stage back).
+   */
+  async function fileWithSuperior(key: string, title: string): Promise<boolean> {
+    if (!patched(FILING_ACKNOWLEDGES)) return decide(key, title, townshipId, township, 'member-development.filing');
+    for (;;) {
+      const d = await step({ key, title, orgId: townshipId, assignees: township, form: 'member.decision', actions: FILE, policy: 'member-development.filing' });
+      if (d.outcome === 'approve') return true;
+      await rt.recordEvent('filing.returned', { step: key, reason: d.comment ?? null }, d.actor);
+      await step({ key: `${key}-correction`, title: `按备案意见补正后重新报备：${name}`, orgId: branchId, assignees: branch(), form: 'member.decision', policy: 'member-development.filing' });
+    }
   }
 
   /** 党员推荐 / 群众评议 / 党员评议 in one organization: repeated until it passes, every count on the record. */
@@ -205,7 +226,8 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
         title,
         orgId: townshipId,
         assignees: [{ orgId: townshipId, role: 'township_secretary' }],
-        form: 'member.approval',
+        // 上级党委审批 is a 党委会 decision, recorded as its meeting (issue 14; rounds opened before keep the plain form).
+        form: patched(COLLECTIVE_DECISIONS) ? 'member.approval-meeting' : 'member.approval',
         actions: DECIDE,
         policy: extended && !clock ? 'member-development.superior-approval-extension' : 'member-development.superior-approval',
         ...(limit ? { dueAt: limit.dueAt, durationMonths: limit.months } : {}),
@@ -230,10 +252,10 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
     // 2. 入党积极分子: 双推 → 支委会 → 公示 → 备案 → 培养联系人 → at least a year of training.
     for (let round = 1; ; round++) {
       rt.setStage('activist');
-      await inParallel([() => voteUntilPassed('members-recommendation', `党员推荐入党积极分子：${name}`, home, recommendation), massRecommendation]);
+      await rt.inParallel([() => voteUntilPassed('members-recommendation', `党员推荐入党积极分子：${name}`, home, recommendation), massRecommendation]);
       if (!(await decide('activist-committee', `支委会研究确定入党积极分子：${name}`, branchId, branch(), 'member-development.committee'))) continue;
       if (!(await notice('activist-notice', round, `${name}确定为入党积极分子公示`, `经党员推荐和群团组织推优，支委会研究，拟确定${name}为入党积极分子，现予公示。如有异议，请在公示期内实名反映。`))) continue;
-      if (!(await decide('activist-filing', `上级党委备案（入党积极分子）：${name}`, townshipId, township, 'member-development.filing'))) continue;
+      if (!(await fileWithSuperior('activist-filing', `上级党委备案（入党积极分子）：${name}`))) continue;
       break;
     }
     const contacts = await assignPeople('assign-contacts', `确定培养联系人：${name}`);
@@ -257,7 +279,7 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
     // 3. 发展对象: 双评 (in both places) → 支委会 → 公示 → 备案 → 入党介绍人 → 政治审查 → 集中培训.
     for (let round = 1; ; round++) {
       rt.setStage('development-target');
-      await inParallel(
+      await rt.inParallel(
         orgs.flatMap((org) => [
           () => voteUntilPassed('masses-evaluation', `群众评议：${name}`, org, evaluation),
           () => voteUntilPassed('members-evaluation', `党员评议：${name}`, org, evaluation),
@@ -265,7 +287,7 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
       );
       if (!(await decide('target-committee', `支委会研究确定发展对象：${name}`, branchId, branch(), 'member-development.committee'))) continue;
       if (!(await notice('target-notice', round, `${name}确定为发展对象公示`, `经群众评议和党员评议，支委会研究，拟确定${name}为发展对象，现予公示。如有异议，请在公示期内实名反映。`))) continue;
-      if (!(await decide('target-filing', `上级党委备案（发展对象）：${name}`, townshipId, township, 'member-development.filing'))) continue;
+      if (!(await fileWithSuperior('target-filing', `上级党委备案（发展对象）：${name}`))) continue;
       break;
     }
     const introducers = await assignPeople('assign-introducers', `确定入党介绍人：${name}`);
@@ -317,7 +339,7 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
     let talked = false;
     let approval: Awaited<ReturnType<typeof superiorApproval>> | undefined;
     const admissionClock = await approvalClock('admission-approval', meetingAt);
-    await inParallel([
+    await rt.inParallel([
       () =>
         step({ key: 'superior-talk', title: `上级党委派人谈话：${name}`, orgId: townshipId, assignees: township, form: 'member.talk', policy: 'member-development.superior-talk' }).then(async (d) => {
         await rt.recordEvent('talk.recorded', { ...(d.form as MemberTalkForm), by: 'superior' }, d.actor);
@@ -337,9 +359,16 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
     let extensions = 0;
     let periodStart = now();
     let periodMonths = 12;
+    // Probation runs from the 支部大会 that admitted the applicant, an extension from the end of the first
+    // year (党章 Art. 7, domain.md §2); cases already in probation before this change keep the old clock.
+    const fromMeeting = patched(PROBATION_FROM_MEETING);
+    let periodEndsAt: number | undefined;
     for (let round = 1; ; round++) {
       rt.setStage('probation');
-      const endsAt = await member.instantAfterMonths({ from: periodStart, months: periodMonths });
+      const endsAt = fromMeeting
+        ? await member.probationEndsAt({ endDate: probation.end, recordedFrom: periodEndsAt ?? meetingAt.recordedAt, months: periodMonths })
+        : await member.instantAfterMonths({ from: periodStart, months: periodMonths });
+      periodEndsAt = endsAt;
       const assessment = await step({
         key: 'probation-assessment',
         title: `预备期考察及转正申请（预备期至 ${probation.end}）：${name}`,
@@ -349,6 +378,7 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
         form: 'member.evaluation',
         policy: 'member-development.probation',
         durationMonths: periodMonths,
+        ...(fromMeeting ? { dueAt: endsAt } : {}),
         checkForm: () => (now() < endsAt ? TOO_EARLY(endsAt) : []),
       });
       await rt.recordEvent('probation.assessed', { round, evaluation: (assessment.form as MemberEvaluationForm).evaluation }, assessment.actor);

@@ -1,5 +1,5 @@
 import { appendCaseEvent, loadPolicy, type Db } from '@dj/db';
-import type { SecretaryActivities } from '../human-step/activity-types';
+import type { SecretaryActivities } from '../../human-step/activity-types';
 
 export function createSecretaryActivities({ db }: { db: Db }): SecretaryActivities {
   return {

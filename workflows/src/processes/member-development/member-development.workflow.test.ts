@@ -4,7 +4,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { verifyCaseRecord } from '@dj/db';
 import type { Actor } from '@dj/contracts';
 import { objectionFiledSignal, type MemberDevelopmentInput } from '@dj/process-api';
-import { captureHistory, rejection, startHarness, until, type Harness, actAndWait } from './harness';
+import { captureHistory, rejection, startHarness, until, type Harness, actAndWait } from '../../../test/harness';
 
 // One working day lasts 0.05 s, so a calendar month lasts 21 × 0.05 = 1.05 s: the year of training and
 // the year of probation take about 12.6 s each; a 5-working-day notice lasts 0.25 s. The long cases run
@@ -68,6 +68,10 @@ const goodVote = { meetingDate: '2026-11-20', eligible: 30, present: 25, for: 20
 const goodMeeting = { meetingDate: '2026-11-25', expected: 30, present: 25, written: 2, for: 22, against: 3, abstain: 2 };
 const approve = (form: Record<string, unknown> = {}) => ({ form });
 
+/** 支委会 of the branch / 党委会 of the township: every member present and for (the demo committees). */
+const branchMeeting = (form: Record<string, unknown> = {}) => h.meeting('branch-a1-1', form);
+const townshipMeeting = (form: Record<string, unknown>) => h.meeting('town-a1', form);
+
 async function people(...usernames: string[]) {
   return Promise.all(usernames.map(async (u) => (await h.actor(u)).userId));
 }
@@ -76,7 +80,7 @@ async function throughActivist(handle: WorkflowHandle) {
   await act(handle, 'talk', 'zhang.zhibu', 'approve', approve({ talkerName: '张志斌', talkDate: '2026-11-10', summary: '了解入党动机，动机端正。' }));
   await act(handle, 'members-recommendation', 'zhang.zhibu', 'approve', approve(goodVote));
   await act(handle, 'mass-recommendation', 'zhang.zhibu', 'approve', approve({ organization: 'youth-league', recommended: true, date: '2026-11-20', document: '东湖村团支部推优表' }));
-  await act(handle, 'activist-committee', 'zhang.zhibu', 'approve', approve({ opinion: '同意' }));
+  await act(handle, 'activist-committee', 'zhang.zhibu', 'approve', await branchMeeting({ opinion: '同意' }));
   await act(handle, 'activist-filing', 'li.zuzhi', 'approve', approve({ opinion: '同意备案' }));
   await act(handle, 'assign-contacts', 'zhang.zhibu', 'approve', approve({ userIds: await people('ma.dangyuan', 'huang.dangyuan') }));
 }
@@ -91,7 +95,7 @@ async function throughTraining(handle: WorkflowHandle) {
 async function throughTarget(handle: WorkflowHandle) {
   await act(handle, 'masses-evaluation', 'zhang.zhibu', 'approve', approve(goodVote));
   await act(handle, 'members-evaluation', 'zhang.zhibu', 'approve', approve(goodVote));
-  await act(handle, 'target-committee', 'zhang.zhibu', 'approve', approve());
+  await act(handle, 'target-committee', 'zhang.zhibu', 'approve', await branchMeeting());
   await act(handle, 'target-filing', 'li.zuzhi', 'approve', approve());
   await act(handle, 'assign-introducers', 'zhang.zhibu', 'approve', approve({ userIds: await people('ma.dangyuan', 'huang.dangyuan') }));
   await act(handle, 'political-review', 'li.zuzhi', 'approve', approve({ passed: true, summary: '政治审查合格。' }));
@@ -99,7 +103,7 @@ async function throughTarget(handle: WorkflowHandle) {
 }
 
 async function throughAdmissionMeeting(handle: WorkflowHandle) {
-  await act(handle, 'admission-committee', 'zhang.zhibu', 'approve', approve());
+  await act(handle, 'admission-committee', 'zhang.zhibu', 'approve', await branchMeeting());
   await act(handle, 'pre-review', 'li.zuzhi', 'approve', approve());
   await act(handle, 'volunteer-form', 'zhang.zhibu', 'approve', approve({ filledDate: '2027-11-20', formNumber: 'DH-2027-001' }));
   await act(handle, 'admission-meeting', 'zhang.zhibu', 'approve', approve(goodMeeting));
@@ -107,16 +111,16 @@ async function throughAdmissionMeeting(handle: WorkflowHandle) {
 
 async function throughApproval(handle: WorkflowHandle) {
   await act(handle, 'superior-talk', 'li.zuzhi', 'approve', approve({ talkerName: '李晓梅', talkDate: '2027-12-01', summary: '入党动机端正。' }));
-  await act(handle, 'admission-approval', 'wang.shuji', 'approve', approve({ decision: 'approve' }));
+  await act(handle, 'admission-approval', 'wang.shuji', 'approve', await townshipMeeting({ decision: 'approve' }));
   await act(handle, 'admission-filing', 'zhao.xianwei', 'approve', approve());
 }
 
 async function fullMembership(handle: WorkflowHandle, proposal: 'convert' | 'extend', extensionMonths?: number) {
   await act(handle, 'probation-assessment', 'ma.dangyuan', 'approve', approve({ evaluation: '预备期表现良好，本人已提交转正申请。' }), true);
   await act(handle, 'probation-assessment', 'huang.dangyuan', 'approve', approve({ evaluation: '同意按期转正。' }), true);
-  await act(handle, 'full-committee', 'zhang.zhibu', 'approve', approve());
+  await act(handle, 'full-committee', 'zhang.zhibu', 'approve', await branchMeeting());
   await act(handle, 'full-meeting', 'zhang.zhibu', 'approve', approve({ ...goodMeeting, meetingDate: '2027-11-26', proposal, ...(extensionMonths ? { extensionMonths } : {}) }));
-  return act(handle, 'full-approval', 'wang.shuji', 'approve', approve({ decision: 'approve' }));
+  return act(handle, 'full-approval', 'wang.shuji', 'approve', await townshipMeeting({ decision: 'approve' }));
 }
 
 async function eventTypes(caseId: string) {
@@ -124,6 +128,65 @@ async function eventTypes(caseId: string) {
 }
 
 describe.concurrent('发展党员 workflow', () => {
+  it('支委会研究 is the committee\'s meeting: no quorum, a stranger or a failed vote is refused and changes nothing; the record keeps the meeting', { timeout: 60_000 }, async () => {
+    const { handle, caseId } = await openCase({ name: '赵小燕' });
+    await act(handle, 'talk', 'zhang.zhibu', 'approve', approve({ talkerName: '张志斌', talkDate: '2026-11-10', summary: '谈话。' }));
+    await act(handle, 'members-recommendation', 'zhang.zhibu', 'approve', approve(goodVote));
+    await act(handle, 'mass-recommendation', 'zhang.zhibu', 'approve', approve({ organization: 'youth-league', recommended: true, date: '2026-11-20', document: '推优表' }));
+    await expectSteps(handle, ['activist-committee']);
+    const eventsBefore = await h.db.caseEvent.count({ where: { caseId } });
+    // The demo 支委会 of branch-a1-1 has 3 members (张志斌 书记, 黄淑芬 副书记, 马建华 委员).
+    const lonely = await branchMeeting();
+    expect(lonely.meeting?.roster).toHaveLength(3);
+    // 支部工作条例 第十二条: 1 of 3 present is no quorum.
+    expect(await rejection(act(handle, 'activist-committee', 'zhang.zhibu', 'approve', await h.meeting('branch-a1-1', {}, { attendees: 1 })))).toBe('MEETING_NO_QUORUM');
+    // 2 present, 1 for: not above half of the 3 members.
+    expect(await rejection(act(handle, 'activist-committee', 'zhang.zhibu', 'approve', await h.meeting('branch-a1-1', {}, { attendees: 2, for: 1 })))).toBe('MEETING_NOT_CARRIED');
+    // Somebody who does not sit on the committee at the meeting date.
+    const wang = (await h.actor('wang.shuji')).userId;
+    expect(await rejection(act(handle, 'activist-committee', 'zhang.zhibu', 'approve', await h.meeting('branch-a1-1', { attendees: [(lonely.form!.attendees as string[])[0], wang], for: 2 })))).toBe('MEETING_ATTENDEE_NOT_ON_ROSTER');
+    // Without the roster resolved (a caller that skips the service) the meeting cannot be judged.
+    expect(await rejection(act(handle, 'activist-committee', 'zhang.zhibu', 'approve', { form: lonely.form }))).toBe('MEETING_ROSTER_EMPTY');
+    expect(await h.db.caseEvent.count({ where: { caseId } })).toBe(eventsBefore);
+    expect(await openSteps(handle)).toEqual(['activist-committee']);
+
+    const valid = await h.meeting('branch-a1-1', { ballotMethod: 'secret-ballot', resolution: '同意确定为入党积极分子。' }, { attendees: 2 });
+    await act(handle, 'activist-committee', 'zhang.zhibu', 'approve', valid);
+    await until(async () => !(await openSteps(handle)).includes('activist-committee'));
+    const recorded = (await h.db.caseEvent.findMany({ where: { caseId }, orderBy: { seq: 'asc' } })).find((e) => (e.data as { meeting?: unknown } | null)?.meeting);
+    expect(recorded?.data).toMatchObject({
+      form: { ballotMethod: 'secret-ballot', resolution: '同意确定为入党积极分子。', attendees: valid.form!.attendees },
+      meeting: { body: 'committee', orgId: 'branch-a1-1', meetingDate: '2026-11-20', present: 2, carried: true },
+    });
+    expect((recorded!.data as { meeting: { expected: unknown[]; absent: string[] } }).meeting.expected).toHaveLength(3);
+    expect((recorded!.data as { meeting: { absent: string[] } }).meeting.absent).toHaveLength(1);
+    expect((await verifyCaseRecord(h.db, caseId)).valid).toBe(true);
+  });
+
+  it('上级党委备案 acknowledges or returns for correction with a reason; it never sends the stage back (domain.md §2)', { timeout: 60_000 }, async () => {
+    const { handle, caseId } = await openCase({ name: '钱小月' });
+    await act(handle, 'talk', 'zhang.zhibu', 'approve', approve({ talkerName: '张志斌', talkDate: '2026-11-10', summary: '谈话。' }));
+    await act(handle, 'members-recommendation', 'zhang.zhibu', 'approve', approve(goodVote));
+    await act(handle, 'mass-recommendation', 'zhang.zhibu', 'approve', approve({ organization: 'youth-league', recommended: true, date: '2026-11-20', document: '推优表' }));
+    await act(handle, 'activist-committee', 'zhang.zhibu', 'approve', await branchMeeting());
+    await expectSteps(handle, ['activist-filing']);
+    // No veto: 驳回 is not offered; 退回 needs its reason.
+    expect(await rejection(act(handle, 'activist-filing', 'li.zuzhi', 'reject', { comment: '不同意' }))).toBe('ACTION_NOT_ALLOWED');
+    expect(await rejection(act(handle, 'activist-filing', 'li.zuzhi', 'return', {}))).toBe('COMMENT_REQUIRED');
+    await act(handle, 'activist-filing', 'li.zuzhi', 'return', { comment: '公示材料缺少公示期起止日期，请补正。' });
+    await expectSteps(handle, ['activist-filing-correction']);
+    const returned = await h.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'filing.returned' } });
+    expect(returned.data).toMatchObject({ step: 'activist-filing', reason: '公示材料缺少公示期起止日期，请补正。' });
+    await act(handle, 'activist-filing-correction', 'zhang.zhibu', 'approve', approve({ opinion: '已补正公示期起止日期。' }));
+    await act(handle, 'activist-filing', 'li.zuzhi', 'approve', approve({ opinion: '同意备案' }));
+    await expectSteps(handle, ['assign-contacts']);
+    // The stage was not restarted: one recommendation, one committee meeting, one notice.
+    expect(await h.db.task.count({ where: { caseId, stepKey: 'members-recommendation' } })).toBe(1);
+    expect(await h.db.task.count({ where: { caseId, stepKey: 'activist-committee' } })).toBe(1);
+    expect(await h.db.notice.count({ where: { caseId } })).toBe(1);
+    expect(await eventTypes(caseId)).not.toContain('case.sent-back');
+  });
+
   it('a whole case: application → activist → development target → probationary → full member', { timeout: 240_000 }, async () => {
     const { handle, caseId, snapshot: first } = await openCase();
     expect(first.stage).toBe('application');
@@ -144,6 +207,13 @@ describe.concurrent('发展党员 workflow', () => {
     expect((await snapshot(handle)).stage).toBe('probation');
     const set = await h.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'probation.set' } });
     expect(set.data).toMatchObject({ start: '2026-11-25', end: '2027-11-24' });
+    // The probation year runs from the 支部大会 (党章 Art. 7, domain.md §2), not from the county filing:
+    // the 转正 step falls due 12 (compressed) months after the meeting was recorded.
+    const meetingTask = await h.db.task.findFirstOrThrow({ where: { caseId, stepKey: 'admission-meeting', kind: 'step', status: 'completed' } });
+    const filingTask = await until(() => h.db.task.findFirst({ where: { caseId, stepKey: 'admission-filing', kind: 'step', status: 'completed' } }));
+    const probationTask = await until(() => h.db.task.findFirst({ where: { caseId, stepKey: 'probation-assessment', kind: 'step' } }));
+    expect(Math.abs(probationTask.dueAt.getTime() - (meetingTask.closedAt!.getTime() + 12 * MONTH_MS))).toBeLessThan(1000);
+    expect(probationTask.dueAt.getTime()).toBeLessThan(filingTask.closedAt!.getTime() + 12 * MONTH_MS);
     await captureHistory(handle, 'member-development-probation');
 
     const done = await fullMembership(handle, 'convert');
@@ -220,7 +290,7 @@ describe.concurrent('发展党员 workflow', () => {
     const r = await act(handle, 'members-evaluation-second', 'sun.zhibu', 'approve', approve(goodVote));
     expect(r.case.stage).toBe('development-target');
     await expectSteps(handle, ['target-committee']);
-    await act(handle, 'target-committee', 'zhang.zhibu', 'approve', approve());
+    await act(handle, 'target-committee', 'zhang.zhibu', 'approve', await branchMeeting());
     await until(async () => (await h.db.notice.count({ where: { caseId } })) === 4);
     await act(handle, 'target-filing', 'li.zuzhi', 'approve', approve());
     const evaluations = await h.db.caseEvent.findMany({ where: { caseId, type: 'vote.counted' } });
@@ -232,7 +302,7 @@ describe.concurrent('发展党员 workflow', () => {
     await throughActivist(handle);
     await throughTraining(handle);
     await throughTarget(handle);
-    await act(handle, 'admission-committee', 'zhang.zhibu', 'approve', approve());
+    await act(handle, 'admission-committee', 'zhang.zhibu', 'approve', await branchMeeting());
     await act(handle, 'pre-review', 'li.zuzhi', 'approve', approve());
     const notice = await until(() => h.db.notice.findFirst({ where: { caseId, status: 'active', title: { contains: '预备党员' } } }));
     const objection = await h.db.objection.create({
@@ -263,14 +333,16 @@ describe.concurrent('发展党员 workflow', () => {
     const firstLimit = (await until(() => h.db.caseEvent.findFirst({ where: { caseId, type: 'approval.due' }, orderBy: { seq: 'asc' } }))).data as { recordedAt: string; anchor: string; months: number; meetingDate: string };
     expect(firstLimit).toMatchObject({ anchor: 'recorded-at', months: 3, meetingDate: goodMeeting.meetingDate });
     const anchor = Date.parse(firstLimit.recordedAt);
-    expect(anchor).toBeGreaterThanOrEqual(meetingTask.closedAt!.getTime());
+    // The workflow's clock is the start of its workflow task, which precedes the local activity that
+    // wrote the meeting step's close (closedAt) by that activity's duration.
+    expect(anchor).toBeGreaterThanOrEqual(meetingTask.closedAt!.getTime() - 2_000);
     expect(anchor).toBeLessThanOrEqual(approval.openedAt.getTime());
     expect(approval.dueAt.getTime()).toBeCloseTo(anchor + 3 * MONTH_MS, -1);
     const supervision = await until(() => h.db.task.findFirst({ where: { caseId, kind: 'supervision', supervisesTaskId: approval.id }, include: { assignees: true }, orderBy: { escalationLevel: 'asc' } }), 20_000);
     expect(supervision.assignees[0]).toMatchObject({ orgId: 'county-a', role: 'county_org_dept' });
     expect((await h.db.task.findUniqueOrThrow({ where: { id: approval.id } })).overdue).toBe(true);
     // The approval time may be extended once, never twice.
-    await act(handle, 'admission-approval', 'wang.shuji', 'approve', approve({ decision: 'extend-time', opinion: '需补充材料' }));
+    await act(handle, 'admission-approval', 'wang.shuji', 'approve', await townshipMeeting({ decision: 'extend-time', opinion: '需补充材料' }));
     const extendedAt = (await until(() => h.db.caseEvent.findFirst({ where: { caseId, type: 'approval.time-extended' } }))).at.getTime();
     const extended = await until(() => h.db.task.findFirst({ where: { caseId, stepKey: 'admission-approval', kind: 'step', round: 2 } }));
     // 6 months from the meeting anchor, not 3 more from the extension decision (taken after the first due date had passed).
@@ -279,8 +351,8 @@ describe.concurrent('发展党员 workflow', () => {
     const limits = await h.db.caseEvent.findMany({ where: { caseId, type: 'approval.due' }, orderBy: { seq: 'asc' } });
     expect(limits.map((e) => (e.data as { months: number; recordedAt: string }).months)).toEqual([3, 6]);
     expect(new Set(limits.map((e) => (e.data as { recordedAt: string }).recordedAt))).toEqual(new Set([firstLimit.recordedAt]));
-    expect(await rejection(act(handle, 'admission-approval', 'wang.shuji', 'approve', approve({ decision: 'extend-time' })))).toBe('INVALID_FORM');
-    await act(handle, 'admission-approval', 'wang.shuji', 'approve', approve({ decision: 'approve' }));
+    expect(await rejection(act(handle, 'admission-approval', 'wang.shuji', 'approve', await townshipMeeting({ decision: 'extend-time' })))).toBe('INVALID_FORM');
+    await act(handle, 'admission-approval', 'wang.shuji', 'approve', await townshipMeeting({ decision: 'approve' }));
     await expectSteps(handle, ['admission-filing']);
     expect(await eventTypes(caseId)).toEqual(expect.arrayContaining(['task.escalated', 'approval.time-extended']));
   });
@@ -295,22 +367,25 @@ describe.concurrent('发展党员 workflow', () => {
     expect(await rejection(act(handle, 'probation-assessment', 'ma.dangyuan', 'approve', approve({ evaluation: '太早' })))).toBe('INVALID_FORM');
     await act(handle, 'probation-assessment', 'ma.dangyuan', 'approve', approve({ evaluation: '表现一般。' }), true);
     await act(handle, 'probation-assessment', 'huang.dangyuan', 'approve', approve({ evaluation: '建议延长。' }), true);
-    await act(handle, 'full-committee', 'zhang.zhibu', 'approve', approve());
+    await act(handle, 'full-committee', 'zhang.zhibu', 'approve', await branchMeeting());
     const base = { ...goodMeeting, meetingDate: '2027-11-26' };
     expect(await rejection(act(handle, 'full-meeting', 'zhang.zhibu', 'approve', approve({ ...base, proposal: 'extend', extensionMonths: 3 })))).toBe('INVALID_FORM');
     await act(handle, 'full-meeting', 'zhang.zhibu', 'approve', approve({ ...base, proposal: 'extend', extensionMonths: 6 }));
-    await act(handle, 'full-approval', 'wang.shuji', 'approve', approve({ decision: 'approve' }));
+    await act(handle, 'full-approval', 'wang.shuji', 'approve', await townshipMeeting({ decision: 'approve' }));
     const extended = await until(() => h.db.caseEvent.findFirst({ where: { caseId, type: 'probation.extended' } }));
     expect(extended.data).toMatchObject({ months: 6, end: '2028-05-24' });
-    const assessment = await until(() => h.db.task.findFirst({ where: { caseId, stepKey: 'probation-assessment', round: 2 } }));
-    expect(assessment.dueAt.getTime() - assessment.openedAt.getTime()).toBeCloseTo(6 * MONTH_MS, -2);
+    const assessment = await until(() => h.db.task.findFirst({ where: { caseId, stepKey: 'probation-assessment', round: 2, kind: 'step' } }));
+    // The extension runs on from the end of the first year (domain.md §2), not from the approval of the extension.
+    const first = await h.db.task.findFirstOrThrow({ where: { caseId, stepKey: 'probation-assessment', round: 1, kind: 'step' } });
+    expect(assessment.dueAt.getTime() - first.dueAt.getTime()).toBeCloseTo(6 * MONTH_MS, -2);
+    expect(assessment.dueAt.getTime() - assessment.openedAt.getTime()).toBeLessThan(6 * MONTH_MS - 100);
     await act(handle, 'probation-assessment', 'ma.dangyuan', 'approve', approve({ evaluation: '已改进。' }), true);
     await act(handle, 'probation-assessment', 'huang.dangyuan', 'approve', approve({ evaluation: '同意转正。' }), true);
-    await act(handle, 'full-committee', 'zhang.zhibu', 'approve', approve());
+    await act(handle, 'full-committee', 'zhang.zhibu', 'approve', await branchMeeting());
     // A second extension is refused by the rules.
     expect(await rejection(act(handle, 'full-meeting', 'zhang.zhibu', 'approve', approve({ ...base, proposal: 'extend', extensionMonths: 6 })))).toBe('INVALID_FORM');
     await act(handle, 'full-meeting', 'zhang.zhibu', 'approve', approve({ ...base, proposal: 'convert' }));
-    await act(handle, 'full-approval', 'wang.shuji', 'approve', approve({ decision: 'approve' }));
+    await act(handle, 'full-approval', 'wang.shuji', 'approve', await townshipMeeting({ decision: 'approve' }));
     const closed = await act(handle, 'archive', 'zhang.zhibu', 'approve', approve({ archiveNumber: 'DH-DA-2029-02' }));
     expect(closed.case.status).toBe('completed');
     expect((await h.db.case.findUniqueOrThrow({ where: { id: caseId } })).result).toMatchObject({ outcome: 'full-member', fullMemberSince: '2028-05-24', extensions: 1 });

@@ -1,6 +1,6 @@
 import { loadPolicy, type Db } from '@dj/db';
-import { approvalDueAt, approvalLimitMonths, monthsAfter } from '@dj/domain';
-import type { MemberActivities } from '../human-step/activity-types';
+import { approvalDueAt, approvalLimitMonths, monthsAfter, probationEndsAt } from '@dj/domain';
+import type { MemberActivities } from '../../human-step/activity-types';
 
 export function createMemberActivities({ db, workingDaySeconds }: { db: Db; workingDaySeconds?: number | undefined }): MemberActivities {
   return {
@@ -17,6 +17,10 @@ export function createMemberActivities({ db, workingDaySeconds }: { db: Db; work
 
     async instantAfterMonths({ from, months }) {
       return monthsAfter(new Date(from), months, workingDaySeconds).getTime();
+    },
+
+    async probationEndsAt({ endDate, recordedFrom, months }) {
+      return probationEndsAt({ endDate, recordedFrom: new Date(recordedFrom), months, workingDaySeconds }).getTime();
     },
 
     async approvalDueAt({ meetingDate, recordedAt, extended }) {

@@ -4,7 +4,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { verifyCaseRecord } from '@dj/db';
 import type { Actor, SecretaryCandidate } from '@dj/contracts';
 import { objectionFiledSignal, type SecretaryReplacementInput } from '@dj/process-api';
-import { captureHistory, rejection, startHarness, until, type Harness, actAndWait, caseActionAndWait } from './harness';
+import { captureHistory, rejection, startHarness, until, type Harness, actAndWait, caseActionAndWait } from '../../../test/harness';
 
 // One working day lasts 1 s: the 任前公示 (5 working days) lasts 5 s; a month lasts 21 s, so the
 // 3-month case deadline (63 s) never interferes here (it has its own test below).
@@ -74,7 +74,7 @@ async function throughFiling(handle: WorkflowHandle, chosen: SecretaryCandidate,
   await act(handle, 'propose-candidates', 'li.zuzhi', 'approve', { form: { candidates: [chosen, ...others] } });
   for (const u of JOINT_REVIEWERS) await act(handle, 'joint-review', u, 'approve', { form: { opinion: '无异议' } });
   await act(handle, 'interview', 'li.zuzhi', 'approve', { form: { candidateName: chosen.name, findings: '群众认可度高', interviewees: 35 } });
-  await act(handle, 'township-decision', 'wang.shuji', 'approve', { form: { opinion: '同意' } });
+  await act(handle, 'township-decision', 'wang.shuji', 'approve', await h.meeting('town-a1', { opinion: '同意' }));
   return act(handle, 'county-filing', 'zhao.xianwei', 'approve', { form: { opinion: '同意备案' } });
 }
 
@@ -95,7 +95,9 @@ describe('村党组织书记选配 workflow', () => {
     await act(handle, 'joint-review', 'wu.sifa', 'approve', { form: {} });
     expect(await rejection(act(handle, 'interview', 'li.zuzhi', 'approve', { form: { candidateName: '不存在', findings: 'x', interviewees: 3 } }))).toBe('INVALID_FORM');
     await act(handle, 'interview', 'li.zuzhi', 'approve', { form: { candidateName: '赵春生', findings: '群众认可度高', interviewees: 35 } });
-    await act(handle, 'township-decision', 'wang.shuji', 'approve', { form: {} });
+    // The township decides in a 党委会 (issue 14): its meeting, with the committee's roster at the meeting date.
+    expect(await rejection(act(handle, 'township-decision', 'wang.shuji', 'approve', { form: {} }))).toBe('INVALID_FORM');
+    await act(handle, 'township-decision', 'wang.shuji', 'approve', await h.meeting('town-a1'));
     const filed = await act(handle, 'county-filing', 'zhao.xianwei', 'approve', { form: {} });
     expect(filed.case.stage).toBe('public-notice');
 
@@ -145,7 +147,10 @@ describe('村党组织书记选配 workflow', () => {
     await act(handle, 'propose-candidates', 'li.zuzhi', 'approve', { form: { candidates: [candidate('周一')] } });
     for (const u of JOINT_REVIEWERS) await act(handle, 'joint-review', u, 'approve', { form: {} });
     await act(handle, 'interview', 'li.zuzhi', 'approve', { form: { candidateName: '周一', findings: '有争议', interviewees: 20 } });
-    const rejected = await act(handle, 'township-decision', 'wang.shuji', 'reject', { comment: '群众意见分歧较大，重新推荐人选' });
+    // 驳回 is the 党委会's vote that did not carry the candidate: a bare click is refused, so is a carried vote.
+    expect(await rejection(act(handle, 'township-decision', 'wang.shuji', 'reject', { comment: '群众意见分歧较大，重新推荐人选' }))).toBe('INVALID_FORM');
+    expect(await rejection(act(handle, 'township-decision', 'wang.shuji', 'reject', { comment: '群众意见分歧较大', ...(await h.meeting('town-a1', {}, { for: 2 })) }))).toBe('MEETING_CARRIED');
+    const rejected = await act(handle, 'township-decision', 'wang.shuji', 'reject', { comment: '群众意见分歧较大，重新推荐人选', ...(await h.meeting('town-a1', {}, { for: 1 })) });
     expect(rejected.case.stage).toBe('propose-candidates');
     const sentBack = await h.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'case.sent-back' } });
     expect(sentBack.data).toMatchObject({ from: 'township-decision', reason: '群众意见分歧较大，重新推荐人选' });
@@ -153,7 +158,12 @@ describe('村党组织书记选配 workflow', () => {
     const appointed = candidate('吴二', { source: 'dispatched-official' });
     await throughFiling(handle, appointed);
     await stepOpen(handle, 'appointment');
-    const done = await act(handle, 'appointment', 'wang.shuji', 'approve', { form: { orderNumber: '东湖党任〔2026〕12号', effectiveDate: '2026-11-25' } });
+    const order = { orderNumber: '东湖党任〔2026〕12号', effectiveDate: '2026-11-25' };
+    // The appointment is a 党委会 decision: 1 of the 3 members present is no quorum (支部工作条例 第十二条, domain.md).
+    expect(await rejection(act(handle, 'appointment', 'wang.shuji', 'approve', await h.meeting('town-a1', order, { attendees: 1 })))).toBe('MEETING_NO_QUORUM');
+    const done = await act(handle, 'appointment', 'wang.shuji', 'approve', await h.meeting('town-a1', order, { attendees: 2 }));
+    const appointment = await h.db.caseEvent.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
+    expect(appointment.find((e) => (e.data as { form?: { orderNumber?: string } } | null)?.form?.orderNumber)?.data).toMatchObject({ meeting: { body: 'committee', orgId: 'town-a1', present: 2, carried: true } });
     expect(done.case.status).toBe('completed');
     expect((await h.db.case.findUniqueOrThrow({ where: { id: caseId } })).result).toMatchObject({ secretary: '吴二', method: 'appointment', rounds: 2 });
     const decisions = await h.db.task.findMany({ where: { caseId, stepKey: 'township-decision' }, orderBy: { round: 'asc' } });

@@ -6,7 +6,7 @@
  */
 import { workflowInfo } from '@temporalio/workflow';
 import type { RequestSubmissionForm } from '@dj/contracts';
-import { CaseRuntime } from '../human-step/case-runtime';
+import { CaseRuntime } from '../../human-step/case-runtime';
 import type { RequestReportInput } from '@dj/process-api';
 
 export async function requestReport(input: RequestReportInput) {

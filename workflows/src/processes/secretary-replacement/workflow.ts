@@ -4,7 +4,7 @@
  * decision → county filing → 任前公示 (objections verified) → election or appointment → the branch's
  * secretary is updated. A rejection sends the case back to the proposal with its reason on the record.
  */
-import { uuid4, workflowInfo } from '@temporalio/workflow';
+import { patched, uuid4, workflowInfo } from '@temporalio/workflow';
 import type {
   SecretaryAppointmentForm,
   SecretaryCandidate,
@@ -29,9 +29,12 @@ import {
   type NegativeListRule,
 } from '@dj/domain';
 import type { SecretaryReplacementInput } from '@dj/process-api';
-import { CaseRuntime, caseActivities, refuse } from '../human-step/case-runtime';
-import type { Person, SecretaryActivities } from '../human-step/activity-types';
-import { publicNotice, receiveObjections } from '../human-step/public-notice';
+import { CaseRuntime, caseActivities, refuse } from '../../human-step/case-runtime';
+import type { Person, SecretaryActivities } from '../../human-step/activity-types';
+import { publicNotice, receiveObjections } from '../../human-step/public-notice';
+
+/** Patch: the township's decision and appointment are recorded as the 党委会's meeting (issue 14). */
+const COLLECTIVE_DECISIONS = 'collective-decisions';
 
 const secretary = caseActivities<SecretaryActivities>();
 
@@ -152,7 +155,8 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
         title: `乡镇党委研究决定：${chosen.name}`,
         orgId: townshipId,
         assignees: [{ orgId: townshipId, role: 'township_secretary' }],
-        form: 'secretary.decision',
+        // The township committee decides in a 党委会, recorded as its meeting (issue 14; steps opened before keep the plain form).
+        form: patched(COLLECTIVE_DECISIONS) ? 'meeting.committee-decision' : 'secretary.decision',
         actions: ['approve', 'reject', 'comment', 'urge'],
         policy: 'secretary-replacement.township-decision',
       });
@@ -218,7 +222,8 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
       title: `任命：${chosen.name}`,
       orgId: townshipId,
       assignees: [{ orgId: townshipId, role: 'township_secretary' }],
-      form: 'secretary.appointment',
+      // The appointment is the township 党委会's decision, recorded as its meeting (issue 14).
+      form: patched(COLLECTIVE_DECISIONS) ? 'secretary.appointment-meeting' : 'secretary.appointment',
       actions: ['approve', 'comment', 'urge'],
       policy: 'secretary-replacement.appointment',
     });

@@ -2,7 +2,7 @@
  * 党建联席会议 (domain.md §3): quarter arithmetic, who owns and runs a joint-meeting body, and the
  * figures of the per-quarter report. Pure.
  */
-import type { OrgType } from './org-tree';
+import type { OrgType } from '../../org-tree';
 
 /** Member unit kinds of a joint meeting. */
 export const jointMemberKinds = {
@@ -107,15 +107,3 @@ export function quarterReportFigures(input: {
     dropped: input.decisions.filter((d) => d.status === 'dropped').length,
   };
 }
-
-export const jointMeetingPolicyDefaults = {
-  'duration.joint-meeting.collect': { workingDays: 10 },
-  'duration.joint-meeting.review': { workingDays: 5 },
-  'duration.joint-meeting.record': { workingDays: 10 },
-  'duration.joint-meeting.missing-submission': { workingDays: 5 },
-  'duration.joint-meeting.no-meeting': { workingDays: 5 },
-  'duration.joint-meeting.extraordinary-review': { workingDays: 3 },
-  'duration.joint-meeting.decision-report': { workingDays: 20 },
-  'duration.joint-meeting.decision-confirm': { workingDays: 5 },
-  'duration.joint-meeting.public-notice': { workingDays: 5 },
-};

@@ -5,7 +5,7 @@ import { quarterByLabel, quarterReportFigures, type DecisionStatus } from '@dj/d
 import { cycleWorkflowId, type JointExtraordinaryInput } from '@dj/process-api';
 import { loadJointBodyInfo } from '@dj/process-api/joint-body-info';
 import { backfillJointQuarter, jointScheduleExists, syncJointSchedule } from '@dj/process-api/schedules';
-import { captureHistory, rejection, startHarness, until, type Harness, actAndWait } from './harness';
+import { captureHistory, rejection, startHarness, until, type Harness, actAndWait } from '../../../test/harness';
 
 // One working day lasts 1 s; a quarter lasts 40 s. Backfilled past quarters get 40 s from their
 // start to hold the meeting. The 议题征集 window is shortened to 8 working days by policy.

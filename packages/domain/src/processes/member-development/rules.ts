@@ -7,9 +7,9 @@
  * 《中国共产党发展党员工作细则》 (2014).
  */
 import type { memberDualManagementKinds, memberMassOrganizations } from '@dj/contracts';
-import { chinaEndOfDay } from './calendar';
-import { monthsAfter } from './month-schedule';
-import { ageOn, isCalendarDate } from './secretary-replacement';
+import { chinaEndOfDay } from '../../calendar';
+import { monthsAfter } from '../../month-schedule';
+import { ageOn, isCalendarDate } from '../secretary-replacement/rules';
 
 // ---------------------------------------------------------------------------------------------
 // Applicant
@@ -203,6 +203,19 @@ export function approvalDueAt(input: { meetingDate: string; recordedAt: Date; ex
   const months = approvalLimitMonths(input.extended);
   if (input.workingDaySeconds !== undefined) return monthsAfter(input.recordedAt, months, input.workingDaySeconds);
   return chinaEndOfDay(addMonthsToDate(input.meetingDate, months));
+}
+
+/**
+ * When a probation period ends (issue 14 item 4): probation is one year from the 支部大会 that admitted
+ * the applicant (党章 Art. 7 预备期一年; domain.md §2 "counted from the 支部大会"), not from the county filing,
+ * and an extension runs on from the end of the first year (domain.md §2). `endDate` is the period's last
+ * day (`probationPeriod` / `extendedProbationEnd`): the period ends with that China day. With compressed
+ * time a typed date cannot be compressed, so the period runs `months` from `recordedFrom` (the instant the
+ * meeting was recorded, or the end of the previous period).
+ */
+export function probationEndsAt(input: { endDate: string; recordedFrom: Date; months: number; workingDaySeconds?: number | undefined }): Date {
+  if (input.workingDaySeconds !== undefined) return monthsAfter(input.recordedFrom, input.months, input.workingDaySeconds);
+  return chinaEndOfDay(input.endDate);
 }
 
 /** 集中培训: at least 3 days or 24 class hours, dates in order. */

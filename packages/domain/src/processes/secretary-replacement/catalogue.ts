@@ -1,0 +1,23 @@
+import { defineProcess } from '../catalogue';
+import { secretaryPolicyDefaults } from './rules';
+
+/** 村党组织书记选配 (domain.md §1): the whole replacement within 3 months, step limits are local policy. */
+export const secretaryReplacementCatalogue = defineProcess({
+  type: 'secretary-replacement',
+  name: '村党组织书记选配',
+  workflowType: 'secretaryReplacement',
+  start: { roles: ['township_org_member', 'township_secretary'], orgTypes: ['branch'], starterOrgType: 'township', form: 'secretary.open' },
+  steps: {
+    propose: { name: '提出人选', duration: { workingDays: 10 }, form: 'secretary.candidates' },
+    'joint-review': { name: '县级联审', duration: { workingDays: 5 }, form: 'secretary.joint-review' },
+    interview: { name: '考察谈话', duration: { workingDays: 10 }, form: 'secretary.interview' },
+    'township-decision': { name: '乡镇党委研究决定', duration: { workingDays: 5 }, form: 'meeting.committee-decision', source: '党章第十七条（党委会集体决定）' },
+    'county-filing': { name: '县委组织部备案', duration: { workingDays: 5 }, form: 'secretary.decision' },
+    'public-notice': { name: '任前公示期', duration: { workingDays: 5 } },
+    'verify-objection': { name: '异议核实', duration: { workingDays: 5 }, form: 'objection.verification' },
+    election: { name: '选举', duration: { workingDays: 10 }, form: 'secretary.election' },
+    appointment: { name: '任命', duration: { workingDays: 5 }, form: 'secretary.appointment-meeting', source: '党章第十七条（党委会集体决定）' },
+  },
+  stepNames: { 'propose-candidates': '提出人选' },
+  policies: secretaryPolicyDefaults,
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { isFormId } from '@dj/contracts';
+import { caseTypes, monthDurationDefaults, policyDefaults, policyDefinition, processCatalogues, processTypes, stepDurationDefaults, stepName } from '../src';
+
+describe('process catalogues', () => {
+  it('name every process type once', () => {
+    const types = processCatalogues.map((c) => c.type);
+    expect(new Set(types).size).toBe(types.length);
+    expect(processTypes().map((p) => p.type)).toEqual(types);
+  });
+
+  it('name only forms that exist', () => {
+    for (const c of processCatalogues) {
+      for (const [key, step] of Object.entries(c.steps)) if (step.form) expect(isFormId(step.form), `${c.type}.${key}: ${step.form}`).toBe(true);
+      if (c.start) expect(isFormId(c.start.form), `${c.type} start form`).toBe(true);
+    }
+  });
+
+  it('derive a duration policy with a definition for every step that has a limit, and names for its steps', () => {
+    for (const c of processCatalogues) {
+      for (const [key, step] of Object.entries(c.steps)) {
+        expect(stepName(c.type, key)).toBe(step.name);
+        if (!step.duration) continue;
+        const policyKey = `duration.${c.type}.${key}`;
+        expect(policyDefaults[policyKey]).toEqual(step.duration);
+        expect(policyDefinition(policyKey)?.valid(step.duration)).toBe(true);
+        expect('months' in step.duration ? monthDurationDefaults[`${c.type}.${key}`] : stepDurationDefaults[`${c.type}.${key}`]).toEqual(step.duration);
+      }
+      for (const [key, name] of Object.entries(c.stepNames ?? {})) expect(stepName(c.type, key)).toBe(name);
+    }
+  });
+
+  it('make startable exactly the processes with a start rule', () => {
+    expect(Object.keys(caseTypes).sort()).toEqual(processCatalogues.filter((c) => c.start).map((c) => c.type).sort());
+    expect(caseTypes['secretary-replacement']).toMatchObject({ workflowType: 'secretaryReplacement', starterOrgType: 'township', startForm: 'secretary.open' });
+  });
+});
