@@ -1,7 +1,12 @@
 export * from './client';
 export * from './case-record';
+export * from './record-anchor';
 export * from './password';
 export * from './reference-data';
 export { Prisma } from './generated/client';
-export type { Case, Task, TaskAssignee, CaseEvent, OrgUnit, User, Membership } from './generated/client';
+export type { Case, Task, TaskAssignee, CaseEvent, OrgUnit, User, Membership, AdminAuditLog, OrgUnitHistory } from './generated/client';
 export * from './reference-cache';
+export * from './org-admin';
+export * from './roster';
+export * from './accounts';
+export * from './roster-import';

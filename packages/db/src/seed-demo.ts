@@ -74,6 +74,66 @@ async function seedJointMeeting(db: Db): Promise<void> {
   await db.jointMeetingMember.createMany({ data: jm.members.map((m) => ({ id: m.id, bodyId: jm.id, name: m.name, kind: m.kind, liaisonId: ids.get(m.liaison)!, superiorUserId: m.superior ? ids.get(m.superior)! : null })) });
 }
 
+type SeedPerson = { n: number; name: string; gender: 'male' | 'female'; birth: string; joined: string; full: string | null; branch: string; username?: string; posts?: [string, 'secretary' | 'deputy_secretary' | 'member'][] };
+
+/**
+ * The demo roster (党员花名册): members of each demo branch, and the committees of every demo branch,
+ * village-level 党总支 and township 党委 (elected at the 2024 换届). Township committee members belong
+ * to a village branch of their township here (the demo has no 机关党支部). Phones are made up.
+ */
+export const demoPeople: SeedPerson[] = [
+  { n: 1, name: '张志斌', gender: 'male', birth: '1975-03-12', joined: '1998-07-01', full: '1999-07-01', branch: 'branch-a1-1', username: 'zhang.zhibu', posts: [['branch-a1-1', 'secretary'], ['village-a1-1', 'secretary']] },
+  { n: 2, name: '马建华', gender: 'male', birth: '1968-09-02', joined: '1992-06-15', full: '1993-06-15', branch: 'branch-a1-1', username: 'ma.dangyuan', posts: [['branch-a1-1', 'member']] },
+  { n: 3, name: '黄淑芬', gender: 'female', birth: '1980-11-20', joined: '2006-05-10', full: '2007-05-10', branch: 'branch-a1-1', username: 'huang.dangyuan', posts: [['branch-a1-1', 'deputy_secretary']] },
+  { n: 4, name: '陈国栋', gender: 'male', birth: '1972-01-08', joined: '1996-10-01', full: '1997-10-01', branch: 'branch-a1-1', posts: [['village-a1-1', 'member']] },
+  { n: 5, name: '周文', gender: 'male', birth: '1985-04-17', joined: '2010-07-01', full: '2011-07-01', branch: 'branch-a1-1', posts: [['village-a1-1', 'member']] },
+  { n: 6, name: '王建国', gender: 'male', birth: '1970-08-30', joined: '1993-05-04', full: '1994-05-04', branch: 'branch-a1-1', username: 'wang.shuji', posts: [['town-a1', 'secretary']] },
+  { n: 7, name: '李晓梅', gender: 'female', birth: '1983-02-14', joined: '2005-12-01', full: '2006-12-01', branch: 'branch-a1-1', username: 'li.zuzhi', posts: [['town-a1', 'member']] },
+  { n: 8, name: '赵红', gender: 'female', birth: '1978-06-06', joined: '2001-07-01', full: '2002-07-01', branch: 'branch-a1-1', posts: [['town-a1', 'deputy_secretary']] },
+  { n: 9, name: '刘桂兰', gender: 'female', birth: '1996-10-10', joined: '2026-06-20', full: null, branch: 'branch-a1-1' },
+  { n: 10, name: '孙海涛', gender: 'male', birth: '1976-12-01', joined: '2000-07-01', full: '2001-07-01', branch: 'branch-a2-1', username: 'sun.zhibu', posts: [['branch-a2-1', 'secretary'], ['village-a2-1', 'secretary']] },
+  { n: 11, name: '刘洋', gender: 'male', birth: '1986-03-03', joined: '2009-06-01', full: '2010-06-01', branch: 'branch-a2-1', username: 'liu.zuzhi', posts: [['town-a2', 'member']] },
+  { n: 12, name: '吴强', gender: 'male', birth: '1974-07-21', joined: '1999-03-15', full: '2000-03-15', branch: 'branch-a2-1', posts: [['branch-a2-1', 'member'], ['village-a2-1', 'member']] },
+  { n: 13, name: '郑丽', gender: 'female', birth: '1988-09-09', joined: '2012-07-01', full: '2013-07-01', branch: 'branch-a2-1', posts: [['branch-a2-1', 'member'], ['village-a2-1', 'member']] },
+  { n: 14, name: '钱伟', gender: 'male', birth: '1971-05-05', joined: '1995-07-01', full: '1996-07-01', branch: 'branch-a2-1', posts: [['town-a2', 'secretary']] },
+  { n: 15, name: '何平', gender: 'male', birth: '1998-01-30', joined: '2026-03-18', full: null, branch: 'branch-a2-1' },
+  { n: 16, name: '周敏', gender: 'female', birth: '1979-10-25', joined: '2003-07-01', full: '2004-07-01', branch: 'branch-b1-1', username: 'zhou.zhibu', posts: [['branch-b1-1', 'secretary'], ['village-b1-1', 'secretary']] },
+  { n: 17, name: '冯军', gender: 'male', birth: '1969-02-02', joined: '1994-07-01', full: '1995-07-01', branch: 'branch-b1-1', posts: [['branch-b1-1', 'member'], ['village-b1-1', 'member']] },
+  { n: 18, name: '杨帆', gender: 'male', birth: '1984-08-08', joined: '2008-07-01', full: '2009-07-01', branch: 'branch-b1-1', posts: [['branch-b1-1', 'member'], ['town-b1', 'member']] },
+  { n: 19, name: '朱琳', gender: 'female', birth: '1990-12-12', joined: '2015-07-01', full: '2016-07-01', branch: 'branch-b1-1' },
+  { n: 20, name: '秦峰', gender: 'male', birth: '1973-04-04', joined: '1997-07-01', full: '1998-07-01', branch: 'branch-b1-1', posts: [['town-b1', 'secretary']] },
+];
+
+const demoUuid = (kind: number, n: number) => `7a1e3c52-0000-4000-8${kind}00-${String(n).padStart(12, '0')}`;
+const demoDate = (s: string) => new Date(`${s}T00:00:00Z`);
+
+/** Idempotent: fixed ids, existing rows kept. */
+async function seedRoster(db: Db): Promise<void> {
+  const ids = new Map((await db.user.findMany({ select: { id: true, username: true } })).map((u) => [u.username, u.id]));
+  await db.person.createMany({
+    skipDuplicates: true,
+    data: demoPeople.map((p) => ({
+      id: demoUuid(1, p.n),
+      name: p.name,
+      gender: p.gender,
+      birthDate: demoDate(p.birth),
+      joinedOn: demoDate(p.joined),
+      fullOn: p.full ? demoDate(p.full) : null,
+      status: p.full ? 'full' : 'probationary',
+      phone: `139${String(10000000 + p.n * 7919).slice(0, 8)}`,
+      userId: p.username ? (ids.get(p.username) ?? null) : null,
+    })),
+  });
+  await db.partyMembership.createMany({
+    skipDuplicates: true,
+    data: demoPeople.map((p) => ({ id: demoUuid(2, p.n), personId: demoUuid(1, p.n), branchId: p.branch, startOn: demoDate(p.joined), reason: '示范数据' })),
+  });
+  await db.orgRole.createMany({
+    skipDuplicates: true,
+    data: demoPeople.flatMap((p) => (p.posts ?? []).map(([orgId, role], i) => ({ id: demoUuid(3, p.n * 10 + i), orgId, personId: demoUuid(1, p.n), role, startOn: demoDate('2024-01-15'), reason: '2024年换届选举' }))),
+  });
+}
+
 function orgPath(id: string, byId: Map<string, SeedOrg>): string {
   const parts: string[] = [];
   for (let o = byId.get(id); o; o = o.parentId ? byId.get(o.parentId) : undefined) parts.unshift(o.id);
@@ -116,6 +176,7 @@ export async function seedDemo(db: Db): Promise<{ logins: { username: string; pa
     await db.membership.createMany({ data: u.memberships.map((m) => ({ userId, ...m })), skipDuplicates: true });
   }
   await seedJointMeeting(db);
+  await seedRoster(db);
   return { logins: demoUsers.map((u) => ({ username: u.username, password: DEMO_PASSWORD, description: u.description })) };
 }
 

@@ -94,7 +94,7 @@ describe('the case record (全程纪实)', () => {
     const events = await db.caseEvent.findMany({ where: { caseId }, orderBy: { seq: 'asc' } });
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
     expect(events[1]!.prevHash).toBe(events[0]!.hash);
-    expect(await verifyCaseRecord(db, caseId)).toEqual({ valid: true, events: 3 });
+    expect(await verifyCaseRecord(db, caseId)).toEqual({ valid: true, events: 3, anchored: 0 });
   });
 
   it('is refused UPDATE, DELETE and TRUNCATE by the database', async () => {
@@ -116,6 +116,6 @@ describe('the case record (全程纪实)', () => {
     await c.query('ALTER TABLE case_event ENABLE TRIGGER case_event_no_update_delete');
     await c.query('COMMIT');
     await c.end();
-    expect(await verifyCaseRecord(db, caseId)).toEqual({ valid: false, events: 3, brokenAtSeq: 2 });
+    expect(await verifyCaseRecord(db, caseId)).toEqual({ valid: false, events: 3, anchored: 0, problem: 'tampered', brokenAtSeq: 2 });
   });
 });
