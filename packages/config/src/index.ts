@@ -35,12 +35,47 @@ function logLevel(env: Env): LogLevel {
   return v;
 }
 
+/**
+ * How to reach Temporal: the address and namespace, and for a cluster outside this machine mutual TLS
+ * (client certificate and key, the server's CA, the name its certificate carries) or an API key
+ * (Temporal Cloud). The variable names are those of Temporal's own environment configuration.
+ */
+export type TemporalSettings = {
+  address: string;
+  namespace: string;
+  tls?: { clientCertPath?: string | undefined; clientKeyPath?: string | undefined; serverCaPath?: string | undefined; serverName?: string | undefined } | undefined;
+  apiKey?: string | undefined;
+};
+
+export function loadTemporalSettings(env: Env = process.env): TemporalSettings {
+  const opt = (name: string) => env[name]?.trim() || undefined;
+  const clientCertPath = opt('TEMPORAL_TLS_CLIENT_CERT_PATH');
+  const clientKeyPath = opt('TEMPORAL_TLS_CLIENT_KEY_PATH');
+  if (Boolean(clientCertPath) !== Boolean(clientKeyPath)) {
+    throw new ConfigError('TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH must be set together');
+  }
+  const serverCaPath = opt('TEMPORAL_TLS_SERVER_CA_CERT_PATH');
+  const serverName = opt('TEMPORAL_TLS_SERVER_NAME');
+  const tlsFlag = opt('TEMPORAL_TLS');
+  if (tlsFlag !== undefined && tlsFlag !== 'true' && tlsFlag !== 'false') throw new ConfigError('TEMPORAL_TLS must be true or false');
+  const apiKey = opt('TEMPORAL_API_KEY');
+  // TLS when asked for, when any TLS file is given, or with an API key (which must never travel in clear).
+  const tls = tlsFlag === 'false' ? false : tlsFlag === 'true' || Boolean(clientCertPath || serverCaPath || serverName || apiKey);
+  return {
+    address: str(env, 'TEMPORAL_ADDRESS', '127.0.0.1:7233'),
+    namespace: str(env, 'TEMPORAL_NAMESPACE', 'default'),
+    ...(tls ? { tls: { clientCertPath, clientKeyPath, serverCaPath, serverName } } : {}),
+    ...(apiKey ? { apiKey } : {}),
+  };
+}
+
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/dangjian';
 
 export type CommonConfig = {
   databaseUrl: string;
   temporalAddress: string;
   temporalNamespace: string;
+  temporal: TemporalSettings;
   logLevel: LogLevel;
   /** Compressed time (tests, demos): one working day lasts this many seconds. Unset = real calendar. */
   workingDaySeconds: number | undefined;
@@ -49,18 +84,34 @@ export type CommonConfig = {
 };
 
 export function loadCommonConfig(env: Env = process.env): CommonConfig {
+  const temporal = loadTemporalSettings(env);
   return {
     databaseUrl: str(env, 'DATABASE_URL', DEFAULT_DATABASE_URL),
-    temporalAddress: str(env, 'TEMPORAL_ADDRESS', '127.0.0.1:7233'),
-    temporalNamespace: str(env, 'TEMPORAL_NAMESPACE', 'default'),
+    temporalAddress: temporal.address,
+    temporalNamespace: temporal.namespace,
+    temporal,
     logLevel: logLevel(env),
     workingDaySeconds: optionalPositive(env, 'WORKING_DAY_SECONDS'),
     jointMeetingQuarterSeconds: optionalPositive(env, 'JOINT_MEETING_QUARTER_SECONDS'),
   };
 }
 
-export type WorkerConfig = CommonConfig;
-export const loadWorkerConfig = loadCommonConfig;
+export type WorkerConfig = CommonConfig & {
+  /** How often the worker anchors the heads of changed record chains (README, Security); hourly by default. */
+  recordAnchorIntervalSeconds: number;
+  /** host:port where the Temporal SDK serves the worker's Prometheus metrics (`/metrics`); unset = none. */
+  metricsAddress: string | undefined;
+  /** A prebuilt workflow bundle (`pnpm build:workflows`) to load instead of bundling workflow code at start. */
+  workflowBundlePath: string | undefined;
+};
+
+export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+  const recordAnchorIntervalSeconds = optionalPositive(env, 'RECORD_ANCHOR_INTERVAL_SECONDS') ?? 3600;
+  if (recordAnchorIntervalSeconds > 86_400) throw new ConfigError('RECORD_ANCHOR_INTERVAL_SECONDS must be at most 86400: chains are anchored at least daily');
+  const metricsAddress = env.WORKER_METRICS_ADDRESS?.trim() || undefined;
+  if (metricsAddress !== undefined && !/^[^\s:]+:\d{1,5}$/.test(metricsAddress)) throw new ConfigError(`WORKER_METRICS_ADDRESS must be host:port, got "${metricsAddress}"`);
+  return { ...loadCommonConfig(env), recordAnchorIntervalSeconds, metricsAddress, workflowBundlePath: env.WORKFLOW_BUNDLE_PATH?.trim() || undefined };
+}
 
 export type ServiceConfig = CommonConfig & { host: string; port: number; jwtSecret: string; tokenTtlSeconds: number };
 

@@ -8,10 +8,18 @@ export const errorCatalogue = {
   COMMENT_REQUIRED: { status: 400, zh: '该操作须填写理由', en: 'This action requires a reason' },
   TARGET_REQUIRED: { status: 400, zh: '请指定接收人', en: 'A target user or organization role is required' },
   UNKNOWN_TARGET: { status: 400, zh: '指定的接收人不存在', en: 'Target user or organization does not exist' },
+  TARGET_OUT_OF_REACH: { status: 400, zh: '接收人须在本环节责任组织、其下级组织或其上级党组织内', en: "The target must belong to the step's organization, an organization under it, or its supervising chain" },
+  TARGET_IS_INITIATOR: { status: 400, zh: '不能交由发起人办理本人提出的事项', en: 'The initiator of a case cannot be made to decide their own request' },
+  TARGET_NOT_ALLOWED: { status: 400, zh: '该操作不指定接收人', en: 'This action takes no target' },
+  FORM_NOT_ALLOWED: { status: 400, zh: '该操作不提交表单', en: 'This action takes no form' },
   UNKNOWN_CASE_TYPE: { status: 400, zh: '未知的事项类型', en: 'Unknown case type' },
   UNAUTHENTICATED: { status: 401, zh: '未登录或登录已过期', en: 'Not authenticated or session expired' },
   INVALID_CREDENTIALS: { status: 401, zh: '用户名或密码错误', en: 'Wrong username or password' },
-  ACCOUNT_LOCKED: { status: 423, zh: '连续登录失败次数过多，账号已锁定15分钟', en: 'Too many failed logins; account locked for 15 minutes' },
+  OTP_REQUIRED: { status: 401, zh: '请输入身份验证器上的6位动态验证码', en: 'Enter the 6-digit code from your authenticator app' },
+  OTP_INVALID: { status: 401, zh: '动态验证码错误或已使用', en: 'The one-time code is wrong or was already used' },
+  SECOND_FACTOR_REQUIRED: { status: 403, zh: '管理员须启用两步验证并以动态验证码登录后方可进行管理操作', en: 'Administrators must enable two-step verification and sign in with a one-time code to administer' },
+  WRONG_OTP: { status: 403, zh: '动态验证码错误或已使用，请输入身份验证器上当前显示的6位数字', en: 'The one-time code is wrong or was already used' },
+  TOTP_NOT_PENDING: { status: 409, zh: '请先生成两步验证密钥', en: 'Start the two-step verification setup first' },
   FORBIDDEN: { status: 403, zh: '无权执行该操作', en: 'Not allowed' },
   NOT_ASSIGNEE: { status: 403, zh: '您不是该任务的办理人', en: 'You are not an assignee of this task' },
   NOT_FOUND: { status: 404, zh: '对象不存在', en: 'Not found' },
@@ -20,6 +28,7 @@ export const errorCatalogue = {
   CASE_NOT_OPEN: { status: 409, zh: '事项已结束', en: 'Case is no longer open' },
   NOTICE_NOT_ACTIVE: { status: 409, zh: '公示期外不受理异议', en: 'Notice is not open for objections' },
   WITHDRAW_TOO_LATE: { status: 409, zh: '已有人办理，不能撤回', en: 'Someone has already acted; the case cannot be withdrawn' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, zh: '该幂等键已用于另一请求', en: 'This Idempotency-Key was used for a different request' },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests' },
   UNAVAILABLE: { status: 503, zh: '服务暂不可用，请稍后重试', en: 'Service temporarily unavailable' },
   ACTION_NOT_RECORDED: { status: 503, zh: '操作未能保存，请稍后重试', en: 'The action could not be recorded; try again' },
@@ -33,6 +42,34 @@ export const errorCatalogue = {
   // console and monitoring (issue 6)
   INVALID_POLICY: { status: 400, zh: '策略取值不合法', en: 'Invalid policy value' },
   BULK_NOT_ALLOWED: { status: 400, zh: '所选任务须为同一可批量办理的环节', en: 'Bulk approval needs tasks of one step that allows it' },
+  // logins, sessions and the edge (issue 11)
+  LOGIN_THROTTLED: { status: 429, zh: '登录失败次数过多，请稍后再试', en: 'Too many failed logins; try again later' },
+  WRONG_PASSWORD: { status: 403, zh: '当前密码不正确', en: 'The current password is wrong' },
+  WEAK_PASSWORD: { status: 400, zh: '新密码不符合要求：至少10个字符，不能是初始密码、用户名或当前密码', en: 'The new password must have at least 10 characters and differ from the initial password, the username and the current password' },
+  PAYLOAD_TOO_LARGE: { status: 413, zh: '请求内容过大', en: 'Request body too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
+  METHOD_NOT_ALLOWED: { status: 405, zh: '不支持该请求方法', en: 'Method not allowed' },
+  // organizations and people (issue 13)
+  ORG_ID_TAKEN: { status: 409, zh: '组织编码已被使用', en: 'The organization id is already taken' },
+  ORG_LEVEL_INVALID: { status: 400, zh: '上级组织的层级须高于该组织（市→县→乡镇→村→支部→党小组）', en: 'The parent must be of a higher level (city → county → township → village → branch → group)' },
+  ORG_MOVE_INVALID: { status: 400, zh: '不能把组织调整到其自身或其下级组织之下，也不能调整到原上级', en: 'An organization cannot move under itself, its subtree or its current parent' },
+  ORG_DISSOLVED: { status: 409, zh: '该组织已撤销', en: 'The organization has been dissolved' },
+  ORG_NOT_EMPTY: { status: 409, zh: '该组织仍有下级组织、办理中的事项或待办任务，须先调整或办结', en: 'The organization still has active units, open cases or open tasks below it' },
+  ORG_MERGE_INVALID: { status: 400, zh: '合并去向须为同级、未撤销的其他组织', en: 'A merge target must be another active organization of the same level' },
+  PERSON_INVALID: { status: 400, zh: '党员信息不合法', en: 'Invalid member particulars' },
+  ROLE_INVALID: { status: 400, zh: '不能担任该职务', en: 'The post cannot be held' },
+  ACCOUNT_USERNAME_TAKEN: { status: 409, zh: '用户名已被使用', en: 'The username is already taken' },
+  ACCOUNT_STATE: { status: 409, zh: '账号当前状态不允许该操作', en: 'Not possible in the account’s current state' },
+  ACCOUNT_SELF: { status: 400, zh: '不能停用自己的账号或撤销自己的管理员职责', en: 'You cannot disable your own account or withdraw your own admin role' },
+  INVALID_EFFECTIVE_DATE: { status: 400, zh: '生效日期不能晚于今天，也不能早于该组织成立日期', en: 'The effective date cannot be in the future or before the organization was established' },
+  // collective decisions (issue 14)
+  MEETING_ROSTER_EMPTY: { status: 400, zh: '会议日期该组织没有应到会人员名单（请先在系统管理中维护班子成员）', en: 'The body has no members on the meeting date (maintain the committee first)' },
+  MEETING_ATTENDEE_NOT_ON_ROSTER: { status: 400, zh: '出席人员须为会议日期该组织应到会人员', en: 'Every attendee must be on the roster of the body on the meeting date' },
+  MEETING_NO_QUORUM: { status: 400, zh: '会议无效：到会人数须超过应到会人数的半数（支委会、党委会：《中国共产党支部工作条例（试行）》第十二条；党员大会：同条例第十一条）', en: 'No quorum: more than half of the members must be present' },
+  MEETING_VOTES_INCONSISTENT: { status: 400, zh: '赞成、反对、弃权票数之和不能超过到会人数', en: 'For, against and abstain together cannot exceed those present' },
+  MEETING_NOT_CARRIED: { status: 400, zh: '决议未通过：赞成票须超过应到会人数的半数（少数服从多数；党员大会：《中国共产党支部工作条例（试行）》第十一条）', en: 'Not carried: the votes for must exceed half of the members expected' },
+  MEETING_CARRIED: { status: 400, zh: '表决已获通过（赞成票超过应到会人数的半数），不能驳回', en: 'The proposal carried: it cannot be rejected' },
+  MEETING_DATE_INVALID: { status: 400, zh: '会议日期无效（不能晚于今天）', en: 'Invalid meeting date (not in the future)' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -44,4 +81,44 @@ export function errorMessage(code: ErrorCode): string {
 
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(errorCatalogue, value);
+}
+
+/** A refusal as a person reads it: the Chinese text with the rule it names, and the fields it concerns. */
+export type ReadableError = { text: string; fields: { path: string[]; message: string }[] };
+
+const CJK = /[\u3400-\u9fff]/;
+
+/** One detail ("中文 (English)", "中文 / English" or a schema error "/path: English") → its readable part. */
+function readableDetail(part: string): { message: string; path?: string[] } {
+  const pathed = /^(\/[^\s:]*): (.*)$/s.exec(part);
+  const path = pathed ? pathed[1]!.split('/').filter(Boolean) : undefined;
+  let text = pathed ? pathed[2]! : part;
+  if (CJK.test(text)) {
+    text = text.split(' / ')[0]!;
+    // "中文（第十条） (English)": drop the trailing English parenthesis, keep Chinese ones.
+    text = text.replace(/\s+\((?![^)]*[\u3400-\u9fff])[^)]*\)\s*$/, '');
+  } else if (path) {
+    text = '填写不符合要求';
+  }
+  return path?.length ? { message: text, path } : { message: text };
+}
+
+/**
+ * An API error message "中文 / English: detail; detail" (HttpError with a detail) → the Chinese text
+ * followed by the details (the rule the refusal names), and per field the details that name a path.
+ */
+export function readableError(message: string): ReadableError {
+  const cut = message.indexOf(' / ');
+  if (cut < 0) return { text: message, fields: [] };
+  const head = message.slice(0, cut);
+  const rest = message.slice(cut + 3);
+  const colon = rest.indexOf(': ');
+  if (colon < 0) return { text: head, fields: [] };
+  const details = rest
+    .slice(colon + 2)
+    .split('; ')
+    .filter((d) => d.trim())
+    .map(readableDetail);
+  const fields = details.flatMap((d) => (d.path ? [{ path: d.path, message: d.message }] : []));
+  return { text: `${head}：${details.map((d) => d.message).join('；')}`, fields };
 }

@@ -4,9 +4,10 @@ import { requestReportForms } from './forms';
 import { secretaryForms } from './secretary-forms';
 import { memberForms } from './member-forms';
 import { jointMeetingForms } from './joint-meeting-forms';
+import { meetingForms } from './meeting-forms';
 
 /** Every step form by id; a step names its form, the console renders it, the workflow validates it. */
-export const forms = { ...requestReportForms, ...secretaryForms, ...memberForms, ...jointMeetingForms } satisfies Record<string, TSchema>;
+export const forms = { ...requestReportForms, ...secretaryForms, ...memberForms, ...jointMeetingForms, ...meetingForms } satisfies Record<string, TSchema>;
 export type FormId = keyof typeof forms;
 
 export function isFormId(id: string): id is FormId {

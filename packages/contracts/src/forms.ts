@@ -5,15 +5,15 @@ export const Text = (maxLength: number, minLength = 1) => Type.String({ minLengt
 
 export const RequestSubmissionForm = Type.Object(
   {
-    title: Text(200),
-    body: Text(20000),
+    title: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S', title: '标题' }),
+    body: Type.String({ minLength: 1, maxLength: 20000, pattern: '\\S', title: '正文' }),
   },
   { additionalProperties: false, title: '请示报告' },
 );
 export type RequestSubmissionForm = Static<typeof RequestSubmissionForm>;
 
 export const ReviewOpinionForm = Type.Object(
-  { opinion: Type.Optional(Type.String({ maxLength: 2000 })) },
+  { opinion: Type.Optional(Type.String({ maxLength: 2000, title: '意见' })) },
   { additionalProperties: false, title: '审核意见' },
 );
 

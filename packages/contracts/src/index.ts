@@ -5,3 +5,5 @@ export * from './secretary-forms';
 export * from './form-registry';
 export * from './member-forms';
 export * from './joint-meeting-forms';
+export * from './meeting-forms';
+export * from './labels';

@@ -7,6 +7,7 @@
  */
 import { Type, type Static, type TBoolean, type TSchema, type TString, type TUnsafe } from '@sinclair/typebox';
 import { Text } from './forms';
+import { meetingFields } from './meeting-forms';
 
 /** Why a township opens the case: 缺职, 不能胜任, 出现重大问题. */
 export const replacementReasonIds = ['vacancy', 'incompetent', 'serious-problem'] as const;
@@ -31,6 +32,9 @@ export type EducationLevel = (typeof educationLevelIds)[number];
 export const declarationKeys = ['criminalRecord', 'disciplinePeriod', 'underInvestigation', 'blackEvilForces', 'clanForces', 'illegalReligion'] as const;
 export type DeclarationKey = (typeof declarationKeys)[number];
 
+/** A copy of a shared schema with the Chinese name of the field it is used for (the console's label). */
+export const titled = <S extends TSchema>(schema: S, title: string): S => ({ ...schema, title });
+
 /** 'YYYY-MM-DD'. Shape only: whether the day exists is checked by the domain. */
 export const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
@@ -39,39 +43,66 @@ export const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
  * literals, so `Value.Errors` says which values are allowed ("Expected string to match
  * '^(?:a|b)$'") instead of "Expected union value"; `enum` is there for JSON-Schema consumers.
  */
-export function OneOf<const T extends readonly string[]>(ids: T): TUnsafe<T[number]> {
+export function OneOf<const T extends readonly string[]>(ids: T, titles?: { readonly [K in T[number]]: string }, options: { title?: string } = {}): TUnsafe<T[number]> {
   for (const id of ids) {
     if (!/^[a-z0-9-]+$/i.test(id)) throw new Error(`OneOf: id '${id}' would need regex escaping`);
   }
-  const schema: TString = Type.String({ enum: [...ids], pattern: `^(?:${ids.join('|')})$` });
+  // 'x-enumNames': the Chinese name of each value, in the order of `enum` (the console shows these).
+  const names = titles ? { 'x-enumNames': ids.map((id: T[number]) => titles[id]) } : {};
+  const schema: TString = Type.String({ ...options, enum: [...ids], pattern: `^(?:${ids.join('|')})$`, ...names });
   return Type.Unsafe<T[number]>(schema);
 }
 
-const Count = (maximum: number) => Type.Integer({ minimum: 0, maximum });
-const Opinion = Type.Optional(Type.String({ maxLength: 2000 }));
+const Count = (maximum: number, title: string) => Type.Integer({ minimum: 0, maximum, title });
+const Opinion = Type.Optional(Type.String({ maxLength: 2000, title: '意见' }));
+const DateOf = (title: string) => titled(DateString, title);
 
 export const SecretaryOpenForm = Type.Object(
   {
-    reason: OneOf(replacementReasonIds),
-    description: Text(2000),
+    reason: OneOf(replacementReasonIds, { vacancy: '缺职', incompetent: '不能胜任', 'serious-problem': '出现重大问题' }, { title: '调整原因' }),
+    description: titled(Text(2000), '情况说明'),
   },
   { additionalProperties: false, title: '启动书记选配' },
 );
 export type SecretaryOpenForm = Static<typeof SecretaryOpenForm>;
 
-const declarationProperties = Object.fromEntries(declarationKeys.map((k) => [k, Type.Boolean()])) as { [K in DeclarationKey]: TBoolean };
+/** The Chinese name of each declaration (the negative-list rules name them the same way, in @dj/domain). */
+export const declarationTitles: { readonly [K in DeclarationKey]: string } = {
+  criminalRecord: '曾受刑事处罚',
+  disciplinePeriod: '处于党纪政务处分影响期',
+  underInvestigation: '正在接受审查调查',
+  blackEvilForces: '涉黑涉恶',
+  clanForces: '涉宗族宗教势力',
+  illegalReligion: '参与非法宗教活动',
+};
+const declarationProperties = Object.fromEntries(declarationKeys.map((k) => [k, Type.Boolean({ title: declarationTitles[k] })])) as { [K in DeclarationKey]: TBoolean };
 
 export const CandidateDeclarations = Type.Object(declarationProperties, { additionalProperties: false, title: '负面清单事项申报' });
 export type CandidateDeclarations = Static<typeof CandidateDeclarations>;
 
 export const SecretaryCandidate = Type.Object(
   {
-    name: Text(40),
-    gender: OneOf(['male', 'female'] as const),
-    birthDate: DateString,
-    education: OneOf(educationLevelIds),
-    source: OneOf(candidateSourceIds),
-    resume: Text(5000),
+    name: titled(Text(40), '姓名'),
+    gender: OneOf(['male', 'female'] as const, { male: '男', female: '女' }, { title: '性别' }),
+    birthDate: DateOf('出生日期'),
+    education: OneOf(
+      educationLevelIds,
+      { primary: '小学', 'junior-high': '初中', 'senior-high': '高中', vocational: '中专/技校', college: '大专', bachelor: '本科', postgraduate: '研究生' },
+      { title: '学历' },
+    ),
+    source: OneOf(
+      candidateSourceIds,
+      {
+        'members-masses': '从本村党员群众中选',
+        returnee: '从返乡人员中选',
+        cultivated: '从后备力量中选',
+        'dispatched-official': '选派机关干部',
+        'concurrent-secretary': '跨村兼任',
+        'neighbor-cadre': '从外村干部中选',
+      },
+      { title: '人选来源' },
+    ),
+    resume: titled(Text(5000), '简历'),
     declarations: CandidateDeclarations,
   },
   { additionalProperties: false, title: '书记人选' },
@@ -79,7 +110,7 @@ export const SecretaryCandidate = Type.Object(
 export type SecretaryCandidate = Static<typeof SecretaryCandidate>;
 
 export const SecretaryCandidatesForm = Type.Object(
-  { candidates: Type.Array(SecretaryCandidate, { minItems: 1, maxItems: 5 }) },
+  { candidates: Type.Array(SecretaryCandidate, { minItems: 1, maxItems: 5, title: '人选' }) },
   { additionalProperties: false, title: '提出人选' },
 );
 export type SecretaryCandidatesForm = Static<typeof SecretaryCandidatesForm>;
@@ -91,28 +122,28 @@ export type SecretaryJointReviewForm = Static<typeof SecretaryJointReviewForm>;
 export const SecretaryInterviewForm = Type.Object(
   {
     /** The candidate the township recommends after the interviews. */
-    candidateName: Text(40),
-    findings: Text(10000),
-    interviewees: Type.Integer({ minimum: 1, maximum: 10000 }),
+    candidateName: titled(Text(40), '推荐人选'),
+    findings: titled(Text(10000), '考察情况'),
+    interviewees: Type.Integer({ minimum: 1, maximum: 10000, title: '谈话人数' }),
   },
   { additionalProperties: false, title: '考察谈话' },
 );
 export type SecretaryInterviewForm = Static<typeof SecretaryInterviewForm>;
 
 /** Township decision (乡镇党委研究决定) and county filing (县委组织部备案). */
-export const SecretaryDecisionForm = Type.Object({ opinion: Opinion }, { additionalProperties: false, title: '研究决定意见' });
+export const SecretaryDecisionForm = Type.Object({ opinion: Opinion }, { additionalProperties: false, title: '审议意见' });
 export type SecretaryDecisionForm = Static<typeof SecretaryDecisionForm>;
 
 /** Result of the branch general meeting (党员大会); consistency and thresholds are checked by the domain. */
 export const SecretaryElectionForm = Type.Object(
   {
-    meetingDate: DateString,
-    eligible: Count(100000),
-    present: Count(100000),
-    for: Count(100000),
-    against: Count(100000),
-    abstain: Count(100000),
-    effectiveDate: DateString,
+    meetingDate: DateOf('会议日期'),
+    eligible: Count(100000, '应到党员数'),
+    present: Count(100000, '实到党员数'),
+    for: Count(100000, '赞成票'),
+    against: Count(100000, '反对票'),
+    abstain: Count(100000, '弃权票'),
+    effectiveDate: DateOf('任职生效日期'),
   },
   { additionalProperties: false, title: '党员大会选举结果' },
 );
@@ -121,18 +152,29 @@ export type SecretaryElectionForm = Static<typeof SecretaryElectionForm>;
 export const SecretaryAppointmentForm = Type.Object(
   {
     /** 任命文号 */
-    orderNumber: Text(100),
-    effectiveDate: DateString,
+    orderNumber: titled(Text(100), '任命文号'),
+    effectiveDate: DateOf('任职生效日期'),
   },
   { additionalProperties: false, title: '任命' },
 );
 export type SecretaryAppointmentForm = Static<typeof SecretaryAppointmentForm>;
 
+/** 任命 as a 党委会 decision of the township (issue 14): the order and the committee's meeting that decided it. */
+export const SecretaryAppointmentMeetingForm = Type.Object(
+  {
+    orderNumber: Type.String({ minLength: 1, maxLength: 100, pattern: '\\S', title: '任命文号' }),
+    effectiveDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', title: '生效日期' }),
+    ...meetingFields,
+  },
+  { additionalProperties: false, title: '任命（党委会决定）' },
+);
+export type SecretaryAppointmentMeetingForm = Static<typeof SecretaryAppointmentMeetingForm>;
+
 /** 核实: the township committee's finding on an objection raised during the public notice (任前公示). */
 export const ObjectionVerificationForm = Type.Object(
   {
-    substantiated: Type.Boolean(),
-    explanation: Text(5000),
+    substantiated: Type.Boolean({ title: '异议属实' }),
+    explanation: titled(Text(5000), '核实说明'),
   },
   { additionalProperties: false, title: '异议核实' },
 );
@@ -146,6 +188,7 @@ export const secretaryForms = {
   'secretary.decision': SecretaryDecisionForm,
   'secretary.election': SecretaryElectionForm,
   'secretary.appointment': SecretaryAppointmentForm,
+  'secretary.appointment-meeting': SecretaryAppointmentMeetingForm,
   'objection.verification': ObjectionVerificationForm,
 } satisfies Record<string, TSchema>;
 export type SecretaryFormId = keyof typeof secretaryForms;

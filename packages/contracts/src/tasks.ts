@@ -1,3 +1,4 @@
+import type { MeetingBody, MeetingRosterMember } from './meeting-forms';
 /** Operations on a human step (approval operations officials expect). */
 export const decisionActions = ['approve', 'reject', 'return', 'forward'] as const; // 同意 驳回 退回 上报
 export const taskActions = [
@@ -48,6 +49,11 @@ export type TaskActionRequest = {
   form?: Record<string, unknown> | undefined;
   /** transfer / add_signer: one target; cc: users. Resolved (existence checked) by the service. */
   to?: AssigneeRef[] | undefined;
+  /**
+   * A step recorded as a body's meeting (`meetingBodyOf(formId)`): the roster expected, read by the
+   * service from the organization's committee data at the meeting date (like targets, resolved there).
+   */
+  meeting?: { body: MeetingBody; orgId: string; on: string; roster: MeetingRosterMember[] } | undefined;
 };
 
 /** A case-level action: 撤回 (withdraw) by the initiator, or one a process registers (e.g. cancel). */

@@ -7,21 +7,30 @@ import { supervisoryRoles } from '@dj/domain';
 import { httpError } from './errors';
 
 export type AuthMembership = { orgId: string; role: string; orgPath: string; orgType: string; orgName: string };
-export type AuthUser = { id: string; username: string; displayName: string; memberships: AuthMembership[] };
+export type AuthUser = {
+  id: string;
+  username: string;
+  displayName: string;
+  memberships: AuthMembership[];
+  /** The session's login passed two-step verification (TOTP). */
+  secondFactor?: boolean;
+};
 
 declare module 'fastify' {
   interface FastifyRequest {
     auth: AuthUser;
+    /** The login session the request's token belongs to (set with `auth`). */
+    sessionId: string;
   }
   interface FastifyInstance {
     authenticate(request: FastifyRequest, reply: FastifyReply): Promise<void>;
-    issueToken(user: { id: string }): string;
+    issueToken(user: { id: string }, sessionId: string): string;
   }
 }
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string };
+    payload: { sub: string; sid: string };
   }
 }
 
@@ -40,25 +49,40 @@ export function actorFor(user: AuthUser, caseOrgPath: string): Actor {
   };
 }
 
-/** Bearer-token authentication; memberships are read fresh on every request so role changes apply at once. */
+type SessionRow = { id: string; username: string; display_name: string; second_factor: boolean; memberships: AuthMembership[] };
+
+/**
+ * Bearer-token authentication. A token names its session (`sid`); one query per request reads the
+ * session (by primary key: live, not revoked, not expired), the user (not disabled) and the
+ * memberships, so a logout, a password change or an administrator's revocation applies at once, and
+ * so do role changes.
+ */
 export const authPlugin = fp<{ db: Db; secret: string; ttlSeconds: number }>(async (app, { db, secret, ttlSeconds }) => {
   await app.register(jwt, { secret, sign: { expiresIn: ttlSeconds } });
   app.decorateRequest('auth', null as unknown as AuthUser);
-  app.decorate('issueToken', (user: { id: string }) => app.jwt.sign({ sub: user.id }));
+  app.decorateRequest('sessionId', '');
+  app.decorate('issueToken', (user: { id: string }, sessionId: string) => app.jwt.sign({ sub: user.id, sid: sessionId }));
   app.decorate('authenticate', async (request: FastifyRequest) => {
-    let sub: string;
+    let payload: { sub: string; sid: string };
     try {
-      sub = (await request.jwtVerify<{ sub: string }>()).sub;
+      payload = await request.jwtVerify<{ sub: string; sid: string }>();
     } catch {
       throw httpError('UNAUTHENTICATED');
     }
-    const user = await db.user.findUnique({ where: { id: sub }, include: { memberships: { include: { org: true } } } });
-    if (!user || user.disabled) throw httpError('UNAUTHENTICATED');
-    request.auth = {
-      id: user.id,
-      username: user.username,
-      displayName: user.displayName,
-      memberships: user.memberships.map((m) => ({ orgId: m.orgId, role: m.role, orgPath: m.org.path, orgType: m.org.type, orgName: m.org.name })),
-    };
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string' || !uuid.test(payload.sid) || !uuid.test(payload.sub)) throw httpError('UNAUTHENTICATED');
+    const [row] = await db.$queryRaw<SessionRow[]>`
+      SELECT u.id, u.username, u.display_name, s.second_factor,
+        COALESCE(json_agg(json_build_object('orgId', m.org_id, 'role', m.role, 'orgPath', o.path, 'orgType', o.type, 'orgName', o.name) ORDER BY o.path, m.role)
+          FILTER (WHERE m.org_id IS NOT NULL), '[]') AS memberships
+      FROM user_session s
+      JOIN app_user u ON u.id = s.user_id
+      LEFT JOIN membership m ON m.user_id = u.id
+      LEFT JOIN org_unit o ON o.id = m.org_id
+      WHERE s.id = ${payload.sid}::uuid AND s.user_id = ${payload.sub}::uuid AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT u.disabled
+      GROUP BY u.id, s.second_factor`;
+    if (!row) throw httpError('UNAUTHENTICATED');
+    request.auth = { id: row.id, username: row.username, displayName: row.display_name, memberships: row.memberships, secondFactor: row.second_factor };
+    request.sessionId = payload.sid;
   });
 });

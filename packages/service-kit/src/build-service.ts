@@ -6,11 +6,14 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import type { Db } from '@dj/db';
 import { errorMessage } from '@dj/contracts';
-import { redactPaths } from '@dj/logging';
-import { temporalReachable } from '@dj/temporal';
+import { httpLoggerOptions, redactUrl } from '@dj/logging';
+import { temporalReadiness } from '@dj/temporal';
 import { authPlugin } from './auth';
-import { HttpError, httpError } from './errors';
+import { codedError, httpError } from './errors';
+import { addSecurityHeaders } from './security-headers';
 import { ErrorBody } from './schemas';
+import { registerMetrics } from './metrics';
+import { temporalUnavailable } from './temporal-errors';
 import { unstorableTextAt } from './text-guard';
 
 export type ServiceDeps = {
@@ -37,7 +40,8 @@ export type ServiceOptions = ServiceDeps & {
  */
 export async function buildService(options: ServiceOptions) {
   const app = Fastify({
-    logger: options.logger ?? { level: options.logLevel ?? 'info', redact: { paths: redactPaths.map((p) => `req.${p}`).concat(['req.headers.authorization']), censor: '[redacted]' } },
+    // A test's own logger (a stream to assert on) keeps the production redaction and serializers.
+    logger: options.logger === undefined || typeof options.logger === 'object' ? httpLoggerOptions(options.logLevel ?? 'info', (options.logger ?? {}) as Record<string, unknown>) : options.logger,
     bodyLimit: 1024 * 1024,
     genReqId: () => crypto.randomUUID(),
     trustProxy: options.trustProxy ?? false,
@@ -49,6 +53,9 @@ export async function buildService(options: ServiceOptions) {
   const coercing = addFormats.default(new Ajv({ allErrors: true, removeAdditional: false, useDefaults: true, coerceTypes: 'array' }));
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
   app.addSchema(ErrorBody);
+  addSecurityHeaders(app);
+  const metrics = registerMetrics(app, options.name);
+  app.decorate('metrics', metrics);
   // Bad text never reaches the database (text-guard.ts): route params, query string and headers are
   // checked as soon as the route is known, the body once parsed; both before schema validation,
   // authentication and any handler, for every route of every service.
@@ -71,22 +78,14 @@ export async function buildService(options: ServiceOptions) {
   await app.register(authPlugin, { db: options.db, secret: options.jwtSecret, ttlSeconds: options.tokenTtlSeconds ?? 8 * 3600 });
 
   app.setErrorHandler((error, request, reply) => {
-    if (error instanceof HttpError) {
-      if (error.statusCode === 403) request.log.warn({ code: error.code, url: request.url, userId: request.auth?.id }, 'access denied');
-      return reply.status(error.statusCode).send({ code: error.code, message: error.message });
+    if (temporalUnavailable(error)) {
+      request.log.warn({ err: error }, 'Temporal unavailable');
+      return reply.status(503).send({ code: 'UNAVAILABLE', message: errorMessage('UNAVAILABLE') });
     }
-    const e = error as { validation?: { message?: string; instancePath?: string }[]; statusCode?: number; code?: string };
-    if (e.validation) {
-      const details = e.validation.map((v) => `${v.instancePath || '/'} ${v.message ?? ''}`.trim());
-      return reply.status(400).send({ code: 'VALIDATION_FAILED', message: errorMessage('VALIDATION_FAILED'), details });
-    }
-    if (e.statusCode === 429) return reply.status(429).send({ code: 'RATE_LIMITED', message: errorMessage('RATE_LIMITED') });
-    if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
-      // Fastify's own client errors (bad JSON, wrong content type, body too large).
-      return reply.status(e.statusCode).send({ code: 'VALIDATION_FAILED', message: `${errorMessage('VALIDATION_FAILED')}: ${error instanceof Error ? error.message : ''}` });
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({ code: 'INTERNAL', message: errorMessage('INTERNAL') });
+    const { status, body } = codedError(error);
+    if (status === 403) request.log.warn({ code: body.code, url: redactUrl(request.url), userId: request.auth?.id }, 'access denied');
+    if (status >= 500 && body.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
+    return reply.status(status).send(body);
   });
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ code: 'NOT_FOUND', message: errorMessage('NOT_FOUND') }));
 
@@ -98,9 +97,10 @@ export async function buildService(options: ServiceOptions) {
       () => true,
       () => false,
     );
-    const temporal = options.temporal ? await temporalReachable(options.temporal) : true;
+    const checks = options.temporal ? await temporalReadiness(options.temporal) : undefined;
+    const temporal = checks ? checks.reachable && checks.namespace && checks.searchAttributes : true;
     const ready = database && temporal;
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', database, temporal });
+    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', database, temporal, ...(checks ? { temporalChecks: checks } : {}) });
   });
   return app;
 }

@@ -3,6 +3,18 @@ import { isErrorCode } from '@dj/contracts';
 import { HttpError, httpError } from './errors';
 
 /**
+ * gRPC UNAVAILABLE or DEADLINE_EXCEEDED anywhere in the cause chain: the client wraps the gRPC error
+ * (e.g. a ServiceError "Failed to start Workflow" whose cause carries the status).
+ */
+export function temporalUnavailable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 14 || code === 4) return true;
+  }
+  return false;
+}
+
+/**
  * Runs a workflow Update (or start) and maps what Temporal says to our coded errors: a validator's
  * rejection carries our error code as its failure type (so does an activity's non-retryable failure,
  * e.g. DATA_ERROR); a finished workflow means the task is closed.
@@ -19,8 +31,7 @@ export async function callWorkflow<T>(fn: () => Promise<T>, closedCode: 'TASK_NO
       throw httpError('ACTION_NOT_ALLOWED', cause?.message);
     }
     if (e instanceof WorkflowNotFoundError) throw httpError(closedCode);
-    const code = (e as { code?: number }).code;
-    if (code === 14 || code === 4) throw httpError('UNAVAILABLE'); // gRPC UNAVAILABLE / DEADLINE_EXCEEDED
+    if (temporalUnavailable(e)) throw httpError('UNAVAILABLE');
     throw e;
   }
 }
