@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { Prisma, type Db } from '@dj/db';
+import { Prisma, auditRecords, type Db } from '@dj/db';
 import { DateOrDateTime, StringEnum, errorResponses, httpError, type App } from '@dj/service-kit';
-import { monitoringScope, scopeFor, withinScope } from './admin-scope';
+import { adminScope, monitoringScope, scopeFor, withinScope } from './admin-scope';
 import { casesCsv } from './case-csv';
 import { caseMonitorView } from './case-monitor';
 import { caseStatuses, decodeCaseCursor, searchCases } from './case-search';
@@ -112,6 +112,42 @@ export function registerAdminRoutes(app: App, db: Db, options: { workingDaySecon
       const { orgId, from, to } = request.query;
       if (from && to && Date.parse(from) > Date.parse(to)) throw httpError('VALIDATION_FAILED', 'from is after to');
       return monitoringStats(db, await scopeFor(db, request.auth, orgId), { from, to });
+    },
+  );
+
+  app.get(
+    '/api/admin/record-audit',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['monitoring'],
+        security,
+        summary: 'Verify the records (全程纪实) of the cases within the administrator\'s scope against the record key and the anchors',
+        querystring: Type.Object(
+          {
+            orgId: Type.Optional(Org),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+            after: Type.Optional(Type.String({ format: 'uuid' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: denied,
+      },
+    },
+    async (request) => {
+      const { orgId, limit = 200, after } = request.query;
+      const scope = await adminScope(db, request.auth, orgId);
+      const rows = await db.$queryRaw<{ id: string }[]>`
+        SELECT c.id::text AS id FROM "case" c
+        WHERE ${withinScope(Prisma.sql`c.org_path`, scope)} ${after ? Prisma.sql`AND c.id > ${after}::uuid` : Prisma.empty}
+        ORDER BY c.id LIMIT ${limit}`;
+      const audit = await auditRecords(db, rows.map((r) => r.id));
+      const broken = audit.cases.filter((c) => c.status !== 'ok');
+      request.log.info({ event: 'record.audited', userId: request.auth.id, orgId: orgId ?? null, cases: audit.summary.cases }, 'case records audited');
+      if (broken.length || audit.invalidAnchorLines || audit.anchorFileShrunk) {
+        request.log.warn({ event: 'record.audit-failed', userId: request.auth.id, broken: broken.slice(0, 20), invalidAnchorLines: audit.invalidAnchorLines, anchorFileShrunk: audit.anchorFileShrunk }, 'case records fail verification');
+      }
+      return { ...audit, anchorFile: audit.anchorFile ? 'configured' : null, next: rows.length === limit ? rows.at(-1)!.id : null };
     },
   );
 }

@@ -44,3 +44,14 @@ export const orgOfPath = (path: string) => path.split('/').filter(Boolean).at(-1
 export function requireRootAdmin(user: AuthUser): void {
   if (!user.memberships.some((m) => m.role === 'admin' && m.orgPath.split('/').filter(Boolean).length === 1)) throw httpError('FORBIDDEN');
 }
+
+/** Auditing the record is for administrators, over the subtrees where they are administrators (403 otherwise). */
+export async function adminScope(db: Db, user: AuthUser, orgId: string | undefined): Promise<string[]> {
+  const paths = [...new Set(user.memberships.filter((m) => m.role === 'admin').map((m) => m.orgPath))];
+  if (!paths.length) throw httpError('FORBIDDEN', 'auditing the record needs an administrator role');
+  const scope = paths.filter((p) => !paths.some((q) => q !== p && p.startsWith(q)));
+  if (!orgId) return scope;
+  const org = await db.orgUnit.findUnique({ where: { id: orgId }, select: { path: true } });
+  if (!org || !scope.some((p) => org.path.startsWith(p))) throw httpError('FORBIDDEN', `organization ${orgId} is outside your scope`);
+  return [org.path];
+}

@@ -75,6 +75,6 @@ export async function caseMonitorView(db: Db, caseId: string, workingDaySeconds:
     openTasks: openTasks.get(caseId) ?? [],
     steps,
     record,
-    verification: { ok: verification.valid, checked: verification.events, brokenAt: verification.brokenAtSeq ?? null },
+    verification: { ok: verification.valid, checked: verification.events, brokenAt: verification.brokenAtSeq ?? null, anchored: verification.anchored, problem: verification.problem ?? null },
   };
 }

@@ -7,7 +7,8 @@
 import type { Db, Prisma } from '@dj/db';
 import { verifyCaseRecord } from '@dj/db';
 import { caseTypeName } from '@dj/domain';
-import { stepHistories, type StepHistory } from './step-history';
+import { forms, recordEventNames } from '@dj/contracts';
+import { stepHistories, type StepHistory, type StepMeeting } from './step-history';
 
 const outcomeNames: Record<string, string> = {
   approve: '同意 / 已办理',
@@ -42,6 +43,7 @@ const factNames: Record<string, string> = {
   'probation.extended': '延长预备期',
   'approval.time-extended': '审批期限延长',
   'approval.due': '审批期限（自支部大会起）',
+  'filing.returned': '备案退回补正',
   'assign-contacts.assigned': '确定培养联系人',
   'assign-introducers.assigned': '确定入党介绍人',
 };
@@ -80,7 +82,7 @@ export async function buildDossier(db: Db, caseId: string, now = new Date()): Pr
       subject: subjectOf(c.input),
     },
     steps: steps.map((s) => ({ ...s, openedAt: s.openedAt.toISOString(), dueAt: s.dueAt.toISOString(), closedAt: s.closedAt?.toISOString() ?? null, late: s.lateMs > 0 })),
-    facts: events.map((e) => ({ seq: e.seq, at: e.at.toISOString(), type: e.type, name: factNames[e.type] ?? e.type, actor: e.actorName, data: e.data, hash: e.hash })),
+    facts: events.map((e) => ({ seq: e.seq, at: e.at.toISOString(), type: e.type, name: factNames[e.type] ?? recordEventNames[e.type] ?? e.type, actor: e.actorName, data: e.data, hash: e.hash })),
     verification: await verifyCaseRecord(db, caseId),
     generatedAt: now.toISOString(),
   };
@@ -109,13 +111,70 @@ const fieldNames: Record<string, string> = {
   organization: '推优组织', recommended: '推荐', document: '文件', date: '日期', proposal: '提议', extensionMonths: '延长月数',
   from: '起', to: '止', days: '天数', hours: '学时', institution: '培训机构', archiveNumber: '档案号', filledDate: '填写日期',
   formNumber: '志愿书编号', people: '人员', reason: '原因', stage: '阶段', title: '标题', type: '类型', comment: '说明',
+  numerator: '分子', denominator: '分母', strict: '须严格超过', name: '姓名', round: '轮次', asOf: '审查日', results: '结果', hits: '触及', label: '规则', detail: '情况',
+  candidate: '人选', elected: '当选', early: '提前结束', workingDays: '工作日数', endsAt: '截止时间', startsAt: '开始时间', status: '状态', quorum: '法定人数', anchor: '起算', dueAt: '期限', recordedAt: '记录时间', meetingDateRecorded: '会议日期', period: '期次', userIds: '人员',
 };
 
-function formSummary(form: Prisma.JsonValue | null): string {
-  if (!form || typeof form !== 'object' || Array.isArray(form)) return form === null || form === undefined ? '' : String(form);
-  return Object.entries(form)
-    .map(([k, v]) => `${fieldNames[k] ?? k}：${v !== null && typeof v === 'object' ? (Array.isArray(v) ? JSON.stringify(v) : `（${formSummary(v)}）`) : String(v)}`)
+/** A body's meeting in the 纪实表: date, place, who was expected, present and absent by name, the vote and ballot method, the resolution, the outcome. */
+function meetingSummary(m: StepMeeting, form: Prisma.JsonValue | null): string {
+  const f = (form ?? {}) as { place?: string; attendees?: string[]; ballotMethod?: string; for?: number; against?: number; abstain?: number; resolution?: string; opinion?: string };
+  const name = (id: string) => m.expected.find((e) => e.id === id)?.name ?? id;
+  const ballot = f.ballotMethod === 'secret-ballot' ? '无记名投票' : f.ballotMethod === 'show-of-hands' ? '举手表决' : (f.ballotMethod ?? '');
+  return [
+    `会议：${m.meetingDate}${f.place ? `，${f.place}` : ''}`,
+    `应到会 ${m.expected.length} 人（${m.expected.map((e) => e.name).join('、')}），出席 ${m.present} 人（${(f.attendees ?? []).map(name).join('、')}）${m.absent.length ? `，缺席：${m.absent.map(name).join('、')}` : ''}`,
+    `${ballot}：赞成 ${f.for ?? 0}，反对 ${f.against ?? 0}，弃权 ${f.abstain ?? 0}（${m.carried ? '通过' : '未通过'}）`,
+    f.resolution ? `决议：${f.resolution}` : '',
+    f.opinion ? `意见：${f.opinion}` : '',
+  ]
+    .filter(Boolean)
     .join('；');
+}
+
+/** Field titles and enum value names of every step form, from the schemas (the one place they are named). */
+const schemaFieldNames: Record<string, string> = {};
+const schemaValueNames: Record<string, string> = {};
+function collectNames(schema: unknown): void {
+  const s = schema as { properties?: Record<string, { title?: string }>; items?: unknown; enum?: unknown[]; 'x-enumNames'?: string[] };
+  s.enum?.forEach((v, i) => {
+    const name = s['x-enumNames']?.[i];
+    if (name && !(String(v) in schemaValueNames)) schemaValueNames[String(v)] = name;
+  });
+  for (const [k, p] of Object.entries(s.properties ?? {})) {
+    if (p.title && !(k in schemaFieldNames)) schemaFieldNames[k] = p.title;
+    collectNames(p);
+  }
+  if (s.items) collectNames(s.items);
+}
+Object.values(forms).forEach(collectNames);
+
+function valueText(v: Prisma.JsonValue): string {
+  if (v === null) return '—';
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (Array.isArray(v)) return v.map((x) => (x !== null && typeof x === 'object' && !Array.isArray(x) ? `（${formSummary(x)}）` : valueText(x))).join('、');
+  if (typeof v === 'object') return `（${formSummary(v)}）`;
+  // Instants in China time (the record keeps UTC ISO strings); ids of values by their Chinese names.
+  if (typeof v === 'string') return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) ? `${cst(v)}（北京时间）` : (schemaValueNames[v] ?? v);
+  return String(v);
+}
+
+/** A form or a fact's data in Chinese: "谈话人：张志斌；谈话日期：2026-11-10" — never raw JSON or English keys. */
+function formSummary(form: Prisma.JsonValue | null): string {
+  if (!form || typeof form !== 'object' || Array.isArray(form)) return form === null || form === undefined ? '' : valueText(form);
+  return Object.entries(form)
+    // Codes of the engine (policy keys, stage and step codes, the case type) say nothing to a reader.
+    .filter(([k]) => !/Ids?$/.test(k) && !['policy', 'type', 'from', 'stage', 'step', 'idemKey'].includes(k))
+    .map(([k, v]) => `${fieldNames[k] ?? schemaFieldNames[k] ?? k}：${valueText(v ?? null)}`)
+    .join('；');
+}
+
+/** Every signer's opinion of a step (会签: several), "李晓梅（同意）：同意上报". */
+function opinionsHtml(s: Dossier['steps'][number]): string {
+  const lines = s.opinions.map((o) => {
+    const parts = [o.comment, o.form ? formSummary(o.form) : ''].filter((x): x is string => !!x);
+    return `<div class="small">${esc(o.actor ?? '系统')}（${esc(outcomeNames[o.action] ?? o.action)}）${parts.length ? `：${esc(parts.join('；'))}` : ''}</div>`;
+  });
+  return lines.join('');
 }
 
 export function renderDossierHtml(d: Dossier): string {
@@ -130,7 +189,7 @@ export function renderDossierHtml(d: Dossier): string {
   <td>${esc(cst(s.openedAt))}</td><td>${esc(cst(s.dueAt))}</td><td>${esc(cst(s.closedAt))}</td>
   <td>${esc(s.responsibleAtDue.join('、'))}${s.transfers.length ? `<div class="small">转办：${s.transfers.map((t) => `${esc(t.by)} → ${esc(t.to)}（${esc(cst(t.at))}${t.reason ? `，${esc(t.reason)}` : ''}）`).join('；')}</div>` : ''}</td>
   <td>${esc(s.closedBy ?? (s.responsibleNow.join('、') || '—'))}</td>
-  <td>${esc(s.status === 'open' ? '办理中' : outcomeNames[s.outcome ?? ''] ?? s.outcome)}${s.evidence?.comment ? `<div class="small">${esc(s.evidence.comment)}</div>` : ''}${s.evidence?.form ? `<div class="small">${esc(formSummary(s.evidence.form))}</div>` : ''}</td>
+  <td>${esc(s.status === 'open' ? '办理中' : outcomeNames[s.outcome ?? ''] ?? s.outcome)}${s.evidence?.meeting ? `<div class="small">${esc(meetingSummary(s.evidence.meeting, s.evidence.form))}</div>` : opinionsHtml(s)}</td>
   <td>${esc(lateness(s.lateMs))}</td>
   <td class="mono">${s.evidence ? `#${s.evidence.seq} ${esc(s.evidence.hash.slice(0, 12))}` : '—'}</td>
 </tr>`,
@@ -161,6 +220,6 @@ ${rows}
 <table><thead><tr><th>序号</th><th>时间</th><th>事项</th><th>经办</th><th>内容</th><th>校验值</th></tr></thead><tbody>
 ${facts}
 </tbody></table>
-<p class="small">纪实记录链校验：${d.verification.valid ? '完整，未被篡改' : '校验失败'}（共 ${esc(d.verification.events)} 条）。生成时间：${esc(cst(d.generatedAt))}</p>
+<p class="small">纪实记录链校验：${d.verification.valid ? '完整，未被篡改' : d.verification.problem === 'truncated' ? `校验失败：记录被截断（已封存 ${esc(d.verification.anchored)} 条）` : `校验失败：第 ${esc(d.verification.brokenAtSeq)} 条起被篡改`}（共 ${esc(d.verification.events)} 条，已封存 ${esc(d.verification.anchored)} 条）。生成时间：${esc(cst(d.generatedAt))}</p>
 </body></html>`;
 }

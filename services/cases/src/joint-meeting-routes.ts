@@ -6,13 +6,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { JointBodyInput, JointMemberInput, Text, Uuid } from '@dj/contracts';
 import type { Db, Prisma } from '@dj/db';
 import { jointMeetingOrgTypes, quarterAt, quarterByLabel, quarterReportFigures, type DecisionStatus, type OrgType } from '@dj/domain';
-import { awaitStableState, callWorkflow, errorResponses, httpError, supervises, type AuthUser } from '@dj/service-kit';
+import { awaitStableState, callWorkflow, errorResponses, httpError, idempotent, sendAnswer, IdempotencyKeyHeader, idFromKey, supervises, type AuthUser } from '@dj/service-kit';
 import { snapshotQuery, stableStateUpdate, type JointExtraordinaryInput } from '@dj/process-api';
 import { loadJointBodyInfo } from '@dj/process-api/joint-body-info';
 import { backfillJointQuarter, syncJointSchedule } from '@dj/process-api/schedules';
@@ -195,22 +195,41 @@ export function registerJointMeetingRoutes(appIn: FastifyInstance, deps: { db: D
 
   app.post(
     '/api/joint-meetings/:id/extraordinary',
-    { onRequest: app.authenticate, schema: { tags: ['joint-meetings'], security, params: BodyParams, body: Type.Object({ reason: Text(2000) }, { additionalProperties: false }), response: { 201: Type.Unknown(), ...responses } } },
+    {
+      onRequest: app.authenticate,
+      schema: { tags: ['joint-meetings'], security, params: BodyParams, headers: IdempotencyKeyHeader, body: Type.Object({ reason: Text(2000) }, { additionalProperties: false }), response: { 201: Type.Unknown(), ...responses } },
+    },
     async (request, reply) => {
-      const body = await visibleBody(request.auth, request.params.id);
-      const member = body.members.find((m) => !m.removedAt && m.liaisonId === request.auth.id);
-      if (!member) throw httpError('FORBIDDEN');
-      if (body.status !== 'active') throw httpError('JOINT_BODY_NOT_ACTIVE');
-      const info = (await loadJointBodyInfo(db, body.id))!;
-      const caseId = randomUUID();
-      const args: JointExtraordinaryInput = { caseId, body: info, quarter: quarterAt(Date.now(), config.quarterSeconds).label, requestedBy: { userId: request.auth.id, name: request.auth.displayName }, memberId: member.id, reason: request.body.reason };
-      const handle = await callWorkflow(
-        () => temporal.workflow.start('jointMeetingExtraordinary', { taskQueue: config.taskQueue, workflowId: `joint-meeting-extraordinary:${caseId}`, args: [args], workflowIdConflictPolicy: 'FAIL' }),
-        'CASE_NOT_OPEN',
-      );
-      const snapshot = await awaitStableState(handle, { stable: stableStateUpdate, snapshot: snapshotQuery });
-      request.log.info({ event: 'joint.extraordinary-requested', bodyId: body.id, caseId, userId: request.auth.id }, 'extraordinary meeting requested');
-      return reply.status(201).send(snapshot);
+      const key = request.headers['idempotency-key'];
+      const answer = await idempotent(db, { userId: request.auth.id, key, scope: `POST /api/joint-meetings/${request.params.id}/extraordinary`, request: request.body }, async () => {
+        const body = await visibleBody(request.auth, request.params.id);
+        const member = body.members.find((m) => !m.removedAt && m.liaisonId === request.auth.id);
+        if (!member) throw httpError('FORBIDDEN');
+        if (body.status !== 'active') throw httpError('JOINT_BODY_NOT_ACTIVE');
+        const info = (await loadJointBodyInfo(db, body.id))!;
+        // With a key the case (and workflow) id follows from it, so a retry lands on the same case.
+        const caseId = key ? idFromKey(request.auth.id, key, 'joint-extraordinary') : randomUUID();
+        const workflowId = `joint-meeting-extraordinary:${caseId}`;
+        const args: JointExtraordinaryInput = { caseId, body: info, quarter: quarterAt(Date.now(), config.quarterSeconds).label, requestedBy: { userId: request.auth.id, name: request.auth.displayName }, memberId: member.id, reason: request.body.reason };
+        const handle = await callWorkflow(async () => {
+          try {
+            return await temporal.workflow.start('jointMeetingExtraordinary', {
+              taskQueue: config.taskQueue,
+              workflowId,
+              args: [args],
+              workflowIdConflictPolicy: key ? 'USE_EXISTING' : 'FAIL',
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            });
+          } catch (error) {
+            if (key && error instanceof WorkflowExecutionAlreadyStartedError) return temporal.workflow.getHandle(workflowId);
+            throw error;
+          }
+        }, 'CASE_NOT_OPEN');
+        const snapshot = await awaitStableState(handle, { stable: stableStateUpdate, snapshot: snapshotQuery });
+        request.log.info({ event: 'joint.extraordinary-requested', bodyId: body.id, caseId, userId: request.auth.id }, 'extraordinary meeting requested');
+        return { statusCode: 201, body: snapshot };
+      });
+      return sendAnswer(reply, answer);
     },
   );
 

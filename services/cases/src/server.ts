@@ -1,12 +1,14 @@
 import { loadServiceConfig } from '@dj/config';
-import { createDb } from '@dj/db';
+import { createDb, recordSettings } from '@dj/db';
 import { runService } from '@dj/service-kit';
 import { connectTemporal } from '@dj/temporal';
 import { buildCasesApp } from './app';
 
 const config = loadServiceConfig(8083);
+// Verifying the record needs its key (RECORD_KEY): refuse to start without it rather than fail each case view.
+recordSettings();
 const db = createDb(config.databaseUrl);
-const temporal = await connectTemporal({ address: config.temporalAddress, namespace: config.temporalNamespace });
+const temporal = connectTemporal(config.temporal);
 const app = await buildCasesApp({
   db,
   temporal,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { formErrors, type CaseSnapshot, type RequestSubmissionForm, type SecretaryOpenForm } from '@dj/contracts';
 import type { Db, OrgUnit } from '@dj/db';
 import { canStartCase, caseTypes, type OrgType } from '@dj/domain';
-import { awaitStableState, callWorkflow, httpError, type AuthUser } from '@dj/service-kit';
+import { awaitStableState, callWorkflow, httpError, idFromKey, type AuthUser } from '@dj/service-kit';
 import { snapshotQuery, stableStateUpdate, TASK_QUEUE, workflowIdOf } from '@dj/process-api';
 import { memberDevelopmentInput } from './member-start';
 import type { RequestReportInput, SecretaryReplacementInput } from '@dj/process-api';
@@ -41,6 +41,7 @@ export async function startCase(
   deps: { db: Db; temporal: Client },
   user: AuthUser,
   body: { type: string; orgId: string; input: Record<string, unknown> },
+  idempotencyKey?: string,
 ): Promise<CaseSnapshot> {
   const def = caseTypes[body.type];
   const buildInput = workflowInputs[body.type];
@@ -58,17 +59,26 @@ export async function startCase(
     if (!found) throw httpError('FORBIDDEN', `organization is not under a ${type}`);
     return found;
   };
-  const caseId = randomUUID();
+  // With a key the case id (and so the workflow id) follows from it: a retry after a lost answer, or a
+  // concurrent duplicate, finds the workflow already there instead of starting a second case.
+  const caseId = idempotencyKey ? idFromKey(user.id, idempotencyKey, 'case') : randomUUID();
   const args = await buildInput({ db: deps.db, caseId, org, ancestor, user, input: body.input });
 
+  const workflowId = workflowIdOf(def.type, caseId);
   return callWorkflow(async () => {
-    const handle = await deps.temporal.workflow.start(def.workflowType, {
-      taskQueue: TASK_QUEUE,
-      workflowId: workflowIdOf(def.type, caseId),
-      args: [args],
-      workflowIdConflictPolicy: 'FAIL',
-      searchAttributes: { CaseType: [def.type], CaseOrgId: [org.id] },
-    });
-    return handle;
+    try {
+      return await deps.temporal.workflow.start(def.workflowType, {
+        taskQueue: TASK_QUEUE,
+        workflowId,
+        args: [args],
+        // a running duplicate is the same case; a closed one is never started again
+        workflowIdConflictPolicy: idempotencyKey ? 'USE_EXISTING' : 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        searchAttributes: { CaseType: [def.type], CaseOrgId: [org.id] },
+      });
+    } catch (error) {
+      if (idempotencyKey && error instanceof WorkflowExecutionAlreadyStartedError) return deps.temporal.workflow.getHandle(workflowId);
+      throw error;
+    }
   }, 'CASE_NOT_OPEN').then((handle) => awaitStableState(handle, { stable: stableStateUpdate, snapshot: snapshotQuery }));
 }

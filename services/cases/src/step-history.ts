@@ -8,6 +8,9 @@ import { roleNames, type Role } from '@dj/domain';
 
 export type PersonRef = { userId?: string | undefined; orgId?: string | undefined; role?: string | undefined };
 export type Transfer = { at: string; by: string | null; to: string; reason: string | null };
+/** What the record keeps of a body's meeting (`meetingEventData` in @dj/domain). */
+export type StepMeeting = { body: string; orgId: string; meetingDate: string; expected: { id: string; name: string; role?: string }[]; present: number; absent: string[]; carried: boolean; rule: string | null };
+
 export type StepHistory = {
   taskId: string;
   caseId: string;
@@ -30,7 +33,9 @@ export type StepHistory = {
   closedBy: string | null;
   escalationLevel: number;
   /** The record event that decided the step: its sequence number and hash (the evidence reference). */
-  evidence: { seq: number; hash: string; type: string; form: Prisma.JsonValue | null; comment: string | null } | null;
+  evidence: { seq: number; hash: string; type: string; form: Prisma.JsonValue | null; comment: string | null; meeting: StepMeeting | null } | null;
+  /** Every decision on the step, in order: each signer of a 会签 step with their own opinion. */
+  opinions: { seq: number; actor: string | null; action: string; comment: string | null; form: Prisma.JsonValue | null }[];
 };
 
 type TaskRow = Prisma.TaskGetPayload<{ include: { assignees: true } }>;
@@ -130,8 +135,16 @@ export async function stepHistories(db: Db, tasks: TaskRow[], now = new Date()):
             type: decided.type,
             form: ((decided.data as { form?: Prisma.JsonValue } | null)?.form ?? null) as Prisma.JsonValue | null,
             comment: (decided.data as { comment?: string } | null)?.comment ?? null,
+            // A body's decision: the meeting as recorded with it (roster expected, absent, outcome, rule).
+            meeting: ((decided.data as { meeting?: StepMeeting } | null)?.meeting ?? null) as StepMeeting | null,
           }
         : null,
+      opinions: evs
+        .filter((e) => DECIDING.has(e.type))
+        .map((e) => {
+          const data = (e.data ?? {}) as { form?: Prisma.JsonValue; comment?: string };
+          return { seq: e.seq, actor: e.actorName, action: e.type.slice('task.'.length), comment: data.comment ?? null, form: data.form ?? null };
+        }),
     };
   });
 }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
-import { redactPaths } from '@dj/logging';
+import { httpLoggerOptions } from '@dj/logging';
+import { CONSOLE_CSP, addSecurityHeaders, codedError } from '@dj/service-kit';
 
 export const defaultDistDir = fileURLToPath(new URL('../dist', import.meta.url));
 
@@ -16,7 +17,16 @@ export async function buildConsoleApp(opts: { distDir?: string; logLevel?: strin
   if (!existsSync(path.join(distDir, 'index.html'))) {
     throw new Error(`the console is not built (${distDir}/index.html missing): run \`pnpm --filter @dj/console build\``);
   }
-  const app = Fastify({ logger: { level: opts.logLevel ?? 'info', redact: { paths: redactPaths.map((p) => `req.${p}`), censor: '[redacted]' } } });
+  const app = Fastify({ logger: httpLoggerOptions(opts.logLevel ?? 'info') });
+  addSecurityHeaders(app, CONSOLE_CSP);
+  app.setErrorHandler((error, _request, reply) => {
+    const { status, body } = codedError(error);
+    return reply.status(status).send(body);
+  });
+  const notFound = (reply: FastifyReply) => {
+    const { status, body } = codedError({ statusCode: 404 });
+    return reply.status(status).send(body);
+  };
   await app.register(fastifyStatic, {
     root: distDir,
     index: false,
@@ -29,8 +39,8 @@ export async function buildConsoleApp(opts: { distDir?: string; logLevel?: strin
   app.get('/console/health', async () => ({ status: 'ok' }));
   app.get('/', (_request, reply) => sendApp(reply)); // the static plugin would refuse the bare folder
   app.setNotFoundHandler((request, reply) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return reply.status(404).send({ code: 'NOT_FOUND' });
-    if (request.url.startsWith('/api/') || path.extname(request.url.split('?')[0]!) !== '') return reply.status(404).send({ code: 'NOT_FOUND' });
+    if (request.method !== 'GET' && request.method !== 'HEAD') return notFound(reply);
+    if (request.url.startsWith('/api/') || path.extname(request.url.split('?')[0]!) !== '') return notFound(reply);
     return sendApp(reply);
   });
   return app;

@@ -21,7 +21,7 @@ beforeAll(async () => {
   consoleApp = await buildConsoleApp({ distDir: dist, logLevel: 'silent' });
   const consoleUrl = await consoleApp.listen({ host: '127.0.0.1', port: 0 });
   const nowhere = 'http://127.0.0.1:9'; // the API services are not needed here
-  gateway = await buildGateway({ identity: nowhere, inbox: nowhere, cases: nowhere, noticeBoard: nowhere, console: consoleUrl }, 'silent');
+  gateway = await buildGateway({ identity: nowhere, inbox: nowhere, cases: nowhere, noticeBoard: nowhere, console: consoleUrl }, { logLevel: 'silent' });
 });
 
 afterAll(async () => {
@@ -49,6 +49,21 @@ describe('console server', () => {
     expect((await consoleApp.inject({ method: 'POST', url: '/inbox' })).statusCode).toBe(404);
   });
 
+  it('sends security headers: a CSP the console works under (own scripts, Ant Design’s inline styles), no framing', async () => {
+    for (const url of ['/', '/inbox', '/assets/index-abc123.js', '/assets/missing-0000.js']) {
+      const r = await consoleApp.inject({ url });
+      const csp = r.headers['content-security-policy'] as string;
+      expect(csp, url).toContain("script-src 'self'");
+      expect(csp, url).toContain("style-src 'self' 'unsafe-inline'");
+      expect(csp, url).toContain("frame-ancestors 'none'");
+      expect(csp, url).not.toContain("'unsafe-eval'");
+      expect(r.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(r.headers['referrer-policy'], url).toBe('no-referrer');
+    }
+    const missing = await consoleApp.inject({ url: '/assets/missing-0000.js' });
+    expect(missing.json()).toEqual({ code: 'NOT_FOUND', message: expect.stringContaining(' / ') });
+  });
+
   it('refuses to start without a build', async () => {
     await expect(buildConsoleApp({ distDir: path.join(dist, 'nope'), logLevel: 'silent' })).rejects.toThrow(/not built/);
   });
@@ -70,6 +85,14 @@ describe('gateway in front of the console', () => {
     const unknown = await gateway.inject({ url: '/api/no-such-thing' });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('passes the console’s own headers through, and answers API paths with the API’s', async () => {
+    const page = await gateway.inject({ url: '/inbox' });
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    const api = await gateway.inject({ url: '/api/no-such-thing' });
+    expect(api.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(api.headers['x-frame-options']).toBe('DENY');
   });
 
   it('reports the console in readiness', async () => {

@@ -1,5 +1,5 @@
 import { runService } from '@dj/service-kit';
-import { buildGateway } from './app';
+import { buildGateway, parseTrustedProxies } from './app';
 
 function required(name: string): string {
   const v = process.env[name];
@@ -9,6 +9,6 @@ function required(name: string): string {
 
 const app = await buildGateway(
   { identity: required('IDENTITY_URL'), inbox: required('INBOX_URL'), cases: required('CASES_URL'), noticeBoard: required('NOTICE_BOARD_URL'), console: required('CONSOLE_URL') },
-  process.env.LOG_LEVEL ?? 'info',
+  { logLevel: process.env.LOG_LEVEL ?? 'info', jwtSecret: process.env.JWT_SECRET, trustedProxies: parseTrustedProxies(process.env.TRUSTED_PROXIES) },
 );
 await runService(app, { host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 8080) });

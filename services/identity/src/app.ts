@@ -1,26 +1,90 @@
+import { randomBytes } from 'node:crypto';
 import { Type } from '@sinclair/typebox';
-import { verifyPassword } from '@dj/db';
-import { buildService, httpError, type ServiceDeps } from '@dj/service-kit';
+import { hashPassword, Prisma, verifyPassword } from '@dj/db';
+import { DEMO_PASSWORD } from '@dj/db/seed-demo';
+import {
+  acceptTotp,
+  buildService,
+  decryptTotpSecret,
+  clearThrottle,
+  clientAddress,
+  createSession,
+  errorResponses,
+  httpError,
+  purgeExpiredSessions,
+  purgeThrottles,
+  revokeSession,
+  revokeSessions,
+  takeProgressive,
+  throttleKey,
+  type ServiceDeps,
+  type ServiceOptions,
+} from '@dj/service-kit';
+import { LOGIN_LIMITS, loginKeys, loginSucceeded, takeAccountLimit, takeAddressLimits, type Refusal } from './login-throttle';
+import { pickerReach, subtreePattern } from './reach';
+import { registerAdminAccountRoutes } from './admin-account-routes';
+import { registerAdminAuditRoutes } from './admin-audit-routes';
+import { registerAdminOrgRoutes } from './admin-org-routes';
+import { registerAdminPeopleRoutes } from './admin-people-routes';
+import { registerTotpRoutes } from './totp-routes';
+import { ADMIN_ROLE } from './admin-scope';
 
-const LOCK_AFTER_FAILURES = 5;
-const LOCK_MINUTES = 15;
+/** New passwords: NIST SP 800-63B §3.1.1.2 — a minimum length and a blocklist, no composition rules. */
+export const PASSWORD_MIN_LENGTH = 10;
+const BLOCKED_PASSWORDS = [DEMO_PASSWORD];
 
 const Membership = Type.Object({ orgId: Type.String(), orgName: Type.String(), orgType: Type.String(), role: Type.String() });
-const UserView = Type.Object({ id: Type.String(), username: Type.String(), displayName: Type.String(), memberships: Type.Array(Membership) });
+const UserView = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  displayName: Type.String(),
+  memberships: Type.Array(Membership),
+  // Issue 13: an administrator created the account or reset its password; a new one must be chosen.
+  mustChangePassword: Type.Boolean(),
+  /** Two-step verification is on for the account; this session passed it; the account must turn it on (administrators). */
+  twoStep: Type.Object({ enabled: Type.Boolean(), thisSession: Type.Boolean(), required: Type.Boolean() }),
+});
+const security = [{ bearer: [] }];
+const UUID = Type.String({ format: 'uuid' });
 
-/** identity: login (with lockout), the current user, the org tree and a user picker. */
-export async function buildIdentityApp(deps: ServiceDeps) {
+/** identity: login (throttled), sessions (logout, password change, revocation), the current user, the org tree, a user picker and administration. */
+export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 'logger'> & { adminSecondFactor?: 'required' | 'optional' }) {
   const app = await buildService({ ...deps, name: 'identity', title: 'Dangjian Flow identity' });
   const { db } = deps;
+  // 等保 2.0 (level 3): administrators log in with two factors. The production entry requires it; the
+  // local demo and the tests choose (ADMIN_SECOND_FACTOR, README Configuration).
+  const secondFactorRequired = deps.adminSecondFactor === 'required';
+  if (secondFactorRequired) {
+    // After each route's authentication: an administrator's session must have passed the second step
+    // to administer (organizations, people, accounts, the audit log). Others get the routes' own 403.
+    app.addHook('preHandler', async (request) => {
+      if (!request.url.startsWith('/api/admin/') || !request.auth) return;
+      if (request.auth.secondFactor || !request.auth.memberships.some((m) => m.role === ADMIN_ROLE)) return;
+      request.log.warn({ event: 'admin.second-factor-missing', userId: request.auth.id }, 'administration refused without two-step verification');
+      throw httpError('SECOND_FACTOR_REQUIRED');
+    });
+  }
+  const ttlSeconds = deps.tokenTtlSeconds ?? 8 * 3600;
+  // Checked when the account does not exist or is disabled, so every wrong login costs one scrypt
+  // and unknown names answer as slowly as wrong passwords (no username enumeration by timing).
+  const dummyHash = await hashPassword(randomBytes(16).toString('hex'));
 
-  async function userView(userId: string) {
+  async function userView(userId: string, thisSession = false) {
     const user = await db.user.findUniqueOrThrow({ where: { id: userId }, include: { memberships: { include: { org: true } } } });
     return {
       id: user.id,
       username: user.username,
       displayName: user.displayName,
+      mustChangePassword: user.mustChangePassword,
+      twoStep: { enabled: user.totpEnabledAt !== null, thisSession, required: secondFactorRequired && user.memberships.some((m) => m.role === ADMIN_ROLE) },
       memberships: user.memberships.map((m) => ({ orgId: m.orgId, orgName: m.org.name, orgType: m.org.type, role: m.role })),
     };
+  }
+
+  function throttled(refusal: Refusal, reply: { header(name: string, value: string): unknown }, log: { warn(o: object, m: string): void }, code: 'LOGIN_THROTTLED' | 'RATE_LIMITED' = 'LOGIN_THROTTLED') {
+    reply.header('retry-after', String(refusal.retryAfterSeconds));
+    log.warn({ event: 'login.throttled', scope: refusal.scope, retryAfterSeconds: refusal.retryAfterSeconds }, 'login refused by a throttle');
+    return httpError(code);
   }
 
   app.post(
@@ -28,46 +92,115 @@ export async function buildIdentityApp(deps: ServiceDeps) {
     {
       schema: {
         tags: ['identity'],
-        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ token: Type.String(), expiresIn: Type.Integer(), user: UserView }) },
+        body: Type.Object(
+          {
+            username: Type.String({ minLength: 1, maxLength: 64 }),
+            password: Type.String({ minLength: 1, maxLength: 256 }),
+            // The authenticator's code, for an account with two-step verification (else OTP_REQUIRED).
+            otp: Type.Optional(Type.String({ minLength: 1, maxLength: 12 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ token: Type.String(), expiresIn: Type.Integer(), user: UserView }), 400: errorResponses[400], 401: errorResponses[401], 429: Type.Ref('ErrorBody') },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { username, password } = request.body;
+      const address = clientAddress(request, deps.jwtSecret);
+      const keys = loginKeys(deps.jwtSecret, address, username);
+      const refused = await takeAddressLimits(db, keys);
+      if (refused) throw throttled(refused, reply, request.log);
       const user = await db.user.findUnique({ where: { username } });
-      const now = new Date();
-      if (user?.lockedUntil && user.lockedUntil > now) {
-        request.log.warn({ event: 'login.locked', userId: user.id }, 'login refused: account locked');
-        throw httpError('ACCOUNT_LOCKED');
+      const known = user ? (await db.loginKnownAddress.count({ where: { userId: user.id, addressKey: keys.address } })) > 0 : false;
+      if (!known) {
+        const refusedAccount = await takeAccountLimit(db, keys);
+        if (refusedAccount) throw throttled(refusedAccount, reply, request.log);
       }
-      const ok = user && !user.disabled && (await verifyPassword(password, user.passwordHash));
-      if (!user || !ok) {
-        if (user) {
-          // Atomic increment: parallel wrong guesses all count.
-          const [updated] = await db.$queryRaw<{ failed_logins: number }[]>`
-            UPDATE app_user SET failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
-                                locked_until = CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN NULL ELSE locked_until END
-            WHERE id = ${user.id}::uuid RETURNING failed_logins`;
-          if ((updated?.failed_logins ?? 0) >= LOCK_AFTER_FAILURES) {
-            await db.user.update({ where: { id: user.id }, data: { lockedUntil: new Date(now.getTime() + LOCK_MINUTES * 60_000), failedLogins: 0 } });
-            request.log.warn({ event: 'login.lockout', userId: user.id }, 'account locked after repeated failures');
-            throw httpError('ACCOUNT_LOCKED');
-          }
-        }
+      const usable = user !== null && !user.disabled;
+      const matches = await verifyPassword(password, usable ? user.passwordHash : dummyHash);
+      if (!usable || !matches) {
         request.log.warn({ event: 'login.failed', userId: user?.id ?? null }, 'login failed');
         throw httpError('INVALID_CREDENTIALS');
       }
-      await db.user.update({ where: { id: user.id }, data: { failedLogins: 0, lockedUntil: null } });
-      request.log.info({ event: 'login.succeeded', userId: user.id }, 'login');
-      return { token: app.issueToken(user), expiresIn: deps.tokenTtlSeconds ?? 8 * 3600, user: await userView(user.id) };
+      // Two-step verification: the password alone is not enough. A missing code says so; a wrong or
+      // replayed one is a failed login like a wrong password (the throttles above counted it).
+      let secondFactor = false;
+      if (user.totpEnabledAt && user.totpSecret) {
+        if (!request.body.otp) throw httpError('OTP_REQUIRED');
+        const step = acceptTotp(decryptTotpSecret(deps.jwtSecret, user.totpSecret), request.body.otp.trim(), user.totpLastStep);
+        // Taken only if no concurrent login took this step or a later one first.
+        const taken = step !== null && (await db.user.updateMany({ where: { id: user.id, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] }, data: { totpLastStep: step } })).count === 1;
+        if (!taken) {
+          request.log.warn({ event: 'login.failed', userId: user.id, reason: 'one-time code' }, 'login failed');
+          throw httpError('OTP_INVALID');
+        }
+        secondFactor = true;
+      }
+      await loginSucceeded(db, keys, !known);
+      const now = new Date();
+      await db.loginKnownAddress.upsert({ where: { userId_addressKey: { userId: user.id, addressKey: keys.address } }, create: { userId: user.id, addressKey: keys.address, lastSuccessAt: now }, update: { lastSuccessAt: now } });
+      const session = await createSession(db, user.id, ttlSeconds, secondFactor);
+      await Promise.all([purgeExpiredSessions(db, user.id), purgeThrottles(db)]);
+      request.log.info({ event: 'login.succeeded', userId: user.id, sessionId: session.id, secondFactor }, 'login');
+      return { token: app.issueToken(user, session.id), expiresIn: ttlSeconds, user: await userView(user.id, secondFactor) };
     },
   );
 
-  app.get(
-    '/api/me',
-    { onRequest: app.authenticate, schema: { tags: ['identity'], security: [{ bearer: [] }], response: { 200: UserView } } },
-    async (request) => userView(request.auth.id),
+  app.post(
+    '/api/auth/logout',
+    { onRequest: app.authenticate, schema: { tags: ['identity'], summary: 'Ends this session: its token answers 401 from now on', security, response: { 204: Type.Null(), 401: errorResponses[401] } } },
+    async (request, reply) => {
+      await revokeSession(db, request.sessionId, 'logout');
+      request.log.info({ event: 'logout', userId: request.auth.id, sessionId: request.sessionId }, 'logout');
+      return reply.status(204).send(null);
+    },
   );
+
+  app.post(
+    '/api/auth/password',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['identity'],
+        summary: 'Changes the password of the signed-in user; every other session of the user ends',
+        description: `The current password is required. The new one has at least ${PASSWORD_MIN_LENGTH} characters and is neither the initial (demo) password, nor the username, nor the current password.`,
+        security,
+        body: Type.Object({ currentPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Type.String({ minLength: 1, maxLength: 256 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ endedSessions: Type.Integer() }), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 429: Type.Ref('ErrorBody') },
+      },
+    },
+    async (request) => {
+      const { currentPassword, newPassword } = request.body;
+      const me = request.auth;
+      // A stolen token must not become an unlimited oracle for the password.
+      const throttle = throttleKey(deps.jwtSecret, 'password-change', me.id);
+      const decision = await takeProgressive(db, throttle, LOGIN_LIMITS.perAddressAccount);
+      if (!decision.allowed) {
+        request.log.warn({ event: 'password.throttled', userId: me.id }, 'password change refused by a throttle');
+        throw httpError('LOGIN_THROTTLED');
+      }
+      const user = await db.user.findUniqueOrThrow({ where: { id: me.id } });
+      if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+        request.log.warn({ event: 'password.change_refused', userId: me.id, reason: 'wrong current password' }, 'password change refused');
+        throw httpError('WRONG_PASSWORD');
+      }
+      await clearThrottle(db, throttle);
+      const weak =
+        [...newPassword].length < PASSWORD_MIN_LENGTH || BLOCKED_PASSWORDS.includes(newPassword) || newPassword.toLowerCase() === user.username.toLowerCase() || newPassword === currentPassword;
+      if (weak) throw httpError('WEAK_PASSWORD');
+      const passwordHash = await hashPassword(newPassword);
+      const ended = await db.$transaction(async (t) => {
+        await t.user.update({ where: { id: me.id }, data: { passwordHash, passwordChangedAt: new Date(), mustChangePassword: false } });
+        return revokeSessions(t as unknown as typeof db, me.id, { reason: 'password_change', except: request.sessionId });
+      });
+      request.log.info({ event: 'password.changed', userId: me.id, endedSessions: ended }, 'password changed; other sessions ended');
+      return { endedSessions: ended };
+    },
+  );
+
+  app.get('/api/me', { onRequest: app.authenticate, schema: { tags: ['identity'], security, response: { 200: UserView } } }, async (request) => userView(request.auth.id, request.auth.secondFactor === true));
+
+  registerTotpRoutes(app, { db, jwtSecret: deps.jwtSecret, passwordThrottle: (userId) => throttleKey(deps.jwtSecret, 'password-change', userId) });
 
   app.get(
     '/api/orgs',
@@ -75,7 +208,7 @@ export async function buildIdentityApp(deps: ServiceDeps) {
       onRequest: app.authenticate,
       schema: {
         tags: ['identity'],
-        security: [{ bearer: [] }],
+        security,
         response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), type: Type.String(), parentId: Type.Union([Type.String(), Type.Null()]), path: Type.String() })) }) },
       },
     },
@@ -88,21 +221,73 @@ export async function buildIdentityApp(deps: ServiceDeps) {
       onRequest: app.authenticate,
       schema: {
         tags: ['identity'],
-        security: [{ bearer: [] }],
-        querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 64 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) }, { additionalProperties: false }),
+        summary: 'User picker (转办 / 加签 / 抄送): users of the caller’s organizations, their subtrees and supervising chains',
+        description:
+          'With fullMemberOf=<branch id>: only full (not probationary) members of that branch today, by the roster (党员花名册), who have an account — whom a 发展党员 case may name as 培养联系人 / 入党介绍人 (《发展党员工作细则》第十条、第十三条).',
+        security,
+        querystring: Type.Object(
+          { q: Type.Optional(Type.String({ maxLength: 64 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })), fullMemberOf: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ items: Type.Array(Type.Object({ id: Type.String(), username: Type.String(), displayName: Type.String() })) }) },
       },
     },
     async (request) => {
       const q = request.query.q?.trim();
-      const items = await db.user.findMany({
-        where: { disabled: false, ...(q ? { OR: [{ username: { contains: q } }, { displayName: { contains: q } }] } : {}) },
-        select: { id: true, username: true, displayName: true },
-        orderBy: { username: 'asc' },
-        take: request.query.limit ?? 20,
-      });
+      const { fullMemberOf } = request.query;
+      const { subtrees, chain } = pickerReach(request.auth);
+      const like = q ? `%${q.replace(/[\\%_]/g, '\\$&')}%` : undefined;
+      const items = await db.$queryRaw<{ id: string; username: string; displayName: string }[]>`
+        SELECT u.id, u.username, u.display_name AS "displayName" FROM app_user u
+        WHERE NOT u.disabled
+          ${like ? Prisma.sql`AND (u.username LIKE ${like} OR u.display_name LIKE ${like})` : Prisma.empty}
+          ${
+            fullMemberOf
+              ? Prisma.sql`AND EXISTS (
+            SELECT 1 FROM person p JOIN party_membership pm ON pm.person_id = p.id
+            WHERE p.user_id = u.id AND p.status = 'full' AND pm.branch_id = ${fullMemberOf}
+              AND pm.start_on <= current_date AND (pm.end_on IS NULL OR pm.end_on > current_date))`
+              : Prisma.empty
+          }
+          AND EXISTS (
+            SELECT 1 FROM membership m JOIN org_unit o ON o.id = m.org_id
+            WHERE m.user_id = u.id AND (o.path LIKE ANY (${subtrees}::text[]) OR o.id = ANY (${chain}::text[])))
+        ORDER BY u.username
+        LIMIT ${request.query.limit ?? 20}`;
       return { items };
     },
   );
+
+  app.delete(
+    '/api/users/:id/sessions',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['identity'],
+        summary: 'Ends every session of a user (administrator of an organization the user belongs to, or above it)',
+        security,
+        params: Type.Object({ id: UUID }),
+        response: { 200: Type.Object({ endedSessions: Type.Integer() }), 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
+      },
+    },
+    async (request) => {
+      const adminPaths = request.auth.memberships.filter((m) => m.role === 'admin').map((m) => subtreePattern(m.orgPath));
+      if (!adminPaths.length) throw httpError('FORBIDDEN', 'only administrators end other users’ sessions');
+      const [target] = await db.$queryRaw<{ id: string }[]>`
+        SELECT u.id FROM app_user u
+        WHERE u.id = ${request.params.id}::uuid
+          AND EXISTS (SELECT 1 FROM membership m JOIN org_unit o ON o.id = m.org_id WHERE m.user_id = u.id AND o.path LIKE ANY (${adminPaths}::text[]))`;
+      if (!target) throw httpError('NOT_FOUND');
+      const ended = await revokeSessions(db, target.id, { reason: 'admin' });
+      request.log.warn({ event: 'sessions.revoked', userId: request.auth.id, targetUserId: target.id, endedSessions: ended }, 'an administrator ended a user’s sessions');
+      return { endedSessions: ended };
+    },
+  );
+
+  // Administration (issue 13): the organization tree, the roster and committees, accounts, the audit log.
+  registerAdminOrgRoutes(app, db);
+  registerAdminAuditRoutes(app, db);
+  registerAdminPeopleRoutes(app, db);
+  registerAdminAccountRoutes(app, db);
   return app;
 }

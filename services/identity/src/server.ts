@@ -4,6 +4,9 @@ import { runService } from '@dj/service-kit';
 import { buildIdentityApp } from './app';
 
 const config = loadServiceConfig(8081);
+// 等保 2.0 level 3: administrators use two factors; only an explicit `optional` (the local demo) relaxes it.
+const secondFactor = process.env.ADMIN_SECOND_FACTOR?.trim() || 'required';
+if (secondFactor !== 'required' && secondFactor !== 'optional') throw new Error(`ADMIN_SECOND_FACTOR must be required or optional, got "${secondFactor}"`);
 const db = createDb(config.databaseUrl);
-const app = await buildIdentityApp({ db, jwtSecret: config.jwtSecret, tokenTtlSeconds: config.tokenTtlSeconds, logLevel: config.logLevel });
+const app = await buildIdentityApp({ db, jwtSecret: config.jwtSecret, tokenTtlSeconds: config.tokenTtlSeconds, logLevel: config.logLevel, adminSecondFactor: secondFactor });
 await runService(app, { host: config.host, port: config.port, onClose: () => db.$disconnect() });

@@ -1,13 +1,15 @@
 import { Type } from '@sinclair/typebox';
 import type { Client } from '@temporalio/client';
 import { taskActions } from '@dj/contracts';
-import { DateOrDateTime, StringEnum, buildService, caseRecord, errorResponses, httpError, type ServiceDeps } from '@dj/service-kit';
+import { isCalendarDate, stepName } from '@dj/domain';
+import { DateOrDateTime, StringEnum, buildService, caseRecord, errorResponses, httpError, idempotent, sendAnswer, IdempotencyKeyHeader, type ServiceDeps } from '@dj/service-kit';
 import { registerBulkActionRoutes } from './bulk-action-routes';
 import { registerCaseTypeRoutes } from './case-type-routes';
 import { registerNotificationRoutes } from './notification-routes';
+import { taskFacts } from './task-facts';
 import { performTaskAction } from './task-actions';
 import { countInbox, decodeCursor, inboxSorts, inboxViews, listInbox } from './inbox-query';
-import { availableActions, formOf, loadVisibleTask } from './task-detail';
+import { availableActions, formOf, loadVisibleTask, meetingOfTask } from './task-detail';
 
 const security = [{ bearer: [] }];
 const TaskParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -56,18 +58,32 @@ export async function buildInboxApp(deps: ServiceDeps & { temporal: Client }) {
 
   app.get(
     '/api/tasks/:id',
-    { onRequest: app.authenticate, schema: { tags: ['inbox'], security, params: TaskParams, response: { 401: errorResponses[401], 404: errorResponses[404] } } },
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['inbox'],
+        security,
+        params: TaskParams,
+        // meetingDate: the roster of a meeting step at that date (default today).
+        querystring: Type.Object({ meetingDate: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) }, { additionalProperties: false }),
+        response: { 400: errorResponses[400], 401: errorResponses[401], 404: errorResponses[404] },
+      },
+    },
     async (request) => {
       const task = await loadVisibleTask(db, request.auth, request.params.id);
       if (!task) throw httpError('NOT_FOUND');
+      const { meetingDate } = request.query;
+      if (meetingDate !== undefined && !isCalendarDate(meetingDate)) throw httpError('MEETING_DATE_INVALID', meetingDate);
       const { case: c, assignees, ...t } = task;
       return {
         task: { ...t, dueAt: t.dueAt.toISOString(), openedAt: t.openedAt.toISOString(), closedAt: t.closedAt?.toISOString() ?? null, overdue: t.overdue || (t.status === 'open' && t.dueAt < new Date()) },
         assignees: assignees.map((a) => ({ id: a.id, userId: a.userId, orgId: a.orgId, role: a.role, claimedById: a.claimedById, status: a.status, addedBySlot: a.addedBySlot })),
         form: formOf(t.formId),
         availableActions: await availableActions(db, request.auth, task),
-        case: { id: c.id, type: c.type, title: c.title, status: c.status, stage: c.stage, orgId: c.orgId, input: c.input, openedAt: c.openedAt.toISOString(), overdue: c.overdue },
+        meeting: await meetingOfTask(db, task, meetingDate),
+        case: { id: c.id, type: c.type, title: c.title, status: c.status, stage: c.stage, stageName: stepName(c.type, c.stage), orgId: c.orgId, input: c.input, openedAt: c.openedAt.toISOString(), overdue: c.overdue },
         record: await caseRecord(db, c.id),
+        facts: await taskFacts(db, request.auth, task),
       };
     },
   );
@@ -84,7 +100,7 @@ export async function buildInboxApp(deps: ServiceDeps & { temporal: Client }) {
           { wait: Type.Optional(StringEnum(['next'] as const)) },
           { additionalProperties: false },
         ),
-        headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9_.:-]+$' })) }),
+        headers: IdempotencyKeyHeader,
         body: Type.Object(
           {
             action: StringEnum(taskActions),
@@ -94,10 +110,19 @@ export async function buildInboxApp(deps: ServiceDeps & { temporal: Client }) {
           },
           { additionalProperties: false },
         ),
-        response: { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404], 409: errorResponses[409] },
+        response: { 200: Type.Unknown(), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404], 409: errorResponses[409] },
       },
     },
-    async (request) => performTaskAction({ db, temporal }, request, request.params.id, request.body, request.headers['idempotency-key'], request.query.wait === 'next'),
+    async (request, reply) => {
+      const key = request.headers['idempotency-key'];
+      const waitForNext = request.query.wait === 'next';
+      const answer = await idempotent(
+        db,
+        { userId: request.auth.id, key, scope: `task-action ${request.params.id}${waitForNext ? ' wait=next' : ''}`, request: request.body },
+        async () => ({ statusCode: 200, body: await performTaskAction({ db, temporal }, request, request.params.id, request.body, key, waitForNext) }),
+      );
+      return sendAnswer(reply, answer);
+    },
   );
 
   registerBulkActionRoutes(app, { db, temporal });

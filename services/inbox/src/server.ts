@@ -6,6 +6,6 @@ import { buildInboxApp } from './app';
 
 const config = loadServiceConfig(8082);
 const db = createDb(config.databaseUrl);
-const temporal = await connectTemporal({ address: config.temporalAddress, namespace: config.temporalNamespace });
+const temporal = connectTemporal(config.temporal);
 const app = await buildInboxApp({ db, temporal, jwtSecret: config.jwtSecret, logLevel: config.logLevel });
 await runService(app, { host: config.host, port: config.port, onClose: async () => { await temporal.connection.close(); await db.$disconnect(); } });

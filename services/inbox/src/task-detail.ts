@@ -1,7 +1,7 @@
-import type { Db } from '@dj/db';
-import { forms, isFormId, taskActions, type TaskAction } from '@dj/contracts';
+import { meetingRoster, type Db } from '@dj/db';
+import { forms, isFormId, meetingBodyOf, taskActions, type TaskAction } from '@dj/contracts';
 import { actorFor, caseVisibleTo, type AuthUser } from '@dj/service-kit';
-import { ActionRejected, validateTaskAction, type TaskState } from '@dj/domain';
+import { ActionRejected, meetingBodyName, toChinaDate, validateTaskAction, type TaskState } from '@dj/domain';
 
 export type LoadedTask = NonNullable<Awaited<ReturnType<typeof loadVisibleTask>>>;
 
@@ -42,6 +42,10 @@ function stateOf(task: LoadedTask): TaskState {
  * The actions this user may take now, by the same rules the workflow's validator applies (so the UI
  * offers exactly what will be accepted); reasons, targets and form contents are checked on submit.
  */
+const HAND_OVERS: ReadonlySet<TaskAction> = new Set(['transfer', 'add_signer', 'cc']);
+/** Stands for whomever the user will name; who is allowed is checked on submit. */
+const PROBE_TARGET = '00000000-0000-0000-0000-000000000000';
+
 export async function availableActions(db: Db, user: AuthUser, task: LoadedTask): Promise<TaskAction[]> {
   const state = stateOf(task);
   const supervision = await db.task.findMany({ where: { supervisesTaskId: task.id, status: 'open' }, include: { assignees: true, case: true } });
@@ -49,7 +53,7 @@ export async function availableActions(db: Db, user: AuthUser, task: LoadedTask)
   const actor = actorFor(user, task.case.orgPath);
   return taskActions.filter((action) => {
     try {
-      validateTaskAction(state, { taskId: task.id, action, actor, comment: 'x', to: [{ userId: user.id }] }, ctx);
+      validateTaskAction(state, { taskId: task.id, action, actor, comment: 'x', ...(HAND_OVERS.has(action) ? { to: [{ userId: PROBE_TARGET }] } : {}) }, ctx);
       return true;
     } catch (e) {
       return e instanceof ActionRejected && e.code === 'INVALID_FORM';
@@ -61,3 +65,15 @@ export function formOf(formId: string | null) {
   return formId && isFormId(formId) ? { id: formId, schema: forms[formId] } : null;
 }
 
+
+/**
+ * A step decided by a body's meeting (issue 14): the body and the roster expected on `on` (default today,
+ * China time) with names, so the console offers the attendees as checkboxes. The roster that counts is
+ * the one at the meeting date typed in, read again when the meeting is submitted.
+ */
+export async function meetingOfTask(db: Db, task: Pick<LoadedTask, 'formId' | 'orgId'>, on: string = toChinaDate(new Date())) {
+  const body = meetingBodyOf(task.formId);
+  if (!body) return null;
+  const org = await db.orgUnit.findUnique({ where: { id: task.orgId }, select: { type: true, name: true } });
+  return { body, bodyName: meetingBodyName(body, org?.type), orgId: task.orgId, orgName: org?.name ?? task.orgId, on, roster: await meetingRoster(db, task.orgId, body, on) };
+}

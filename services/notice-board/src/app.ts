@@ -1,19 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import rateLimit from '@fastify/rate-limit';
 import { Type } from '@sinclair/typebox';
 import type { Client } from '@temporalio/client';
 import type { FastifyServerOptions } from 'fastify';
 import { Prisma } from '@dj/db';
-import { maskIdentifier } from '@dj/logging';
-import { assigneeHeldBy, buildService, errorResponses, httpError, type ServiceDeps } from '@dj/service-kit';
-import { objectionFiledSignal } from '@dj/process-api';
-import { clientAddress } from './client-address';
-import { CONTENT_MIN, ObjectionBody, clientKeyOf, receiptNumber } from './objection-rules';
+import { assigneeHeldBy, buildService, clientAddress, errorResponses, httpError, type ServiceDeps } from '@dj/service-kit';
+import { OBJECTION_RATE_LIMIT, fileObjection, isActive, takeObjectionQuota } from './file-objection';
+import { CONTENT_MIN, ObjectionBody } from './objection-rules';
+import { registerPublicPages } from './public/public-routes';
 
-/** Objections per client address and window: a person with a real concern files one or two. */
-export const OBJECTION_RATE_LIMIT = { max: 5, timeWindowMs: 10 * 60_000 };
-/** The objection is stored before the signal; a slow Temporal does not hold the citizen's answer longer. */
-const SIGNAL_TIMEOUT_MS = 5_000;
+export { OBJECTION_RATE_LIMIT };
+export { STATUS_RATE_LIMIT } from './public/public-routes';
+export { chinaDateTime } from './public/pages';
 
 const security = [{ bearer: [] }];
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -57,7 +53,6 @@ function decodeCursor(raw: string): Cursor | undefined {
   }
 }
 
-const isActive = (n: { status: string; startsAt: Date; endsAt: Date }, now: Date) => n.status === 'active' && n.startsAt <= now && now <= n.endsAt;
 const activeSql = (now: Date) => Prisma.sql`(n.status = 'active' AND n.starts_at <= ${now} AND n.ends_at >= ${now})`;
 const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, '\\$&')}%`;
 
@@ -74,23 +69,20 @@ function noticeView(r: NoticeRow, now: Date) {
   };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  promise.catch(() => {}); // a late failure after the timeout is already reported
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 /**
  * notice-board (公示): public notices any case publishes through an activity, read without login; the
  * public files objections (异议) against an active notice; the officials verifying one read it in full.
  */
-export async function buildNoticeBoardApp(deps: ServiceDeps & { temporal: Client; logger?: FastifyServerOptions['logger'] }) {
-  const app = await buildService({ ...deps, name: 'notice-board', title: 'Dangjian Flow notice board (公示)', trustProxy: 'loopback' });
+export async function buildNoticeBoardApp(
+  deps: ServiceDeps & {
+    temporal: Client;
+    logger?: FastifyServerOptions['logger'];
+    /** PUBLIC_BASE_URL: where the public reaches the pages (the posters' QR codes); unset = from each request. */
+    publicBaseUrl?: string | undefined;
+  },
+) {
+  const app = await buildService({ ...deps, name: 'notice-board', title: 'Dangjian Flow notice board (公示)' });
   const { db, temporal } = deps;
-  await app.register(rateLimit, { global: false });
 
   app.get(
     '/api/notices',
@@ -154,7 +146,19 @@ export async function buildNoticeBoardApp(deps: ServiceDeps & { temporal: Client
   app.post(
     '/api/notices/:id/objections',
     {
-      config: { rateLimit: { max: OBJECTION_RATE_LIMIT.max, timeWindow: OBJECTION_RATE_LIMIT.timeWindowMs, keyGenerator: clientAddress } },
+      // The limit is counted in PostgreSQL (shared by every instance), per client address as the
+      // gateway signed it, or the connection's peer for a request reaching this port directly; every
+      // request counts, invalid ones included (before validation).
+      onRequest: async (request, reply) => {
+        const decision = await takeObjectionQuota(db, deps.jwtSecret, clientAddress(request, deps.jwtSecret));
+        reply.header('x-ratelimit-limit', String(OBJECTION_RATE_LIMIT.max));
+        reply.header('x-ratelimit-remaining', String(decision.remaining));
+        if (!decision.allowed) {
+          reply.header('retry-after', String(decision.retryAfterSeconds));
+          request.log.warn({ event: 'objection.rate_limited', noticeId: (request.params as { id: string }).id }, 'objection refused by the rate limit');
+          throw httpError('RATE_LIMITED');
+        }
+      },
       schema: {
         tags: ['notices'],
         summary: 'File an objection (异议) to an active notice (public, rate-limited per client)',
@@ -174,41 +178,8 @@ export async function buildNoticeBoardApp(deps: ServiceDeps & { temporal: Client
       const noticeId = request.params.id;
       const { name, phone, content } = request.body;
       if (content.trim().length < CONTENT_MIN) throw httpError('VALIDATION_FAILED', `/content must have at least ${CONTENT_MIN} characters besides spaces`);
-      const clientKey = clientKeyOf(clientAddress(request), deps.jwtSecret);
-
-      // Stored (committed) before anything else happens. The notice row is share-locked, so a notice
-      // closing at this moment either sees this objection or refuses it.
-      const stored = await db.$transaction(async (t) => {
-        const [notice] = await t.$queryRaw<{ status: string; starts_at: Date; ends_at: Date; case_id: string | null }[]>`
-          SELECT status, starts_at, ends_at, case_id FROM notice WHERE id = ${noticeId}::uuid FOR SHARE`;
-        if (!notice) throw httpError('NOT_FOUND');
-        const now = new Date();
-        if (!isActive({ status: notice.status, startsAt: notice.starts_at, endsAt: notice.ends_at }, now)) throw httpError('NOTICE_NOT_ACTIVE');
-        const id = randomUUID();
-        for (let attempt = 0; attempt < 5; attempt++) {
-          const receiptNo = receiptNumber(now);
-          const { count } = await t.objection.createMany({
-            data: [{ id, receiptNo, noticeId, name, phone, content, clientKey, status: 'pending', createdAt: now }],
-            skipDuplicates: true, // a receipt number already taken: draw another
-          });
-          if (count === 1) return { id, receiptNo, caseId: notice.case_id };
-        }
-        throw new Error('no free receipt number after 5 draws');
-      });
-      request.log.info({ event: 'objection.received', objectionId: stored.id, noticeId, receiptNo: stored.receiptNo, phoneMasked: maskIdentifier(phone) }, 'objection received');
-
-      // The case opens a 核实 task for it. If the signal is lost, the objection is still stored and the
-      // workflow picks it up through pendingObjections when the notice ends.
-      if (stored.caseId) {
-        try {
-          const c = await db.case.findUnique({ where: { id: stored.caseId }, select: { workflowId: true } });
-          if (!c) throw new Error('case not found');
-          await withTimeout(temporal.workflow.getHandle(c.workflowId).signal(objectionFiledSignal, { objectionId: stored.id, noticeId }), SIGNAL_TIMEOUT_MS);
-        } catch (error) {
-          request.log.warn({ event: 'objection.signal_failed', objectionId: stored.id, noticeId, caseId: stored.caseId, reason: (error as Error).message }, 'objection stored but the case was not signalled');
-        }
-      }
-      return reply.status(201).send({ receiptNo: stored.receiptNo, noticeId, status: 'received' as const });
+      const { receiptNo } = await fileObjection({ db, temporal, jwtSecret: deps.jwtSecret, log: request.log }, { noticeId, name, phone, content, clientAddress: clientAddress(request, deps.jwtSecret) });
+      return reply.status(201).send({ receiptNo, noticeId, status: 'received' as const });
     },
   );
 
@@ -255,5 +226,6 @@ export async function buildNoticeBoardApp(deps: ServiceDeps & { temporal: Client
     },
   );
 
+  await app.register(registerPublicPages, { prefix: '/notices', db, temporal, jwtSecret: deps.jwtSecret, publicBaseUrl: deps.publicBaseUrl });
   return app;
 }

@@ -49,3 +49,36 @@ export function clientKeyOf(address: string, secret: string): string {
   const key = createHmac('sha256', secret).update('notice-board/objection-client-key').digest();
   return createHmac('sha256', key).update(address).digest('hex');
 }
+
+export type ObjectionInput = { name: string; phone: string; content: string };
+export type ObjectionField = keyof ObjectionInput;
+
+const NAME_RE = new RegExp(NAME_PATTERN, 'u');
+const PHONE_RE = new RegExp(PHONE_PATTERN, 'u');
+/** Length as JSON Schema (and Ajv) count it: in code points, so 𠮷 is one character. */
+const length = (s: string) => [...s].length;
+
+/**
+ * The rules of `ObjectionBody` plus the content rule of the API handler, field by field with a Chinese
+ * message for a person filling in the HTML form. Empty when the input would pass the API.
+ */
+export function objectionFieldErrors(input: ObjectionInput): Partial<Record<ObjectionField, string>> {
+  const errors: Partial<Record<ObjectionField, string>> = {};
+  const { name, phone, content } = input;
+  if (name === '') errors.name = '请填写真实姓名';
+  else if (length(name) < 2 || length(name) > 20) errors.name = '姓名应为2至20个字';
+  else if (!NAME_RE.test(name)) errors.name = '姓名只能由汉字或字母组成，少数民族姓名可用“·”分隔';
+  if (phone === '') errors.phone = '请填写联系电话，以便核实时联系您';
+  else if (length(phone) > 13 || !PHONE_RE.test(phone)) errors.phone = '请填写11位手机号码，或带区号的固定电话（如0571-88888888）';
+  if (content.trim() === '') errors.content = '请填写异议内容';
+  else if (length(content) > CONTENT_MAX) errors.content = `异议内容不能超过${CONTENT_MAX}字（现有${length(content)}字）`;
+  else if (length(content) < CONTENT_MIN || content.trim().length < CONTENT_MIN) errors.content = `请写明具体情况，异议内容至少${CONTENT_MIN}个字`;
+  return errors;
+}
+
+/** A phone number as typed with or without the area code's '-': the form the status lookup compares. */
+export const phoneDigits = (phone: string) => phone.replace(/[-\s]/g, '');
+
+/** A receipt number as a person may type it back: any case, spaces around. */
+export const RECEIPT_PATTERN = /^YY\d{8}-[0-9A-HJKMNP-TV-Z]{6}$/;
+export const normalizeReceipt = (raw: string) => raw.trim().toUpperCase();

@@ -1,4 +1,5 @@
 /** The one HTTP client of the console: bearer token, JSON, coded errors, 401 → back to login. */
+import { readableError, type ReadableError } from '@dj/contracts/src/errors';
 
 const TOKEN_KEY = 'dj.token';
 
@@ -7,14 +8,11 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The fields the refusal concerns (form paths), with what is wrong there. */
+    readonly fields: ReadableError['fields'] = [],
   ) {
     super(message);
   }
-}
-
-/** "中文 / English" → the Chinese half, for the UI. */
-export function chineseMessage(message: string): string {
-  return message.split(' / ')[0] ?? message;
 }
 
 export function getToken(): string | null {
@@ -60,7 +58,9 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
   if (!res.ok) {
     const err = (json ?? {}) as { code?: string; message?: string };
     if (res.status === 401 && token && !path.startsWith('/api/auth/')) onExpired();
-    throw new ApiError(res.status, err.code ?? `HTTP_${res.status}`, chineseMessage(err.message ?? `请求失败（${res.status}）`));
+    // "中文 / English: the rule" → "中文：the rule" (the refusal names the rule, issue 16 point 3).
+    const readable = readableError(err.message ?? `请求失败（${res.status}）`);
+    throw new ApiError(res.status, err.code ?? `HTTP_${res.status}`, readable.text, readable.fields);
   }
   return json as T;
 }

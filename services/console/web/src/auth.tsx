@@ -9,8 +9,11 @@ export type AuthState = {
   user: User | null;
   /** Set when the last session ended by itself (expired token), shown on the login page. */
   expiredMessage: string | null;
-  login(username: string, password: string): Promise<void>;
-  logout(): void;
+  login(username: string, password: string, otp?: string): Promise<void>;
+  /** Reads the signed-in user again (after two-step verification was turned on or off). */
+  reload(): Promise<void>;
+  /** Ends the session on the server (its token stops working), then forgets it here. */
+  logout(): Promise<void>;
   isMonitor: boolean;
   isAdmin: boolean;
 };
@@ -56,8 +59,20 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       .catch(() => {});
   }, []);
 
-  const login = useCallback(async (username: string, password: string) => {
-    const res = await api.post<{ token: string; user: User }>('/api/auth/login', { username, password });
+  const logout = useCallback(async () => {
+    // Forgotten locally even when the server cannot be reached; the server ends it when it can.
+    await api.post('/api/auth/logout').catch(() => {});
+    clear();
+  }, [clear]);
+
+  const reload = useCallback(async () => {
+    const me = await api.get<User>('/api/me');
+    localStorage.setItem(USER_KEY, JSON.stringify(me));
+    setUser(me);
+  }, []);
+
+  const login = useCallback(async (username: string, password: string, otp?: string) => {
+    const res = await api.post<{ token: string; user: User }>('/api/auth/login', { username, password, ...(otp ? { otp } : {}) });
     setToken(res.token);
     localStorage.setItem(USER_KEY, JSON.stringify(res.user));
     setExpiredMessage(null);
@@ -70,11 +85,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       user,
       expiredMessage,
       login,
-      logout: clear,
+      reload,
+      logout,
       isMonitor: [...roles].some((r) => SUPERVISORY_ROLES.has(r)),
       isAdmin: roles.has('admin'),
     };
-  }, [user, expiredMessage, login, clear]);
+  }, [user, expiredMessage, login, reload, logout]);
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

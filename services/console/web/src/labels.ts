@@ -6,6 +6,12 @@ import dayjs from 'dayjs';
 import timezone from 'dayjs/plugin/timezone';
 import utc from 'dayjs/plugin/utc';
 import { actionNames as contractActionNames } from '@dj/contracts/src/tasks';
+import { notificationKindNames as contractNotificationKindNames, recordEventNames } from '@dj/contracts/src/labels';
+import { requestReportForms } from '@dj/contracts/src/forms';
+import { secretaryForms } from '@dj/contracts/src/secretary-forms';
+import { memberForms } from '@dj/contracts/src/member-forms';
+import { jointMeetingForms } from '@dj/contracts/src/joint-meeting-forms';
+import type { JsonSchema } from './types';
 
 /** Filled from GET /api/process-types when the console opens (useProcessTypeNames). */
 export const caseTypeNames: Record<string, string> = {};
@@ -21,34 +27,10 @@ export const caseStatusNames: Record<string, { text: string; color: string }> = 
 /** 同意 / 驳回 / 退回 / … as the contracts name them (a pure module, safe to bundle). */
 export const actionNames: Record<string, string> = contractActionNames;
 
-export const eventNames: Record<string, string> = {
-  'case.opened': '发起',
-  'case.closed': '办结',
-  'case.stage': '进入环节',
-  'case.resubmitted': '重新提交',
-  'case.deadline': '设定办理期限',
-  'case.deadline-warning': '期限预警',
-  'case.deadline-passed': '超过办理期限',
-  'case.cancel': '终止',
-  'case.withdraw': '撤回',
-  'task.opened': '待办生成',
-  'task.closed': '环节完成',
-  'task.reminded': '到期提醒',
-  'task.escalated': '超期督办',
-  'task.overdue': '超期',
-  'notice.published': '发布公示',
-  'notice.closed': '公示结束',
-  'notice.objection': '收到异议',
-  ...Object.fromEntries(Object.entries(actionNames).map(([k, v]) => [`task.${k}`, v])),
-};
+/** Record event types: named in one place, packages/contracts/src/labels.ts (checked by its test). */
+export const eventNames: Record<string, string> = recordEventNames;
 
-export const notificationKindNames: Record<string, string> = {
-  task_assigned: '新待办',
-  reminder: '到期提醒',
-  escalation: '超期督办',
-  supervision: '督办',
-  decision_published: '结果公布',
-};
+export const notificationKindNames: Record<string, string> = contractNotificationKindNames;
 
 export const orgTypeNames: Record<string, string> = {
   city: '市委',
@@ -93,6 +75,18 @@ export const fieldNames: Record<string, string> = {
   orderNumber: '任命文号',
   substantiated: '异议属实',
   explanation: '核实说明',
+  // collective decisions (issue 14; the schemas carry these titles too)
+  place: '会议地点',
+  attendees: '出席人员',
+  ballotMethod: '表决方式',
+  resolution: '会议决议',
+  applicant: '申请人',
+  second: '两地管理',
+  applicationDate: '递交入党申请书日期',
+  occupation: '职业',
+  orgName: '党组织',
+  kind: '类型',
+  branchName: '党支部',
 };
 
 export const enumNames: Record<string, string> = {
@@ -114,7 +108,31 @@ export const enumNames: Record<string, string> = {
   'dispatched-official': '选派机关干部',
   'concurrent-secretary': '跨村兼任',
   'neighbor-cadre': '从外村干部中选',
+  // collective decisions (issue 14): ballot methods and the bodies that decide in meetings
+  'show-of-hands': '举手表决',
+  'secret-ballot': '无记名投票',
+  committee: '委员会会议',
+  'general-meeting': '党员大会',
+  floating: '流动人员',
+  resettled: '异地安置人员',
+  'in-service': '在职人员',
 };
+
+/** Field titles and enum value names of every step form, from the schemas themselves (the one place they are named). */
+function collectSchemaNames(schema: JsonSchema, fields: Record<string, string>, values: Record<string, string>): void {
+  schema.enum?.forEach((v, i) => {
+    const name = schema['x-enumNames']?.[i];
+    if (name && !(String(v) in values)) values[String(v)] = name;
+  });
+  for (const [key, s] of Object.entries(schema.properties ?? {})) {
+    if (s.title && !(key in fields)) fields[key] = s.title;
+    collectSchemaNames(s, fields, values);
+  }
+  if (schema.items) collectSchemaNames(schema.items, fields, values);
+}
+for (const schema of Object.values({ ...requestReportForms, ...secretaryForms, ...memberForms, ...jointMeetingForms })) {
+  collectSchemaNames(schema as unknown as JsonSchema, fieldNames, enumNames);
+}
 
 export const label = (dict: Record<string, string>, code: string | null | undefined, fallback?: string | null): string =>
   (code && dict[code]) || fallback || code || '';

@@ -15,6 +15,10 @@ const CaseSearchPage = lazy(() => import('./pages/admin/CaseSearchPage'));
 const BoardPage = lazy(() => import('./pages/admin/BoardPage'));
 const StatsPage = lazy(() => import('./pages/admin/StatsPage'));
 const PoliciesPage = lazy(() => import('./pages/admin/PoliciesPage'));
+const OrgAdminPage = lazy(() => import('./pages/admin/OrgAdminPage'));
+const AuditLogPage = lazy(() => import('./pages/admin/AuditLogPage'));
+const PeoplePage = lazy(() => import('./pages/admin/PeoplePage'));
+const AccountsPage = lazy(() => import('./pages/admin/AccountsPage'));
 
 function RequireAuth({ children }: { children: ReactNode }) {
   const { user } = useAuth();
@@ -54,6 +58,10 @@ const router = createBrowserRouter([
       { path: 'admin/board', element: <RequireRole role="monitor"><BoardPage /></RequireRole> },
       { path: 'admin/stats', element: <RequireRole role="monitor"><StatsPage /></RequireRole> },
       { path: 'admin/policies', element: <RequireRole role="admin"><PoliciesPage /></RequireRole> },
+      { path: 'admin/orgs', element: <RequireRole role="admin"><OrgAdminPage /></RequireRole> },
+      { path: 'admin/people', element: <RequireRole role="admin"><PeoplePage /></RequireRole> },
+      { path: 'admin/accounts', element: <RequireRole role="admin"><AccountsPage /></RequireRole> },
+      { path: 'admin/audit', element: <RequireRole role="admin"><AuditLogPage /></RequireRole> },
       { path: '*', element: <Result status="404" title="页面不存在" /> },
     ],
   },

@@ -1,6 +1,9 @@
 import { Tag, Timeline, Typography } from 'antd';
 import { enumNames, eventNames, fieldNames, formatTime, label } from '../labels';
 import type { RecordEvent } from '../types';
+import { findingText } from './TaskFacts';
+
+const FINDINGS = new Set(['vote.counted', 'election.counted', 'meeting.counted', 'candidates.screened', 'case.sent-back']);
 
 const COLORS: Record<string, string> = {
   'task.approve': 'green',
@@ -8,6 +11,7 @@ const COLORS: Record<string, string> = {
   'case.closed': 'green',
   'task.reject': 'red',
   'task.return': 'orange',
+  'case.sent-back': 'orange',
   'task.escalated': 'red',
   'task.reminded': 'orange',
   'case.deadline-warning': 'orange',
@@ -31,10 +35,12 @@ export function RecordTimeline({ record }: { record: RecordEvent[] }) {
         const data = e.data ?? {};
         const title = typeof data.title === 'string' ? data.title : null;
         const comment = typeof data.comment === 'string' ? data.comment : null;
-        const summary = formSummary(data.form);
+        // A rule's finding says what it found and what followed (通过 / 未通过，重新选举 / 退回 with the reason).
+        const finding = FINDINGS.has(e.type) ? findingText(e.type, data) : null;
+        const summary = finding?.text ?? formSummary(data.form);
         return {
           key: e.seq,
-          color: COLORS[e.type] ?? 'blue',
+          color: finding ? (finding.ok ? 'green' : 'orange') : (COLORS[e.type] ?? 'blue'),
           content: (
             <div>
               <div>

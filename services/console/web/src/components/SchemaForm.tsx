@@ -1,14 +1,21 @@
 /**
  * Renders a step's form from its JSON Schema (the TypeBox schemas of packages/contracts) as antd form
  * items, with the schema's constraints as validation rules. Supported: string (text / long text /
- * enum / YYYY-MM-DD date), integer, number, boolean, nested objects and arrays of objects.
+ * enum / YYYY-MM-DD date), integer, number, boolean, nested objects and arrays of objects; an array of
+ * strings for which the page supplies options (a meeting's attendees from the roster) as checkboxes.
  */
-import { Button, Card, DatePicker, Form, Input, InputNumber, Select, Switch, type FormInstance } from 'antd';
+import { createContext, useContext } from 'react';
+import { Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Select, Switch, type FormInstance } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import type { Rule } from 'antd/es/form';
 import dayjs, { type Dayjs } from 'dayjs';
 import { enumNames, fieldNames } from '../labels';
 import type { JsonSchema } from '../types';
+import { OrgPicker } from './OrgPicker';
+import { UserPicker } from './UserPicker';
+
+/** What pickers need to know about where the form is filled: the organization of the step or the case. */
+const FormPlace = createContext<{ orgId?: string | undefined }>({});
 
 const DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
 
@@ -23,6 +30,16 @@ function rulesFor(s: JsonSchema, required: boolean, label: string): Rule[] {
     if (s.maxLength) rules.push({ max: s.maxLength, message: `${label}最多 ${s.maxLength} 个字` });
     if (s.pattern === '\\S' && required) rules.push({ whitespace: true, message: `${label}不能为空` });
   }
+  if ((s.type === 'integer' || s.type === 'number') && (s.minimum !== undefined || s.maximum !== undefined)) {
+    // Said, not silently corrected: an InputNumber with min/max would turn a 0 into the minimum (issue 16 point 8).
+    rules.push({
+      validator: async (_rule, value: number | null | undefined) => {
+        if (value === null || value === undefined) return;
+        if (s.minimum !== undefined && value < s.minimum) throw new Error(`${label}不能小于 ${s.minimum}`);
+        if (s.maximum !== undefined && value > s.maximum) throw new Error(`${label}不能大于 ${s.maximum}`);
+      },
+    });
+  }
   if (s.type === 'array') {
     rules.push({
       validator: async (_rule, value: unknown[] | undefined) => {
@@ -35,15 +52,37 @@ function rulesFor(s: JsonSchema, required: boolean, label: string): Rule[] {
   return rules;
 }
 
+/** Choices for fields the schema cannot enumerate, by field key (e.g. `attendees`: the meeting's roster). */
+export type FieldOptions = Record<string, { value: string; label: string }[]>;
+const OptionsContext = createContext<FieldOptions>({});
+
 function Field({ name, fieldKey, schema, required }: { name: (string | number)[]; fieldKey: string; schema: JsonSchema; required: boolean }) {
   const label = fieldLabel(fieldKey, schema);
   const rules = rulesFor(schema, required, label);
+  const place = useContext(FormPlace);
+  const options = useContext(OptionsContext)[fieldKey];
+
+  if (schema.type === 'array' && schema.items?.type === 'string' && options) {
+    return (
+      <Form.Item name={name} label={label} rules={rules} initialValue={[]}>
+        <Checkbox.Group options={options} />
+      </Form.Item>
+    );
+  }
 
   if (schema.type === 'object' && schema.properties) {
     return (
       <Card size="small" title={label} style={{ marginBottom: 16 }}>
         <Fields schema={schema} prefix={name} />
       </Card>
+    );
+  }
+  if (schema.type === 'array' && schema['x-picker'] === 'branch-full-member') {
+    // 培养联系人 / 入党介绍人: the branch's full members by name (the server checks again).
+    return (
+      <Form.Item name={name} label={label} rules={rules} extra="仅列出本支部有账号的正式党员">
+        <UserPicker multiple maxCount={schema.maxItems} fullMemberOf={place.orgId} placeholder="输入姓名搜索本支部正式党员" />
+      </Form.Item>
     );
   }
   if (schema.type === 'array' && schema.items) {
@@ -81,12 +120,14 @@ function Field({ name, fieldKey, schema, required }: { name: (string | number)[]
         <Switch checkedChildren="是" unCheckedChildren="否" />
       </Form.Item>
     );
+  } else if (schema['x-picker'] === 'branch') {
+    control = <OrgPicker type="branch" exclude={place.orgId} />;
   } else if (schema.enum) {
-    control = <Select allowClear placeholder="请选择" options={schema.enum.map((v) => ({ value: v as string, label: enumNames[String(v)] ?? String(v) }))} />;
+    control = <Select allowClear placeholder="请选择" options={schema.enum.map((v, i) => ({ value: v as string, label: schema['x-enumNames']?.[i] ?? enumNames[String(v)] ?? String(v) }))} />;
   } else if (isDate(schema)) {
     control = <DatePicker style={{ width: '100%' }} />;
   } else if (schema.type === 'integer' || schema.type === 'number') {
-    control = <InputNumber style={{ width: '100%' }} min={schema.minimum} max={schema.maximum} precision={schema.type === 'integer' ? 0 : undefined} />;
+    control = <InputNumber style={{ width: '100%' }} precision={schema.type === 'integer' ? 0 : undefined} />;
   } else if ((schema.maxLength ?? 0) > 200) {
     control = <Input.TextArea autoSize={{ minRows: 3, maxRows: 12 }} maxLength={schema.maxLength} showCount />;
   } else {
@@ -110,8 +151,15 @@ function Fields({ schema, prefix }: { schema: JsonSchema; prefix: (string | numb
   );
 }
 
-export function SchemaFields({ schema }: { schema: JsonSchema }) {
-  return <Fields schema={schema} prefix={[]} />;
+/** The form's fields; `orgId` is the organization of the step (or of the case being started), for pickers; `options` offers choices for array fields (a meeting's attendees). */
+export function SchemaFields({ schema, orgId, options = {} }: { schema: JsonSchema; orgId?: string | undefined; options?: FieldOptions }) {
+  return (
+    <FormPlace.Provider value={{ orgId }}>
+      <OptionsContext.Provider value={options}>
+        <Fields schema={schema} prefix={[]} />
+      </OptionsContext.Provider>
+    </FormPlace.Provider>
+  );
 }
 
 /** Form values → the JSON the schema describes: dates as YYYY-MM-DD, blank optional text dropped. */

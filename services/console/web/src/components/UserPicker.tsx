@@ -4,8 +4,19 @@ import { api } from '../api';
 
 type UserOption = { value: string; label: string };
 
-/** Searches /api/users as the official types (转办 / 加签 / 抄送 targets). */
-export function UserPicker(props: { value?: string | string[]; onChange?: (v: string | string[]) => void; multiple?: boolean; placeholder?: string }) {
+/**
+ * Searches /api/users as the official types (转办 / 加签 / 抄送 targets); with `fullMemberOf`, only the
+ * full members of that branch (培养联系人 / 入党介绍人). Names are shown, never ids.
+ */
+export function UserPicker(props: {
+  value?: string | string[];
+  onChange?: (v: string | string[]) => void;
+  multiple?: boolean;
+  maxCount?: number;
+  fullMemberOf?: string;
+  placeholder?: string;
+  id?: string;
+}) {
   const [options, setOptions] = useState<UserOption[]>([]);
   const [loading, setLoading] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -15,7 +26,7 @@ export function UserPicker(props: { value?: string | string[]; onChange?: (v: st
     timer.current = setTimeout(() => {
       setLoading(true);
       api
-        .get<{ items: { id: string; username: string; displayName: string }[] }>('/api/users', { q: q.trim() || undefined, limit: 20 })
+        .get<{ items: { id: string; username: string; displayName: string }[] }>('/api/users', { q: q.trim() || undefined, limit: 20, fullMemberOf: props.fullMemberOf })
         .then((r) => setOptions(r.items.map((u) => ({ value: u.id, label: `${u.displayName}（${u.username}）` }))))
         .catch(() => {})
         .finally(() => setLoading(false));
@@ -30,7 +41,9 @@ export function UserPicker(props: { value?: string | string[]; onChange?: (v: st
   return (
     <Select
       showSearch={{ filterOption: false, onSearch: search }}
+      id={props.id}
       mode={props.multiple ? 'multiple' : undefined}
+      maxCount={props.maxCount}
       value={props.value}
       onChange={props.onChange}
       options={options}

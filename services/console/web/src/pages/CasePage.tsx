@@ -1,18 +1,22 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Alert, App, Button, Card, Col, Descriptions, Popconfirm, Result, Row, Space, Spin, Table, Tag, Typography } from 'antd';
-import { api, ApiError } from '../api';
+import { Alert, App, Button, Card, Col, Descriptions, Form, Input, Modal, Popconfirm, Result, Row, Space, Spin, Table, Tag, Typography } from 'antd';
+import { api, ApiError, getToken } from '../api';
 import { useAuth } from '../auth';
 import { CaseSummary } from '../components/CaseSummary';
 import { RecordTimeline } from '../components/RecordTimeline';
 import { formatTime, lateText } from '../labels';
-import type { RecordEvent } from '../types';
+import { TaskFactsView } from '../components/TaskFacts';
+import type { RecordEvent, TaskFacts } from '../types';
 
 type CaseView = {
-  case: { id: string; type: string; title: string; status: string; stage: string; orgId: string; openedAt: string; closedAt: string | null; overdue: boolean; input: Record<string, unknown>; workflowId: string; initiatorId: string };
+  case: { id: string; type: string; title: string; status: string; stage: string; stageName?: string; orgId: string; openedAt: string; closedAt: string | null; overdue: boolean; input: Record<string, unknown>; workflowId: string; initiatorId: string };
   openTasks: { id: string; kind: string; stepKey: string; title: string; dueAt: string; overdue: boolean; escalationLevel: number }[];
   record: RecordEvent[];
   recordVerification: { valid: boolean; events: number; brokenAtSeq?: number };
+  /** Case-level actions that can work for this user now (撤回, 终止). */
+  caseActions?: string[];
+  facts?: Omit<TaskFacts, 'objection'>;
 };
 
 type OpenTaskRow = { taskId: string; name: string; dueAt: string; overdue: boolean; assignees: string[] };
@@ -39,11 +43,13 @@ type AdminCaseView = {
 /** One case: where it is now, its steps against their time limits, the verified record. */
 export function CasePage() {
   const { id } = useParams();
-  const { user, isMonitor } = useAuth();
+  const { isMonitor, isAdmin } = useAuth();
   const { message } = App.useApp();
   const [view, setView] = useState<CaseView | null>(null);
   const [admin, setAdmin] = useState<AdminCaseView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [ending, setEnding] = useState(false);
+  const [endForm] = Form.useForm<{ comment: string }>();
 
   const load = useCallback(async () => {
     try {
@@ -64,6 +70,37 @@ export function CasePage() {
   const c = view.case;
   const verified = admin ? { ok: admin.verification.ok, n: admin.verification.checked, broken: admin.verification.brokenAt } : { ok: view.recordVerification.valid, n: view.recordVerification.events, broken: view.recordVerification.brokenAtSeq ?? null };
   const stageName = view.openTasks.filter((t) => t.kind === 'step').map((t) => t.title).join('、') || undefined;
+  const offered = view.caseActions ?? [];
+  const endAction = offered.find((a) => a === 'cancel' || a === 'terminate');
+  /** 终止 with its reason (the workflow records it); the answer's message names what refused it. */
+  const terminate = async () => {
+    const { comment } = await endForm.validateFields();
+    try {
+      await api.post(`/api/cases/${c.id}/actions`, { action: endAction, comment: comment.trim() });
+      message.success('事项已终止');
+      setEnding(false);
+      await load();
+    } catch (e) {
+      message.error((e as Error).message);
+    }
+  };
+  /**
+   * 纪实表: the API answers only with the bearer token, which a plain link in a new tab does not carry;
+   * fetched here and opened as a document of its own (printable from the browser).
+   */
+  const openDossier = async () => {
+    const win = window.open('', '_blank');
+    try {
+      const res = await fetch(`/api/cases/${c.id}/dossier`, { headers: { authorization: `Bearer ${getToken() ?? ''}` } });
+      if (!res.ok) throw new Error(`纪实表生成失败（${res.status}）`);
+      const url = URL.createObjectURL(new Blob([await res.text()], { type: 'text/html;charset=utf-8' }));
+      if (win) win.location.href = url;
+      else window.location.href = url;
+    } catch (e) {
+      win?.close();
+      message.error((e as Error).message);
+    }
+  };
   const withdraw = async () => {
     try {
       await api.post(`/api/cases/${c.id}/withdraw`, {});
@@ -81,23 +118,40 @@ export function CasePage() {
           <Card
             title={<span data-testid="case-title">{c.title}</span>}
             extra={
-              c.status === 'open' &&
-              c.initiatorId === user?.id && (
-                <Popconfirm title="确定撤回该事项？" onConfirm={() => void withdraw()} okText="撤回" cancelText="取消">
-                  <Button danger>撤回</Button>
-                </Popconfirm>
-              )
+              <Space>
+                <Button data-testid="open-dossier" onClick={() => void openDossier()}>
+                  纪实表
+                </Button>
+                {offered.includes('withdraw') && (
+                  <Popconfirm title="确定撤回该事项？" onConfirm={() => void withdraw()} okText="撤回" cancelText="取消">
+                    <Button danger>撤回</Button>
+                  </Popconfirm>
+                )}
+                {endAction && (
+                  <Button danger data-testid="terminate" onClick={() => setEnding(true)}>
+                    终止
+                  </Button>
+                )}
+              </Space>
             }
           >
             <CaseSummary c={{ ...c, orgName: admin?.case.orgName }} stageName={c.status === 'open' ? stageName : '—'} />
-            <Descriptions size="small" column={1} style={{ marginTop: 12 }}>
-              <Descriptions.Item label="Temporal 工作流 ID">
-                <Typography.Text copyable code data-testid="workflow-id">
-                  {admin?.case.workflowId ?? c.workflowId}
-                </Typography.Text>
-              </Descriptions.Item>
-            </Descriptions>
+            {isAdmin && (
+              // For the administrator's technical support only; officials do not see engine ids.
+              <Descriptions size="small" column={1} style={{ marginTop: 12 }}>
+                <Descriptions.Item label="流程实例编号（技术支持）">
+                  <Typography.Text copyable code data-testid="workflow-id">
+                    {admin?.case.workflowId ?? c.workflowId}
+                  </Typography.Text>
+                </Descriptions.Item>
+              </Descriptions>
+            )}
           </Card>
+          {view.facts && (view.facts.submissions.length > 0 || view.facts.findings.length > 0) && (
+            <Card title="事项材料与规则判定" size="small">
+              <TaskFactsView facts={{ ...view.facts, objection: null }} />
+            </Card>
+          )}
           <Card title="当前环节">
             <Table<OpenTaskRow>
               size="small"
@@ -160,6 +214,13 @@ export function CasePage() {
           <RecordTimeline record={view.record} />
         </Card>
       </Col>
+      <Modal open={ending} title="终止事项" okText="终止" okButtonProps={{ danger: true }} cancelText="取消" onCancel={() => setEnding(false)} onOk={() => void terminate()} destroyOnHidden>
+        <Form form={endForm} layout="vertical" preserve={false}>
+          <Form.Item name="comment" label="终止理由" rules={[{ required: true, whitespace: true, message: '请填写终止理由' }]}>
+            <Input.TextArea autoSize={{ minRows: 3 }} maxLength={2000} showCount />
+          </Form.Item>
+        </Form>
+      </Modal>
     </Row>
   );
 }

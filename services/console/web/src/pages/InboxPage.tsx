@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { App, Badge, Button, Card, DatePicker, Empty, Input, Select, Space, Table, Tabs, Tag, TreeSelect, Typography } from 'antd';
-import { CheckOutlined, ReloadOutlined } from '@ant-design/icons';
+import { App, Badge, Button, Card, Checkbox, DatePicker, Empty, Input, Select, Space, Spin, Table, Tabs, Tag, TreeSelect, Typography } from 'antd';
+import { CheckOutlined, FilterOutlined, ReloadOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { api } from '../api';
 import { caseTypeOptions, orgTree, useKeysetList, useOrgs } from '../hooks';
 import { caseTypeNames, formatTime, label, lateText, remainingText } from '../labels';
 import type { InboxItem, InboxPage as Page, InboxView } from '../types';
+import { useNarrow } from '../layout/AppLayout';
 
 const VIEWS: { key: InboxView; label: string }[] = [
   { key: 'todo', label: '待办' },
@@ -33,6 +34,8 @@ export function InboxPage() {
   const tree = useMemo(() => orgTree(orgs), [orgs]);
   const [filters, setFilters] = useState<Filters>({ sort: 'due_asc' });
   const [selected, setSelected] = useState<string[]>([]);
+  const narrow = useNarrow();
+  const [filtersOpen, setFiltersOpen] = useState(false);
 
   const query = useMemo(
     () => ({
@@ -77,6 +80,24 @@ export function InboxPage() {
       },
     });
 
+  const dueCell = (d: string, r: InboxItem) => {
+    const late = secondsLate(r);
+    return (
+      <Space orientation="vertical" size={0}>
+        <span style={late > 0 ? { color: '#cf1322' } : undefined}>{formatTime(d)}</span>
+        {r.status === 'open' &&
+          (late > 0 ? (
+            <Typography.Text type="danger" strong data-testid="overdue">
+              {lateText(late)}
+            </Typography.Text>
+          ) : (
+            <Typography.Text type="secondary">{remainingText(d)}</Typography.Text>
+          ))}
+      </Space>
+    );
+  };
+  const statusTag = (r: InboxItem) => (r.status === 'open' ? r.escalationLevel > 0 ? <Tag color="red">已督办</Tag> : <Tag color="processing">办理中</Tag> : <Tag>已完成</Tag>);
+
   const columns = [
     {
       title: '事项',
@@ -104,48 +125,83 @@ export function InboxPage() {
     {
       title: '办理期限',
       dataIndex: 'dueAt',
-      render: (d: string, r: InboxItem) => {
-        const late = secondsLate(r);
-        return (
-          <Space orientation="vertical" size={0}>
-            <span style={late > 0 ? { color: '#cf1322' } : undefined}>{formatTime(d)}</span>
-            {r.status === 'open' &&
-              (late > 0 ? (
-                <Typography.Text type="danger" strong data-testid="overdue">
-                  {lateText(late)}
-                </Typography.Text>
-              ) : (
-                <Typography.Text type="secondary">{remainingText(d)}</Typography.Text>
-              ))}
-          </Space>
-        );
-      },
+      render: dueCell,
     },
-    {
-      title: '状态',
-      dataIndex: 'status',
-      render: (s: string, r: InboxItem) =>
-        s === 'open' ? (r.escalationLevel > 0 ? <Tag color="red">已督办</Tag> : <Tag color="processing">办理中</Tag>) : <Tag>已完成</Tag>,
-    },
+    { title: '状态', dataIndex: 'status', render: (_: string, r: InboxItem) => statusTag(r) },
   ];
 
+  // On a phone every item is a card: title, step, organization and deadline stacked, the whole card
+  // opens the task, a checkbox selects it for 批量同意 in 待办.
+  const cards = (
+    <>
+      {items.length === 0 ? (
+        loading ? <Spin style={{ display: 'block', padding: 32 }} /> : <Empty description="暂无事项" />
+      ) : (
+        <Space orientation="vertical" size={8} style={{ width: '100%' }}>
+          {items.map((r) => {
+            const late = secondsLate(r) > 0 && r.status === 'open';
+            return (
+              <Card
+                key={r.taskId}
+                size="small"
+                data-testid={`inbox-card-${r.taskId}`}
+                style={{ borderLeft: `4px solid ${late ? '#cf1322' : '#f0f0f0'}` }}
+                styles={{ body: { padding: 12 } }}
+              >
+                <div style={{ display: 'flex', gap: 12, alignItems: 'flex-start' }}>
+                  {view === 'todo' && (
+                    <Checkbox
+                      aria-label={`选择 ${r.caseTitle}`}
+                      style={{ paddingTop: 2 }}
+                      checked={selected.includes(r.taskId)}
+                      onChange={(e) => setSelected((s) => (e.target.checked ? [...s, r.taskId] : s.filter((id) => id !== r.taskId)))}
+                    />
+                  )}
+                  <Link to={`/tasks/${r.taskId}`} style={{ flex: 1, minWidth: 0, color: 'inherit' }}>
+                    <Typography.Text strong style={{ fontSize: 16, display: 'block', color: '#1f1f1f' }}>
+                      {r.caseTitle}
+                    </Typography.Text>
+                    <div style={{ margin: '4px 0' }}>
+                      {r.kind === 'supervision' && <Tag color="volcano">督办</Tag>}
+                      <span>{r.stepTitle}</span>
+                    </div>
+                    <Typography.Text type="secondary" style={{ fontSize: 13, display: 'block' }}>
+                      {label(caseTypeNames, r.caseType)} · {r.orgName ?? r.org.name}
+                    </Typography.Text>
+                    <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-end', marginTop: 6 }}>
+                      {dueCell(r.dueAt, r)}
+                      {statusTag(r)}
+                    </div>
+                  </Link>
+                </div>
+              </Card>
+            );
+          })}
+        </Space>
+      )}
+    </>
+  );
+
+  const actions = (
+    <Space>
+      <Button icon={<ReloadOutlined />} onClick={() => void list.reload()} aria-label="刷新">
+        {narrow ? null : '刷新'}
+      </Button>
+      {view === 'todo' && (
+        <Button type="primary" icon={<CheckOutlined />} disabled={!canBulk} onClick={bulkApprove} title={selected.length && !canBulk ? '只能批量同意同一环节且允许批量办理的待办' : undefined}>
+          批量同意{selected.length ? `（${selected.length}）` : ''}
+        </Button>
+      )}
+    </Space>
+  );
+
   return (
-    <Card styles={{ body: { paddingTop: 8 } }}>
+    <Card styles={{ body: narrow ? { padding: '0 8px 12px' } : { paddingTop: 8 } }}>
       <Tabs
         activeKey={view}
         onChange={(key) => setParams({ view: key })}
-        tabBarExtraContent={
-          <Space>
-            <Button icon={<ReloadOutlined />} onClick={() => void list.reload()}>
-              刷新
-            </Button>
-            {view === 'todo' && (
-              <Button type="primary" icon={<CheckOutlined />} disabled={!canBulk} onClick={bulkApprove} title={selected.length && !canBulk ? '只能批量同意同一环节且允许批量办理的待办' : undefined}>
-                批量同意{selected.length ? `（${selected.length}）` : ''}
-              </Button>
-            )}
-          </Space>
-        }
+        tabBarExtraContent={narrow ? undefined : actions}
+        tabBarGutter={narrow ? 14 : undefined}
         items={VIEWS.map((v) => ({
           key: v.key,
           label: (
@@ -155,7 +211,15 @@ export function InboxPage() {
           ),
         }))}
       />
-      <Space wrap style={{ marginBottom: 16 }}>
+      {narrow && (
+        <div style={{ display: 'flex', justifyContent: 'space-between', marginBottom: 8 }}>
+          <Button icon={<FilterOutlined />} onClick={() => setFiltersOpen((o) => !o)} aria-expanded={filtersOpen}>
+            筛选与排序
+          </Button>
+          {actions}
+        </div>
+      )}
+      <Space wrap style={{ marginBottom: 16, display: narrow && !filtersOpen ? 'none' : undefined }}>
         <Select allowClear placeholder="流程类型" style={{ width: 150 }} options={caseTypeOptions(items.map((i) => ({ type: i.caseType })))} value={filters.type} onChange={(type) => setFilters((f) => ({ ...f, type }))} />
         <TreeSelect allowClear placeholder="组织（含下级）" style={{ width: 190 }} treeData={tree} treeDefaultExpandAll value={filters.orgId} onChange={(orgId) => setFilters((f) => ({ ...f, orgId }))} />
         <DatePicker.RangePicker placeholder={['期限从', '期限至']} value={filters.due ?? null} onChange={(due) => setFilters((f) => ({ ...f, due }))} />
@@ -170,7 +234,7 @@ export function InboxPage() {
           ]}
         />
       </Space>
-      <Table<InboxItem>
+      {narrow ? cards : <Table<InboxItem>
         rowKey="taskId"
         size="middle"
         loading={loading && !items.length}
@@ -180,7 +244,7 @@ export function InboxPage() {
         rowSelection={view === 'todo' ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) } : undefined}
         onRow={(r) => ({ onDoubleClick: () => navigate(`/tasks/${r.taskId}`), 'data-testid': `inbox-row-${r.taskId}` }) as React.HTMLAttributes<HTMLElement>}
         locale={{ emptyText: <Empty description="暂无事项" /> }}
-      />
+      />}
       {list.hasMore && (
         <Button block style={{ marginTop: 16 }} loading={loading} onClick={() => void list.loadMore()}>
           加载更多

@@ -1,15 +1,16 @@
 import { useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
-import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { ApiError } from '../api';
 import { useAuth } from '../auth';
 
 /** Messages for the identity service's error codes. */
 function loginError(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.code === 'ACCOUNT_LOCKED') return '连续登录失败次数过多，账号已锁定 15 分钟，请稍后再试或联系管理员。';
-    if (error.code === 'INVALID_CREDENTIALS') return '用户名或密码错误（连续失败 5 次将锁定账号 15 分钟）。';
+    if (error.code === 'LOGIN_THROTTLED') return '登录失败次数过多，请稍等片刻再试；如忘记密码请联系管理员。';
+    if (error.code === 'INVALID_CREDENTIALS') return '用户名或密码错误（连续失败后须等待一段时间才能再试）。';
+    if (error.code === 'OTP_INVALID') return '动态验证码错误或已使用过，请输入身份验证器上当前显示的6位数字。';
     return error.message;
   }
   return '无法连接服务器，请稍后重试。';
@@ -22,16 +23,22 @@ export function LoginPage() {
   const from = (location.state as { from?: string } | null)?.from ?? '/inbox';
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Shown once the server says the account uses two-step verification (OTP_REQUIRED).
+  const [needsCode, setNeedsCode] = useState(false);
 
   if (user) return <Navigate to={from} replace />;
 
-  const submit = async (values: { username: string; password: string }) => {
+  const submit = async (values: { username: string; password: string; otp?: string }) => {
     setBusy(true);
     setError(null);
     try {
-      await login(values.username.trim(), values.password);
+      await login(values.username.trim(), values.password, values.otp?.trim() || undefined);
       navigate(from, { replace: true });
     } catch (e) {
+      if (e instanceof ApiError && e.code === 'OTP_REQUIRED') {
+        setNeedsCode(true);
+        return;
+      }
       setError(loginError(e));
     } finally {
       setBusy(false);
@@ -56,6 +63,16 @@ export function LoginPage() {
           <Form.Item name="password" label="密码" rules={[{ required: true, message: '请输入密码' }]}>
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" placeholder="密码" />
           </Form.Item>
+          {needsCode && (
+            <Form.Item
+              name="otp"
+              label="动态验证码"
+              extra="本账号已启用两步验证：请打开手机上的身份验证器，输入当前显示的6位数字。"
+              rules={[{ required: true, pattern: /^\s*\d{6}\s*$/, message: '请输入6位数字验证码' }]}
+            >
+              <Input prefix={<SafetyOutlined />} autoComplete="one-time-code" inputMode="numeric" maxLength={6} placeholder="6位数字" autoFocus data-testid="otp" />
+            </Form.Item>
+          )}
           <Button type="primary" htmlType="submit" block loading={busy} size="large">
             登录
           </Button>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { App, Button, Card, Empty, Form, Select, Spin } from 'antd';
-import { api } from '../api';
+import { Alert, App, Button, Card, Empty, Form, Select, Spin } from 'antd';
+import { api, ApiError } from '../api';
 import { SchemaFields, schemaFormValue } from '../components/SchemaForm';
 import { useStartableCaseTypes } from '../hooks';
 import type { CaseSnapshot } from '../types';
@@ -14,6 +14,7 @@ export function StartCasePage() {
   const [type, setType] = useState<string | undefined>();
   const [orgId, setOrgId] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const [refusal, setRefusal] = useState<string | null>(null);
   const [form] = Form.useForm();
   const chosen = types.find((t) => t.type === type);
 
@@ -29,12 +30,15 @@ export function StartCasePage() {
       return;
     }
     setBusy(true);
+    setRefusal(null);
     try {
       const snapshot = await api.post<CaseSnapshot>('/api/cases', { type: chosen.type, orgId, input });
       message.success('已发起');
       navigate(`/cases/${snapshot.caseId}`);
     } catch (e) {
-      message.error((e as Error).message);
+      // The refusal names the rule (e.g. 申请人须年满18周岁), kept on the page next to the field it concerns.
+      setRefusal((e as Error).message);
+      if (e instanceof ApiError && e.fields.length) form.setFields(e.fields.map((f) => ({ name: f.path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)), errors: [f.message] })));
     } finally {
       setBusy(false);
     }
@@ -42,6 +46,7 @@ export function StartCasePage() {
 
   return (
     <Card title="发起事项" style={{ maxWidth: 880 }}>
+      {refusal && <Alert type="error" showIcon title={refusal} data-testid="action-error" style={{ marginBottom: 16 }} closable onClose={() => setRefusal(null)} />}
       <Form layout="vertical">
         <Form.Item label="流程类型" required>
           <Select
@@ -64,7 +69,7 @@ export function StartCasePage() {
       </Form>
       {chosen && (
         <Form form={form} layout="vertical" key={chosen.type} scrollToFirstError>
-          <SchemaFields schema={chosen.startForm} />
+          <SchemaFields schema={chosen.startForm} orgId={orgId} />
           <Button type="primary" onClick={() => void submit()} loading={busy} disabled={!orgId}>
             提交
           </Button>

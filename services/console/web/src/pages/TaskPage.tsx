@@ -4,12 +4,15 @@ import { Alert, App, Button, Card, Col, Form, Input, Modal, Result, Row, Space, 
 import { api, ApiError } from '../api';
 import { CaseSummary } from '../components/CaseSummary';
 import { RecordTimeline } from '../components/RecordTimeline';
-import { SchemaFields, schemaFormValue } from '../components/SchemaForm';
+import { SchemaFields, schemaFormValue, toSchemaValue } from '../components/SchemaForm';
+import { TaskFactsView } from '../components/TaskFacts';
 import { UserPicker } from '../components/UserPicker';
 import { actionNames, caseStatusNames, formatTime, lateText } from '../labels';
 import type { ActionResult, TaskDetail } from '../types';
 
 const WITH_FORM = new Set(['approve', 'forward']);
+/** 驳回 of a body's decision sends the meeting whose vote did not carry the proposal (form `meeting.record`). */
+const MEETING_KEYS = ['meetingDate', 'place', 'attendees', 'ballotMethod', 'for', 'against', 'abstain', 'resolution', 'opinion'];
 const NEEDS_COMMENT = new Set(['reject', 'return', 'transfer', 'comment']);
 const NEEDS_DIALOG = new Set(['reject', 'return', 'transfer', 'add_signer', 'cc', 'comment', 'urge']);
 const ORDER = ['approve', 'forward', 'return', 'reject', 'transfer', 'add_signer', 'cc', 'claim', 'comment', 'urge'];
@@ -21,12 +24,20 @@ function newAttemptKey(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function resultText(r: ActionResult, action: string): string {
+/**
+ * The banner after an action: what happened in the process (通过 / 未通过，重新选举 / 退回 with the rule,
+ * from the answer's outcome), then where the case is now — the next steps, not 督办 tasks, each once.
+ * The colour follows the meaning: a step that comes back is not shown in green.
+ */
+function resultOf(r: ActionResult, action: string): { text: string; tone: 'success' | 'warning' | 'error' | 'info' } {
   const c = r.case;
-  const done = `已${actionNames[action] ?? action}`;
-  if (c.status !== 'open') return `${done}，事项${caseStatusNames[c.status]?.text ?? c.status}。`;
-  const next = c.openTasks.map((t) => t.title).join('、');
-  return next ? `${done}，事项现处于「${next}」。` : `${done}。`;
+  const tone = r.outcome?.tone ?? (action === 'reject' || action === 'return' ? 'warning' : 'success');
+  // Not "已同意" for a submission the process then refused or sent back: it was submitted, and this came of it.
+  const done = tone !== 'success' && (action === 'approve' || action === 'forward') ? '已提交' : `已${actionNames[action] ?? action}`;
+  const head = r.outcome ? `${done}。${r.outcome.text}` : done;
+  if (c.status !== 'open') return { text: `${head}。事项${caseStatusNames[c.status]?.text ?? c.status}。`, tone };
+  const next = [...new Set(c.openTasks.filter((t) => t.kind !== 'supervision').map((t) => t.title))].join('、');
+  return { text: next ? `${head}。事项现处于「${next}」。` : `${head}。`, tone };
 }
 
 export function TaskPage() {
@@ -36,7 +47,8 @@ export function TaskPage() {
   const [detail, setDetail] = useState<TaskDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<{ text: string; tone: 'success' | 'warning' | 'error' | 'info' } | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
   const [dialog, setDialog] = useState<Dialog>(null);
   const [form] = Form.useForm();
   const [dialogForm] = Form.useForm();
@@ -65,17 +77,35 @@ export function TaskPage() {
         message.error('请先完善表单中标红的内容');
         return;
       }
+    } else if (action === 'reject' && detail.meeting && detail.form) {
+      const keys = MEETING_KEYS.filter((k) => k in (detail.form!.schema.properties ?? {}));
+      try {
+        await form.validateFields(keys);
+      } catch {
+        message.error('请先填写会议记录（驳回须经会议表决）');
+        return;
+      }
+      const all = (toSchemaValue(detail.form.schema, form.getFieldsValue()) ?? {}) as Record<string, unknown>;
+      formValue = Object.fromEntries(keys.filter((k) => all[k] !== undefined).map((k) => [k, all[k]]));
     }
     setBusy(action);
+    setRefusal(null);
     try {
       const r = await api.post<ActionResult>(`/api/tasks/${detail.task.id}/actions?wait=next`, { action, form: formValue, ...extra }, { 'idempotency-key': attemptKey.current });
       attemptKey.current = newAttemptKey();
-      setOutcome(resultText(r, action));
+      setOutcome(resultOf(r, action));
       setDialog(null);
       dialogForm.resetFields();
       await load();
     } catch (e) {
-      message.error((e as Error).message);
+      // The API's answer names the rule (e.g. 28周岁以下由共青团组织推优): shown as it is, kept on the page,
+      // and next to the field it concerns when it names one.
+      const text = (e as Error).message;
+      setRefusal(text);
+      if (e instanceof ApiError && e.fields.length) {
+        form.setFields(e.fields.map((f) => ({ name: f.path.map((p) => (/^\d+$/.test(p) ? Number(p) : p)), errors: [f.message] })));
+      }
+      if (dialog) message.error(text);
     } finally {
       setBusy(null);
     }
@@ -93,7 +123,8 @@ export function TaskPage() {
 
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-      {outcome && <Alert type="success" showIcon title={outcome} data-testid="action-result" closable onClose={() => setOutcome(null)} action={<Button size="small" onClick={() => navigate('/inbox')}>返回待办</Button>} />}
+      {refusal && <Alert type="error" showIcon title={refusal} data-testid="action-error" closable onClose={() => setRefusal(null)} />}
+      {outcome && <Alert type={outcome.tone} showIcon title={outcome.text} data-testid="action-result" closable onClose={() => setOutcome(null)} action={<Button size="small" onClick={() => navigate('/inbox')}>返回待办</Button>} />}
       <Row gutter={16}>
         <Col xs={24} lg={15}>
           <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
@@ -114,10 +145,24 @@ export function TaskPage() {
               </Space>
               <CaseSummary c={detail.case} stageName={stageName} />
             </Card>
+            {detail.facts && (
+              <Card title="办理依据" size="small">
+                <TaskFactsView facts={detail.facts} />
+              </Card>
+            )}
             {showForm && (
               <Card title={detail.form!.schema.title ?? '办理意见'}>
+                {detail.meeting && (
+                  <Typography.Paragraph type="secondary">
+                    {detail.meeting.orgName}{detail.meeting.bodyName}应到会 {detail.meeting.roster.length} 人（{detail.meeting.on} 的班子成员；按会议日期的名单核对）。到会须超过应到会人数的半数，赞成票须超过应到会人数的半数。
+                  </Typography.Paragraph>
+                )}
                 <Form form={form} layout="vertical" scrollToFirstError>
-                  <SchemaFields schema={detail.form!.schema} />
+                  <SchemaFields
+                    schema={detail.form!.schema}
+                    orgId={task.orgId}
+                    options={detail.meeting ? { attendees: detail.meeting.roster.map((m) => ({ value: m.id, label: m.role ? `${m.name}（${m.role}）` : m.name })) } : {}}
+                  />
                 </Form>
               </Card>
             )}
