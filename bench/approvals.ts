@@ -20,6 +20,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { recreateDatabase } from '@dj/infra/database';
 import { approveUpdate, minimalCase } from './minimal-workflow';
+import { cpuPerItem, cpuSnapshot } from './cpu';
 import { NAMESPACE, api, launchStack, stopStack } from './stack';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -62,11 +63,16 @@ async function setup<T>(what: string, items: T[], concurrency: number, op: (item
 }
 
 /** The measured phase, with progress lines. */
-async function timed<T>(label: string, items: T[], concurrency: number, op: (item: T) => Promise<void>): Promise<Outcome> {
+type Timed = Outcome & { cpu: [string, number][] };
+let stackPid = 0;
+
+async function timed<T>(label: string, items: T[], concurrency: number, op: (item: T) => Promise<void>): Promise<Timed> {
   console.log(`${label}: measuring ${items.length} approvals…`);
+  const before = cpuSnapshot(stackPid);
   const outcome = await measure(items, concurrency, op);
   console.log(`${label}: done in ${(outcome.wallMs / 1000).toFixed(1)} s, ${outcome.errors.length} failed`);
-  return outcome;
+  await sleep(1000); // the work a process does after its answer (A: closing the case) counts too
+  return { ...outcome, cpu: cpuPerItem(before, cpuSnapshot(stackPid), items.length) };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -79,7 +85,7 @@ function summarize(o: Outcome) {
 }
 
 /** A: every task approved by li.zuzhi through the gateway. */
-async function benchHttp(baseUrl: string, cases: number, warmup: number, concurrency: number): Promise<Outcome> {
+async function benchHttp(baseUrl: string, cases: number, warmup: number, concurrency: number): Promise<Timed> {
   const login = async (username: string) => {
     const { status, json } = await api(baseUrl, 'POST', '/api/auth/login', { username, password: 'Dangjian@2026' });
     if (status !== 200) throw new Error(`login ${username}: HTTP ${status} ${JSON.stringify(json)}`);
@@ -107,7 +113,7 @@ async function benchHttp(baseUrl: string, cases: number, warmup: number, concurr
 let runtimeInstalled = false;
 
 /** B: one minimal workflow per item on its own task queue and worker, each sent one `approve` Update. */
-async function benchBare(temporalAddress: string, cases: number, warmup: number, concurrency: number): Promise<Outcome> {
+async function benchBare(temporalAddress: string, cases: number, warmup: number, concurrency: number): Promise<Timed> {
   if (!runtimeInstalled) Runtime.install({ logger: new DefaultLogger('ERROR') }); // not the 'no activities registered' warning
   runtimeInstalled = true;
   const native = await NativeConnection.connect({ address: temporalAddress });
@@ -156,6 +162,7 @@ async function main(): Promise<void> {
   await recreateDatabase(dbUrl.toString());
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'dangjian-bench-'));
   const stack = await launchStack(dataDir, dbUrl.toString());
+  stackPid = stack.pid;
   process.once('SIGINT', () => void stack.stop().finally(() => process.exit(130)));
 
   let failed = true;
@@ -183,6 +190,12 @@ async function main(): Promise<void> {
       }
       row('A/B', ['', '', (sa.perS / sb.perS).toFixed(2), (sa.p50 / sb.p50).toFixed(2), (sa.p99 / sb.p99).toFixed(2)]);
     }
+
+    console.log(`\nCPU ms per approval at concurrency ${concurrency}, by process (/proc; postgres counts every user of the server):`);
+    const labels = [...new Set([...a.cpu, ...b.cpu].map(([l]) => l))];
+    row('', ['A', 'B']);
+    for (const l of labels) row(`  ${l}`, [a, b].map((o) => (o.cpu.find(([k]) => k === l)?.[1] ?? 0).toFixed(2)));
+    row('  total', [a, b].map((o) => o.cpu.reduce((sum, [, ms]) => sum + ms, 0).toFixed(2)));
 
     for (const [label, o] of [['A', a], ['B', b], ['A (concurrency 1)', a1], ['B (concurrency 1)', b1]] as const) {
       if (!o.errors.length) continue;

@@ -4,7 +4,7 @@ import { createWriteStream, rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { repoRoot } from '@dj/infra/config';
+import { repoRoot, withoutTemporalCluster } from '@dj/infra/config';
 import { freePort } from '@dj/infra/temporal-server';
 
 export const NAMESPACE = 'default';
@@ -22,7 +22,7 @@ export async function launchStack(dataDir: string, databaseUrl: string, env: Rec
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      ...process.env,
+      ...withoutTemporalCluster(process.env),
       HOST: '127.0.0.1',
       PORT: gateway, IDENTITY_PORT: identity, INBOX_PORT: inbox, CASES_PORT: cases, NOTICE_BOARD_PORT: noticeBoard, CONSOLE_PORT: consolePort, TEMPORAL_PORT: temporal, TEMPORAL_UI_PORT: ui,
       DATABASE_URL: databaseUrl,

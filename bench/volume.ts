@@ -202,7 +202,7 @@ async function startServices(jwtSecret: string): Promise<{ ports: Record<string,
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/volume-server.ts'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret },
+    env: { ...process.env, DATABASE_URL: databaseUrl, JWT_SECRET: jwtSecret, RECORD_KEY: process.env.RECORD_KEY ?? randomBytes(32).toString('hex') },
   });
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const ports = await new Promise<Record<string, number>>((resolve, reject) => {

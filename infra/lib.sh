@@ -4,6 +4,7 @@ set -euo pipefail
 
 PNPM_VERSION=10.34.8     # keep equal to "packageManager" in package.json
 TEMPORAL_CLI_VERSION=1.5.1 # v1.6.0+ carry a go.mod `replace` and cannot be `go install`ed
+HELM_VERSION=3.22.0       # keep equal to infra/src/helm.ts; only the tests use it (the chart's offline validation)
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 REPO_ROOT="$(pwd -P)"
@@ -41,7 +42,8 @@ fi
 # --- Temporal CLI (dev server + Web UI), built from the Go module proxy once per version ---------
 TEMPORAL_DIR="$REPO_ROOT/.tools/temporal-$TEMPORAL_CLI_VERSION"
 export TEMPORAL_CLI_PATH="$TEMPORAL_DIR/temporal"
-if [[ ! -x "$TEMPORAL_CLI_PATH" ]]; then
+# Not needed to run against an external cluster (infra/start.sh with TEMPORAL_ADDRESS set).
+if [[ ! -x "$TEMPORAL_CLI_PATH" && "${SKIP_TEMPORAL_CLI:-0}" != 1 ]]; then
   GO_BIN="$(command -v go || true)"
   [[ -n "$GO_BIN" ]] || GO_BIN=/usr/local/go/bin/go
   if [[ ! -x "$GO_BIN" ]]; then
@@ -68,4 +70,25 @@ if [[ ! -x "$TEMPORAL_CLI_PATH" ]]; then
   mkdir -p "$TEMPORAL_DIR"
   mv "$BUILD_DIR/temporal" "$TEMPORAL_CLI_PATH"
   rm -rf "$BUILD_DIR"
+fi
+
+# --- Helm, built from the Go module proxy once per version (the tests render and lint the chart) -----
+HELM_DIR="$REPO_ROOT/.tools/helm-$HELM_VERSION"
+export HELM_PATH="$HELM_DIR/helm"
+if [[ ! -x "$HELM_PATH" && "${SKIP_HELM:-0}" != 1 ]]; then
+  GO_BIN="$(command -v go || true)"
+  [[ -n "$GO_BIN" ]] || GO_BIN=/usr/local/go/bin/go
+  log "building Helm v$HELM_VERSION (first run only; about three minutes on 2 cores)"
+  HELM_BUILD_DIR="$HELM_DIR.partial"
+  HELM_BUILD_LOG="$REPO_ROOT/.tools/helm-build.log"
+  rm -rf "$HELM_BUILD_DIR" && mkdir -p "$HELM_BUILD_DIR"
+  if ! GOBIN="$HELM_BUILD_DIR" "$GO_BIN" install "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" >"$HELM_BUILD_LOG" 2>&1 \
+    && ! GOSUMDB=off GOBIN="$HELM_BUILD_DIR" "$GO_BIN" install "helm.sh/helm/v3/cmd/helm@v$HELM_VERSION" >>"$HELM_BUILD_LOG" 2>&1; then
+    tail -n 30 "$HELM_BUILD_LOG" >&2
+    log "Helm build failed, full log: $HELM_BUILD_LOG"
+    exit 1
+  fi
+  mkdir -p "$HELM_DIR"
+  mv "$HELM_BUILD_DIR/helm" "$HELM_PATH"
+  rm -rf "$HELM_BUILD_DIR"
 fi

@@ -52,3 +52,55 @@ export async function recreateDatabase(databaseUrl: string): Promise<void> {
     await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
   });
 }
+
+/**
+ * The role the services and the worker connect with (least privilege, README "Security"): it may read
+ * and write the application's rows and append to the record, nothing more. No superuser (so no
+ * `session_replication_role`, no disabling triggers), no DDL, no UPDATE/DELETE/TRUNCATE on the record,
+ * read-only on the migration history. Run as the owner after every migration (idempotent); a password in
+ * the app URL becomes the role's password.
+ */
+export async function ensureAppRole(ownerUrl: string, appUrl: string): Promise<void> {
+  const app = new URL(appUrl);
+  const role = decodeURIComponent(app.username);
+  const owner = new URL(ownerUrl);
+  if (!role) throw new Error('the application database URL must name a user');
+  if (role === decodeURIComponent(owner.username || 'postgres')) throw new Error(`the application role "${role}" must differ from the owner`);
+  const { name: database } = parse(ownerUrl);
+  const client = new pg.Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    const r = quoteIdentifier(role);
+    const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
+    if (!exists.rowCount) {
+      try {
+        await client.query(`CREATE ROLE ${r} LOGIN`);
+      } catch (error) {
+        // Roles are per cluster: another checkout's bootstrap may have created it meanwhile.
+        if (!['42710', '23505'].includes((error as { code?: string }).code ?? '')) throw error;
+      }
+    }
+    const password = app.password ? ` PASSWORD ${client.escapeLiteral(decodeURIComponent(app.password))}` : '';
+    await client.query(`ALTER ROLE ${r} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS${password}`);
+    await client.query(`GRANT CONNECT, TEMPORARY ON DATABASE ${quoteIdentifier(database)} TO ${r}`);
+    await client.query(`REVOKE CREATE ON DATABASE ${quoteIdentifier(database)} FROM ${r}`);
+    await client.query(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
+    await client.query(`GRANT USAGE ON SCHEMA public TO ${r}`);
+    await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`);
+    await client.query(`REVOKE UPDATE, DELETE, TRUNCATE ON case_event FROM ${r}`);
+    await client.query(`REVOKE UPDATE, DELETE, TRUNCATE ON admin_audit_log FROM ${r}`);
+    await client.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _prisma_migrations FROM ${r}`);
+    await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
+    await client.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO ${r}`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The owner URL with the application role as user (no password: the local server trusts 127.0.0.1). */
+export function defaultAppDatabaseUrl(ownerUrl: string, role = 'dangjian_app'): string {
+  const url = new URL(ownerUrl);
+  url.username = role;
+  url.password = '';
+  return url.toString();
+}

@@ -80,41 +80,107 @@ export interface NodeProcessSpec {
 
 export type UnexpectedExitHandler = (name: string, code: number | null, signal: NodeJS.Signals | null) => void;
 
-/** Runs Node/TypeScript processes side by side, prefixing their output with their names. */
+export type RestartPolicy = {
+  /** Delay before the first restart; doubles with each further crash, up to `maxDelayMs`. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** A process that ran this long before crashing is restarted after `initialDelayMs` again. */
+  resetAfterMs: number;
+};
+
+export const DEFAULT_RESTART_POLICY: RestartPolicy = { initialDelayMs: 1_000, maxDelayMs: 30_000, resetAfterMs: 60_000 };
+
+type Managed = {
+  spec: NodeProcessSpec;
+  child: ChildProcess;
+  startedAt: number;
+  /** Crashes in a row, each within `resetAfterMs` of its start. */
+  crashes: number;
+  restarts: number;
+  timer?: NodeJS.Timeout | undefined;
+};
+
+export type ProcessStatus = { name: string; pid: number | undefined; running: boolean; restarts: number };
+
+/**
+ * Runs Node/TypeScript processes side by side, prefixing their output with their names. Until
+ * `healing()` is called (the stack is up) a process that exits is reported to `onUnexpectedExit`;
+ * afterwards it is restarted with exponential backoff while the others keep serving.
+ */
 export class Supervisor {
-  private readonly children: Array<{ name: string; child: ChildProcess }> = [];
+  private readonly processes = new Map<string, Managed>();
   private stopping = false;
+  private heal = false;
 
   constructor(
     private readonly cwd: string,
     private readonly onUnexpectedExit: UnexpectedExitHandler,
     private readonly graceMs = 10_000,
+    private readonly say: (message: string) => void = () => {},
+    private readonly policy: RestartPolicy = DEFAULT_RESTART_POLICY,
   ) {}
 
   start(spec: NodeProcessSpec): void {
+    const previous = this.processes.get(spec.name);
     const child = spawnTied(process.execPath, ['--import', 'tsx', spec.entry], {
       cwd: this.cwd,
       env: spec.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const managed: Managed = { spec, child, startedAt: Date.now(), crashes: previous?.crashes ?? 0, restarts: previous?.restarts ?? 0 };
+    this.processes.set(spec.name, managed);
     const prefix = `${spec.name.padEnd(8)} | `;
     pipeLines(child.stdout, prefix, process.stdout);
     pipeLines(child.stderr, prefix, process.stderr);
+    if (child.pid !== undefined) this.say(`${spec.name} running (pid ${child.pid})`);
+    let reported = false;
+    const exitedUnexpectedly = (code: number | null, signal: NodeJS.Signals | null) => {
+      if (reported || this.stopping) return;
+      reported = true;
+      if (this.heal) this.scheduleRestart(managed, code, signal);
+      else this.onUnexpectedExit(spec.name, code, signal);
+    };
     child.on('error', (error) => {
       process.stderr.write(`${prefix}${error.message}\n`);
-      if (child.pid === undefined && !this.stopping) this.onUnexpectedExit(spec.name, null, null);
+      if (child.pid === undefined) exitedUnexpectedly(null, null);
     });
-    child.once('exit', (code, signal) => {
-      if (!this.stopping) this.onUnexpectedExit(spec.name, code, signal);
-    });
-    this.children.push({ name: spec.name, child });
+    child.once('exit', (code, signal) => exitedUnexpectedly(code, signal));
+  }
+
+  /** From now on a process that exits is restarted instead of reported. */
+  healing(): void {
+    this.heal = true;
+  }
+
+  status(): ProcessStatus[] {
+    return [...this.processes.values()].map(({ spec, child, restarts }) => ({
+      name: spec.name,
+      pid: child.pid,
+      running: child.pid !== undefined && child.exitCode === null && child.signalCode === null,
+      restarts,
+    }));
+  }
+
+  private scheduleRestart(managed: Managed, code: number | null, signal: NodeJS.Signals | null): void {
+    const ranMs = Date.now() - managed.startedAt;
+    managed.crashes = ranMs >= this.policy.resetAfterMs ? 1 : managed.crashes + 1;
+    const delayMs = Math.min(this.policy.maxDelayMs, this.policy.initialDelayMs * 2 ** (managed.crashes - 1));
+    const how = code !== null ? `exit code ${code}` : signal ? `signal ${signal}` : 'failed to spawn';
+    this.say(`${managed.spec.name} stopped unexpectedly (${how}); restarting in ${delayMs / 1000} s, the others keep serving`);
+    managed.timer = setTimeout(() => {
+      managed.timer = undefined;
+      if (this.stopping) return;
+      managed.restarts += 1;
+      this.start(managed.spec);
+    }, delayMs);
   }
 
   /** Stops children in reverse start order, each with SIGTERM then SIGKILL after the grace period. */
   async stopAll(): Promise<void> {
     this.stopping = true;
-    for (const { child } of [...this.children].reverse()) {
-      await terminate(child, this.graceMs);
+    for (const managed of [...this.processes.values()].reverse()) {
+      clearTimeout(managed.timer);
+      await terminate(managed.child, this.graceMs);
     }
   }
 }

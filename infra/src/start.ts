@@ -1,14 +1,17 @@
-// Runs the whole stack on one machine: PostgreSQL schema + demo data, Temporal dev server,
-// worker, services and gateway. Normally started through `bash infra/start.sh`.
+// Runs the whole stack on one machine: PostgreSQL schema + demo data, Temporal dev server (or an
+// external cluster named by TEMPORAL_ADDRESS), worker, services and gateway. Once the stack is up, a
+// process that crashes is restarted with backoff while the others keep serving.
+// Normally started through `bash infra/start.sh`.
 import path from 'node:path';
 import { migrateDatabase } from '@dj/db/migrate';
 import { seedDemoData } from '@dj/db/seed-demo';
 import { ConfigError, loadConfig, repoRoot, type OrchestratorConfig } from './config';
 import { ensureConsoleBuilt } from './console-build';
-import { ensureDatabase } from './database';
+import { ensureAppRole, ensureDatabase } from './database';
 import { openDemoCases } from './demo-cases';
 import { Supervisor } from './processes';
 import { startTemporalDevServer, temporalCliPath, type TemporalDevServer } from './temporal-server';
+import { bootstrapTemporalAt } from '@dj/temporal';
 
 const READY_TIMEOUT_MS = 120_000;
 
@@ -29,14 +32,20 @@ function urlHost(host: string): string {
 }
 
 let temporal: TemporalDevServer | undefined;
-let ready = false;
 let stopping: Promise<void> | undefined;
 
-const supervisor = new Supervisor(repoRoot, (name, code, signal) => {
-  const how = code !== null ? `exit code ${code}` : signal ? `signal ${signal}` : 'failed to spawn';
-  process.stderr.write(`\n✖ ${name} stopped ${ready ? 'unexpectedly' : 'during start-up'} (${how}); stopping everything.\n`);
-  void shutdown(1);
-});
+let temporalUiUrl: string | null = null;
+
+const supervisor = new Supervisor(
+  repoRoot,
+  (name, code, signal) => {
+    const how = code !== null ? `exit code ${code}` : signal ? `signal ${signal}` : 'failed to spawn';
+    process.stderr.write(`\n✖ ${name} stopped during start-up (${how}); stopping everything.\n`);
+    void shutdown(1);
+  },
+  10_000,
+  say,
+);
 
 function shutdown(exitCode: number): Promise<void> {
   stopping ??= (async () => {
@@ -76,12 +85,21 @@ async function waitForGateway(url: string): Promise<void> {
 function childEnvironment(config: OrchestratorConfig, temporalAddress: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    DATABASE_URL: config.databaseUrl,
+    DATABASE_URL: config.appDatabaseUrl,
+    RECORD_KEY: config.recordKey,
+    RECORD_ANCHOR_FILE: config.recordAnchorFile,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: config.temporalNamespace,
     JWT_SECRET: config.jwtSecret,
     LOG_LEVEL: config.logLevel,
+    // The demo's administrators sign in with a password; a deployment requires two steps (the default
+    // of the identity service itself). Set ADMIN_SECOND_FACTOR=required to try it here.
+    ADMIN_SECOND_FACTOR: process.env.ADMIN_SECOND_FACTOR || 'optional',
   };
+  if (!config.temporalExternal) {
+    // The dev server speaks plain gRPC: no TLS or API key settings meant for some cluster.
+    for (const key of Object.keys(env)) if (key.startsWith('TEMPORAL_TLS') || key === 'TEMPORAL_API_KEY') delete env[key];
+  }
   if (config.workingDaySeconds === undefined) delete env.WORKING_DAY_SECONDS;
   else env.WORKING_DAY_SECONDS = String(config.workingDaySeconds);
   return env;
@@ -95,8 +113,10 @@ function banner(config: OrchestratorConfig, baseUrl: string, logins: Array<{ use
     '  Dangjian Flow is running',
     '',
     `  Web console      ${baseUrl}/`,
+    `  Public notices   ${baseUrl}/notices`,
     `  API              ${baseUrl}/api`,
-    `  Temporal Web UI  ${temporal?.uiUrl ?? '-'}`,
+    `  Temporal Web UI  ${temporalUiUrl ?? '-'}`,
+    `  Two-step login   ${(process.env.ADMIN_SECOND_FACTOR || 'optional') === 'required' ? 'required of administrators' : 'optional (demo; deployments require it of administrators)'}`,
     `  OpenAPI          ${baseUrl}/api/identity/openapi.json`,
     `                   ${baseUrl}/api/inbox/openapi.json`,
     `                   ${baseUrl}/api/cases/openapi.json`,
@@ -127,19 +147,33 @@ async function main(): Promise<void> {
   say('migrations applied');
   const { logins } = await seedDemoData(config.databaseUrl);
   say('demo data in place');
+  await ensureAppRole(config.databaseUrl, config.appDatabaseUrl);
+  say(`services connect as ${redact(config.appDatabaseUrl)}`);
 
-  temporal = await startTemporalDevServer({
-    binary: temporalCliPath(),
-    port: config.temporalPort,
-    uiPort: config.temporalUiPort,
-    dbFile: config.temporalDbFile,
-    namespace: config.temporalNamespace,
-    logFile: path.join(config.dataDir, 'temporal.log'),
-  });
-  say(`Temporal dev server on ${temporal.address} (log: ${path.join(config.dataDir, 'temporal.log')})`);
+  let temporalAddress: string;
+  if (config.temporalExternal) {
+    // An existing cluster: its address and TLS / API key settings reach every process unchanged.
+    temporalAddress = config.temporalExternal.address;
+    say(`Temporal cluster at ${temporalAddress}, namespace ${config.temporalNamespace}`);
+    await bootstrapTemporalAt(config.temporalExternal, { retentionDays: config.temporalRetentionDays, log: say });
+    say('namespace and search attributes in place');
+    temporalUiUrl = config.temporalUiUrl ?? null;
+  } else {
+    temporal = await startTemporalDevServer({
+      binary: temporalCliPath(),
+      port: config.temporalPort,
+      uiPort: config.temporalUiPort,
+      dbFile: config.temporalDbFile,
+      namespace: config.temporalNamespace,
+      logFile: path.join(config.dataDir, 'temporal.log'),
+    });
+    temporalAddress = temporal.address;
+    temporalUiUrl = temporal.uiUrl;
+    say(`Temporal dev server on ${temporal.address} (log: ${path.join(config.dataDir, 'temporal.log')})`);
+  }
 
   ensureConsoleBuilt(repoRoot, say);
-  const env = childEnvironment(config, temporal.address);
+  const env = childEnvironment(config, temporalAddress);
   const internal = (port: number) => ({ ...env, HOST: '127.0.0.1', PORT: String(port) });
   const serviceUrl = (port: number) => `http://127.0.0.1:${port}`;
   supervisor.start({ name: 'worker', entry: 'workflows/src/worker.ts', env });
@@ -165,11 +199,11 @@ async function main(): Promise<void> {
 
   const baseUrl = `http://${urlHost(config.host)}:${config.gatewayPort}`;
   await waitForGateway(`${baseUrl}/api/health/ready`);
+  supervisor.healing();
   if (config.demoCases) {
     // A demo nicety: a failure here is reported, never fatal.
     await openDemoCases(baseUrl, logins, say).catch((error: unknown) => say(`demo cases not opened: ${(error as Error).message}`));
   }
-  ready = true;
   process.stdout.write(`${banner(config, baseUrl, logins)}\n`);
   process.stdout.write(`DANGJIAN_READY ${baseUrl}\n`);
 }

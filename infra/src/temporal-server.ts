@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from './config';
 import { spawnTied, terminate } from './processes';
+import { bootstrapTemporalAt, CASE_SEARCH_ATTRIBUTES, type SearchAttributeType } from '@dj/temporal';
 
 /** Keep in step with TEMPORAL_CLI_VERSION in infra/lib.sh, which exports TEMPORAL_CLI_PATH. */
 export function temporalCliPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -13,14 +14,7 @@ export function temporalCliPath(env: NodeJS.ProcessEnv = process.env): string {
 
 const run = promisify(execFile);
 
-export type SearchAttributeType = 'Text' | 'Keyword' | 'Int' | 'Double' | 'Bool' | 'Datetime' | 'KeywordList';
-
-/** Custom search attributes the workflows rely on. */
-export const CASE_SEARCH_ATTRIBUTES: Record<string, SearchAttributeType> = {
-  CaseType: 'Keyword',
-  CaseOrgId: 'Keyword',
-  CaseStatus: 'Keyword',
-};
+export { CASE_SEARCH_ATTRIBUTES, type SearchAttributeType };
 
 export interface TemporalDevServerOptions {
   binary: string;
@@ -32,7 +26,10 @@ export interface TemporalDevServerOptions {
   namespace: string;
   /** Server stdout/stderr; overwritten at each start. */
   logFile: string;
+  /** Registered at start for a namespace the server creates; the bootstrap checks and completes them either way. */
   searchAttributes?: Record<string, SearchAttributeType>;
+  /** Run the bootstrap (namespace, search attributes) once the server is healthy; default true. */
+  bootstrap?: boolean;
   startTimeoutMs?: number;
 }
 
@@ -43,23 +40,55 @@ export interface TemporalDevServer {
   stop(): Promise<void>;
 }
 
-/** A port that was free a moment ago (there is an unavoidable small race until it is bound again). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * The kernel's ephemeral range (source ports of outgoing connections): a port chosen with `listen(0)` comes
+ * from it, and while a stack starts, its own database and Temporal connections draw source ports from the
+ * same range — one of them took a chosen port before the service bound it (EADDRINUSE in CI). Ports are
+ * therefore drawn below that range.
+ */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 11_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+const handedOut = new Set<number>();
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
-function tcpOpen(host: string, port: number): Promise<boolean> {
+/**
+ * A port outside the ephemeral range that was free a moment ago and not handed out before by this process
+ * (another process may still pick it: the range is wide and the choice random, so that is rare).
+ */
+export async function freePort(): Promise<number> {
+  const high = ephemeralLow() - 1;
+  const low = Math.max(10_000, high - 12_000);
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (handedOut.has(port)) continue;
+    if (await canListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port between ${low} and ${high}`);
+}
+
+/** Whether a TCP connection to host:port is accepted within `timeoutMs`. */
+export function tcpOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    socket.setTimeout(1000);
+    socket.setTimeout(timeoutMs);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -96,21 +125,6 @@ function tail(file: string, lines: number): string {
   }
 }
 
-/**
- * Registers the custom search attributes (idempotent). Needed on top of --search-attribute because
- * that flag only applies when the namespace is first created, i.e. not to an older persisted state file.
- */
-async function ensureSearchAttributes(binary: string, address: string, namespace: string, attributes: Record<string, SearchAttributeType>) {
-  const byType = new Map<SearchAttributeType, string[]>();
-  for (const [name, type] of Object.entries(attributes)) byType.set(type, [...(byType.get(type) ?? []), name]);
-  for (const [type, names] of byType) {
-    const nameArgs = names.flatMap((name) => ['--name', name]);
-    await run(binary, ['operator', 'search-attribute', 'create', '--address', address, '--namespace', namespace, ...nameArgs, '--type', type, '--command-timeout', '10s'], {
-      env: cliEnv(),
-    });
-  }
-}
-
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
   const { binary, port, uiPort, dbFile, namespace, logFile } = options;
   const searchAttributes = options.searchAttributes ?? CASE_SEARCH_ATTRIBUTES;
@@ -124,7 +138,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   if (await tcpOpen(host, port)) throw new Error(`port ${port} is already in use; is another Temporal server running?`);
 
   const args = ['server', 'start-dev', '--ip', host, '--port', String(port)];
-  args.push(...(uiPort === null ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  // The Web UI shows every workflow's inputs (names, forms) with no login of its own: an operator
+  // tool, bound to loopback only whatever the services' HOST (reach it through an SSH tunnel).
+  args.push(...(uiPort === null ? ['--headless'] : ['--ui-ip', host, '--ui-port', String(uiPort)]));
   if (dbFile !== 'memory') {
     mkdirSync(path.dirname(dbFile), { recursive: true });
     args.push('--db-filename', dbFile);
@@ -151,7 +167,8 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
       if (Date.now() > deadline) throw new Error(`Temporal dev server did not become healthy on ${address} in time`);
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    await ensureSearchAttributes(binary, address, namespace, searchAttributes);
+    // --search-attribute applies only when the namespace is first created, not to an older state file.
+    if (options.bootstrap !== false) await bootstrapTemporalAt({ address, namespace }, { retentionDays: 1, searchAttributes });
   } catch (error) {
     await stop();
     const log = tail(logFile, 20);
