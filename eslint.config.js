@@ -16,6 +16,8 @@ const deterministicImports = [
 ];
 // Packages that workflow code imports: the pure rules, and @dj/process-api but for its two non-deterministic entries.
 const workflowSafePackages = ['packages/domain/src/**/*.ts', 'packages/process-api/src/**/*.ts'];
+// Files in workflows/src/processes that are not workflow code: activities (run in the worker) and tests.
+const workflowFolderNonWorkflowCode = ['workflows/src/processes/**/activities.ts', 'workflows/src/**/*.test.ts'];
 const processApiServerEntries = ['packages/process-api/src/schedules.ts', 'packages/process-api/src/joint-body-info.ts'];
 
 export default tseslint.config(
@@ -38,8 +40,16 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: noWorkflowImports }] },
   },
   {
+    // A process folder holds its workflow code and, beside it, its activities and tests (which do I/O).
     files: ['workflows/src/human-step/**/*.ts', 'workflows/src/processes/**/*.ts', 'workflows/src/workflows.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: deterministicImports }] },
+    ignores: workflowFolderNonWorkflowCode,
+    rules: {
+      'no-restricted-imports': ['error', { patterns: deterministicImports }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['./activities', '../activities', '**/processes/activities'], allowTypeImports: true, message: 'Workflow code calls activities through proxyActivities; import their types only.' }] },
+      ],
+    },
   },
   {
     files: workflowSafePackages,

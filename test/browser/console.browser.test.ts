@@ -135,4 +135,40 @@ describe('web console', () => {
     expect(new URL(page.url()).search).toBe('?view=done');
     await page.close();
   });
+
+  it('works under its Content-Security-Policy, and 退出登录 ends the session: the token the console kept answers 401', async () => {
+    const page = await newPage(browser, stack().baseUrl);
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) violations.push(message.text());
+    });
+    await page.goto('/login');
+    await signIn(page, 'admin');
+    for (const [path, ready] of [['/inbox', 'tab-todo'], ['/admin/board', undefined], ['/admin/stats', undefined]] as const) {
+      await page.goto(path);
+      if (ready) await page.getByTestId(ready).waitFor();
+      else await page.getByTestId('user-menu').waitFor();
+    }
+    await page.waitForLoadState('networkidle');
+    expect(violations).toEqual([]);
+
+    // 修改密码 is offered in the same menu; a wrong current password is refused with the service's message.
+    await page.getByTestId('user-menu').hover();
+    await page.getByRole('menuitem', { name: '修改密码' }).click();
+    await page.getByLabel('当前密码').fill('not-the-password');
+    await page.getByLabel('新密码', { exact: true }).fill('a-sound-new-passphrase');
+    await page.getByLabel('确认新密码').fill('a-sound-new-passphrase');
+    await page.getByRole('button', { name: /确\s*定/ }).click();
+    await expect.poll(() => page.getByTestId('password-error').textContent()).toContain('当前密码不正确');
+    await page.getByRole('button', { name: /取\s*消/ }).click();
+
+    const token = (await page.evaluate("localStorage.getItem('dj.token')")) as string;
+    expectStatus(await http.call('GET', '/api/me', { token }), 200);
+    await page.getByTestId('user-menu').hover();
+    await page.getByText('退出登录').click();
+    await page.getByPlaceholder('用户名').waitFor();
+    expect(await page.evaluate("localStorage.getItem('dj.token')")).toBeNull();
+    expectCodedError(await http.call('GET', '/api/me', { token }), 401, 'UNAUTHENTICATED');
+    await page.close();
+  });
 });

@@ -4,8 +4,8 @@
 // deadline (63 s) is covered by the workflow test; no scenario here waits for it.
 //
 // Rate limit of the public objection endpoint: 5 requests per client address per 10 minutes, counted
-// before validation (@fastify/rate-limit's onRequest hook), so 400s and 404s count too. Every request of
-// this file comes from 127.0.0.1 and the stack (with its in-memory limiter) is started once, so the file
+// before validation (an onRequest hook; counts in PostgreSQL), so 400s and 404s count too. Every request of
+// this file comes from 127.0.0.1 and the stack (with its own database) is started once, so the file
 // can make only five objection requests that reach the handler; the 6th and later must be 429. The
 // tests run in file order: scenario 2 takes two (the objection, 201; the late one, 409), scenario 3 the
 // remaining three (name with digits, bad phone, unknown notice) and asserts 429 RATE_LIMITED for the
@@ -67,6 +67,19 @@ async function act(username: string, caseId: string, stepKey: string, body: Json
   return { taskId: item.taskId as string, reply };
 }
 
+/**
+ * The 党委会's meeting for a step the township committee decides (issue 14), as the console builds it:
+ * the roster from the task detail, everyone present and for.
+ */
+async function committeeMeeting(username: string, caseId: string, stepKey: string, extra: Json = {}): Promise<Json> {
+  const item = await todoTask(username, caseId, stepKey);
+  const detail = await asUser(username, 'GET', `/api/tasks/${item.taskId}`);
+  expectStatus(detail, 200);
+  const attendees = (detail.body.meeting.roster as Json[]).map((m) => m.id as string);
+  expect(attendees.length).toBeGreaterThan(0);
+  return { action: 'approve', form: { meetingDate: '2026-11-20', place: '东湖镇党委会议室', attendees, ballotMethod: 'show-of-hands', for: attendees.length, against: 0, abstain: 0, resolution: '同意该人选。', ...extra } };
+}
+
 async function getCase(username: string, caseId: string): Promise<Json> {
   const r = await asUser(username, 'GET', `/api/cases/${caseId}`);
   expectStatus(r, 200);
@@ -118,7 +131,7 @@ async function toNotice(chosenName: string): Promise<Published> {
   await act('li.zuzhi', caseId, 'propose-candidates', { action: 'approve', form: { candidates: [candidate(chosenName)] } });
   for (const u of JOINT_REVIEWERS) await act(u, caseId, 'joint-review', { action: 'approve', form: { opinion: '无异议' } });
   await act('li.zuzhi', caseId, 'interview', { action: 'approve', form: { candidateName: chosenName, findings: '群众认可度高', interviewees: 35 } });
-  await act('wang.shuji', caseId, 'township-decision', { action: 'approve', form: { opinion: '同意' } });
+  await act('wang.shuji', caseId, 'township-decision', await committeeMeeting('wang.shuji', caseId, 'township-decision', { opinion: '同意' }));
   const { reply } = await act('zhao.xianwei', caseId, 'county-filing', { action: 'approve', form: { opinion: '同意备案' } });
   expect(reply.body.case).toMatchObject({ caseId, status: 'open', stage: 'public-notice' });
   const notice = await findActiveNotice(chosenName);
@@ -189,7 +202,7 @@ describe('村党组织书记选配 end to end (stack started like the README)', 
 
     const interview = await act('li.zuzhi', caseId, 'interview', { action: 'approve', form: { candidateName: chosen, findings: '群众认可度高', interviewees: 35 } });
     expect(interview.reply.body.case.stage).toBe('township-decision');
-    const decision = await act('wang.shuji', caseId, 'township-decision', { action: 'approve', form: { opinion: '同意' } });
+    const decision = await act('wang.shuji', caseId, 'township-decision', await committeeMeeting('wang.shuji', caseId, 'township-decision', { opinion: '同意' }));
     expect(decision.reply.body.case.stage).toBe('county-filing');
     const filing = await act('zhao.xianwei', caseId, 'county-filing', { action: 'approve', form: { opinion: '同意备案' } });
     expect(filing.reply.body.case).toMatchObject({ caseId, status: 'open', stage: 'public-notice' });

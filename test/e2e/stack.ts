@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
-import { repoRoot } from '@dj/infra/config';
+import { repoRoot, withoutTemporalCluster } from '@dj/infra/config';
 import { recreateDatabase } from '@dj/infra/database';
 import { freePort } from '@dj/infra/temporal-server';
 
@@ -15,6 +15,8 @@ export interface StackOptions {
   baseDatabaseUrl: string;
   workingDaySeconds: number;
   readyTimeoutMs?: number;
+  /** Added to the stack's environment last (e.g. TEMPORAL_ADDRESS for external cluster mode). */
+  env?: Record<string, string>;
 }
 
 export interface Stack {
@@ -22,6 +24,8 @@ export interface Stack {
   databaseUrl: string;
   /** The orchestrator's output so far (stdout and stderr, interleaved, last lines only). */
   output(): string;
+  /** The pid of the latest start of a supervised process (`worker`, `inbox` …), as the orchestrator reported it. */
+  pidOf(name: string): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -65,7 +69,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/src/start.ts'], {
     cwd: repoRoot,
     env: {
-      ...process.env,
+      ...withoutTemporalCluster(process.env),
       DATABASE_URL: databaseUrl,
       HOST: '127.0.0.1',
       PORT: String(gateway),
@@ -81,6 +85,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
       WORKING_DAY_SECONDS: String(options.workingDaySeconds),
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -92,6 +97,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (lines.length > KEEP_LINES) lines.splice(0, lines.length - KEEP_LINES);
   };
   const output = () => lines.join('\n');
+  const pids = new Map<string, number>();
+  let partial = '';
+  const notePids = (chunk: Buffer) => {
+    const text = partial + chunk.toString('utf8');
+    const complete = text.split('\n');
+    partial = complete.pop() ?? '';
+    for (const line of complete) {
+      const m = /^start\s+\| (\S+) running \(pid (\d+)\)/.exec(line);
+      if (m) pids.set(m[1]!, Number(m[2]));
+    }
+  };
 
   const stop = async () => {
     await stopChild(child, 15_000);
@@ -105,6 +121,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const timer = setTimeout(() => reject(new Error(`no DANGJIAN_READY within ${timeoutMs / 1000} s`)), timeoutMs);
       child.stdout!.on('data', (chunk: Buffer) => {
         keep(chunk);
+        notePids(chunk);
         stdoutText += chunk.toString('utf8');
         const ready = READY_LINE.exec(stdoutText);
         if (ready) {
@@ -129,13 +146,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stop();
     throw new Error(`${(error as Error).message}\n--- start.ts output ---\n${output()}`, { cause: error });
   }
-  return { baseUrl, databaseUrl, output, stop };
+  return { baseUrl, databaseUrl, output, stop, pidOf: (name) => pids.get(name) };
 }
 
 export interface UseStackOptions {
   /** Appended to the name of this run's test database to name the stack's own. */
   databaseSuffix: string;
   workingDaySeconds: number;
+  /** Read when the stack starts (after the file's earlier `beforeAll` hooks). */
+  env?: () => Record<string, string>;
 }
 
 /**
@@ -152,6 +171,7 @@ export function useStack(options: UseStackOptions): () => Stack {
       baseDatabaseUrl: inject('databaseUrl'),
       workingDaySeconds: options.workingDaySeconds,
       readyTimeoutMs: 150_000,
+      ...(options.env ? { env: options.env() } : {}),
     });
   }, 180_000);
 

@@ -117,6 +117,61 @@ describe('inbox', () => {
     expect(body(res)).toMatchObject({ code: 'UNKNOWN_TARGET' });
     expect(await f.db.caseEvent.count({ where: { caseId: s.caseId } })).toBe(2);
   });
+
+  describe('hand-overs stay within the responsible organization\'s reach', () => {
+    const userId = async (username: string) => (await f.db.user.findUniqueOrThrow({ where: { username } })).id;
+    const unchanged = async (caseId: string, taskId: string, events: number) => {
+      expect(await f.db.caseEvent.count({ where: { caseId } })).toBe(events);
+      expect(await f.db.taskAssignee.count({ where: { taskId } })).toBe(1);
+      expect(await f.db.taskCopy.count({ where: { taskId } })).toBe(0);
+    };
+
+    it('转办, 加签 and 抄送 to an official of another county or township are refused with TARGET_OUT_OF_REACH', async () => {
+      const s = await startCase();
+      const taskId = s.openTasks[0]!.id;
+      const events = await f.db.caseEvent.count({ where: { caseId: s.caseId } });
+      for (const [action, target] of [
+        ['transfer', 'zhou.zhibu'],
+        ['add_signer', 'liu.zuzhi'],
+        ['cc', 'sun.zhibu'],
+      ] as const) {
+        const res = await act('li.zuzhi', taskId, { action, comment: '请办理', to: [{ userId: await userId(target) }] });
+        expect(res.statusCode, `${action} → ${target}`).toBe(400);
+        expect(body(res)).toMatchObject({ code: 'TARGET_OUT_OF_REACH' });
+      }
+      const orgRole = await act('li.zuzhi', taskId, { action: 'transfer', comment: '请办理', to: [{ orgId: 'town-a2', role: 'township_org_member' }] });
+      expect(body(orgRole)).toMatchObject({ code: 'TARGET_OUT_OF_REACH' });
+      await unchanged(s.caseId, taskId, events);
+      // The outsider copied on nothing still cannot read the case.
+      const outsider = await f.cases.inject({ method: 'GET', url: `/api/cases/${s.caseId}`, headers: bearer(tokens['sun.zhibu']!) });
+      expect(outsider.statusCode).toBe(404);
+    });
+
+    it('the initiator cannot be made to decide their own request; targets in the supervising chain can', async () => {
+      const s = await startCase();
+      const taskId = s.openTasks[0]!.id;
+      const events = await f.db.caseEvent.count({ where: { caseId: s.caseId } });
+      for (const action of ['transfer', 'add_signer'] as const) {
+        const res = await act('li.zuzhi', taskId, { action, comment: '请办理', to: [{ userId: await userId('zhang.zhibu') }] });
+        expect(body(res)).toMatchObject({ code: 'TARGET_IS_INITIATOR' });
+      }
+      await unchanged(s.caseId, taskId, events);
+      const up = await act('li.zuzhi', taskId, { action: 'add_signer', comment: '请县委组织部会签', to: [{ userId: await userId('zhao.xianwei') }] });
+      expect(up.statusCode).toBe(200);
+      expect(await f.db.taskAssignee.count({ where: { taskId } })).toBe(2);
+    });
+
+    it('an action that takes no form or no target refuses one', async () => {
+      const s = await startCase();
+      const taskId = s.openTasks[0]!.id;
+      const events = await f.db.caseEvent.count({ where: { caseId: s.caseId } });
+      const withForm = await act('li.zuzhi', taskId, { action: 'comment', comment: '意见', form: { opinion: 'x' } });
+      expect(body(withForm)).toMatchObject({ code: 'FORM_NOT_ALLOWED' });
+      const withTarget = await act('li.zuzhi', taskId, { action: 'comment', comment: '意见', to: [{ userId: await userId('wang.shuji') }] });
+      expect(body(withTarget)).toMatchObject({ code: 'TARGET_NOT_ALLOWED' });
+      await unchanged(s.caseId, taskId, events);
+    });
+  });
 });
 
 describe('cases', () => {
@@ -143,7 +198,7 @@ describe('cases', () => {
     const c = body<{ case: { status: string; orgId: string }; openTasks: unknown[]; record: unknown[]; recordVerification: { valid: boolean } }>(res);
     expect(c.case).toMatchObject({ status: 'open', orgId: 'branch-a1-1' });
     expect(c.openTasks).toHaveLength(1);
-    expect(c.recordVerification).toEqual({ valid: true, events: 2 });
+    expect(c.recordVerification).toEqual({ valid: true, events: 2, anchored: 0 });
     for (const user of ['zhou.zhibu', 'sun.zhibu', 'liu.zuzhi']) {
       expect((await f.cases.inject({ method: 'GET', url: `/api/cases/${s.caseId}`, headers: bearer(tokens[user]!) })).statusCode, user).toBe(404);
     }

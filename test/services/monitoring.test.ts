@@ -199,7 +199,7 @@ describe('overdue board, case page and charts', () => {
     expect(review!.tookWorkingDays).toBeGreaterThanOrEqual(0);
     expect(review!.tookWorkingDays).toBeLessThan(5);
     expect(decision).toMatchObject({ policyWorkingDays: 5, tookWorkingDays: null, closedAt: null, responsible: ['东山县委·县委组织部'] });
-    expect(page.verification).toEqual({ ok: true, checked: page.record.length, brokenAt: null });
+    expect(page.verification).toEqual({ ok: true, checked: page.record.length, brokenAt: null, anchored: 0, problem: null });
     expect(page.record[0]!.type).toBe('case.opened');
     expect(page.record.map((e) => e.type)).toEqual(expect.arrayContaining(['task.opened', 'task.forward', 'task.closed']));
 

@@ -4,7 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPayloadConverter } from '@temporalio/client';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadWorkingCalendar, verifyCaseRecord } from '@dj/db';
-import { buildNoticeBoardApp } from '@dj/notice-board';
+import { request as httpRequest } from 'node:http';
+import { buildGateway } from '@dj/gateway';
+import { buildNoticeBoardApp, OBJECTION_RATE_LIMIT } from '@dj/notice-board';
+import { signedClientAddress } from '@dj/service-kit';
 import { createNoticeActivities } from '@dj/workflows';
 import { bearer, body, startServices, type Fixture } from '../src/service-fixture';
 
@@ -70,7 +73,7 @@ async function publish(opts: { caseId?: string; orgId?: string; title?: string; 
 const validObjection = { name: '张三丰', phone: '13812345678', content: '该同志在村务工作中存在优亲厚友的问题，请组织核实。' };
 
 function fileObjection(noticeId: string, payload: unknown, ip = nextIp()) {
-  return board.inject({ method: 'POST', url: `/api/notices/${noticeId}/objections`, headers: { 'x-forwarded-for': ip }, payload: payload as Record<string, unknown> });
+  return board.inject({ method: 'POST', url: `/api/notices/${noticeId}/objections`, headers: signedClientAddress(ip, f.deps.jwtSecret), payload: payload as Record<string, unknown> });
 }
 
 const objectionCount = (noticeId: string) => f.db.objection.count({ where: { noticeId } });
@@ -331,20 +334,85 @@ describe('objections from the public', () => {
     expect(await objectionCount(n.noticeId)).toBe(5);
     // Another client is not affected; reading notices is not limited.
     expect((await fileObjection(n.noticeId, validObjection)).statusCode).toBe(201);
-    expect((await board.inject({ method: 'GET', url: `/api/notices/${n.noticeId}`, headers: { 'x-forwarded-for': ip } })).statusCode).toBe(200);
+    expect((await board.inject({ method: 'GET', url: `/api/notices/${n.noticeId}`, headers: signedClientAddress(ip, f.deps.jwtSecret) })).statusCode).toBe(200);
     expect(await objectionCount(n.noticeId)).toBe(6);
   });
 
-  it('trusts X-Forwarded-For only from the loopback proxy', async () => {
+  it('keeps the count in PostgreSQL: every instance of the board shares it', async () => {
+    const n = await publish();
+    const ip = nextIp();
+    const second = await buildNoticeBoardApp({ ...f.deps, logger: false });
+    try {
+      const via = (app: typeof board) => app.inject({ method: 'POST', url: `/api/notices/${n.noticeId}/objections`, headers: signedClientAddress(ip, f.deps.jwtSecret), payload: validObjection });
+      for (let i = 0; i < 3; i++) expect((await via(board)).statusCode).toBe(201);
+      for (let i = 0; i < 2; i++) expect((await via(second)).statusCode).toBe(201);
+      expect((await via(second)).statusCode).toBe(429);
+      expect((await via(board)).statusCode).toBe(429);
+      expect(await objectionCount(n.noticeId)).toBe(OBJECTION_RATE_LIMIT.max);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('trusts only the address the gateway signed: forged headers on the board’s own port count against the connection’s peer', async () => {
     const n = await publish();
     const victim = nextIp();
     for (let i = 0; i < 5; i++) expect((await fileObjection(n.noticeId, validObjection, victim)).statusCode).toBe(201);
-    // A client connecting directly cannot pose as the exhausted address, nor escape its own limit.
-    const direct = (xff: string) =>
-      board.inject({ method: 'POST', url: `/api/notices/${n.noticeId}/objections`, remoteAddress: '198.51.100.7', headers: { 'x-forwarded-for': xff }, payload: validObjection });
-    expect((await direct(victim)).statusCode).toBe(201);
-    for (let i = 0; i < 4; i++) expect((await direct(nextIp())).statusCode).toBe(201);
-    expect((await direct(nextIp())).statusCode).toBe(429);
+    const peer = '198.51.100.7';
+    const direct = (headers: Record<string, string>) => board.inject({ method: 'POST', url: `/api/notices/${n.noticeId}/objections`, remoteAddress: peer, headers, payload: validObjection });
+    // Posing as the exhausted address does not work, nor does escaping one's own limit.
+    expect((await direct({ 'x-forwarded-for': victim })).statusCode).toBe(201);
+    expect((await direct({ 'x-dj-client-address': nextIp(), 'x-dj-client-signature': 'forged' })).statusCode).toBe(201);
+    expect((await direct(signedClientAddress(nextIp(), 'another-secret-another-secret-another'))).statusCode).toBe(201);
+    for (let i = 0; i < 2; i++) expect((await direct({ 'x-forwarded-for': nextIp() })).statusCode).toBe(201);
+    const refused = await direct({ 'x-forwarded-for': nextIp() });
+    expect(refused.statusCode).toBe(429);
+    expect(body(refused)).toEqual({ code: 'RATE_LIMITED', message: expect.stringContaining(' / ') });
+  });
+
+  it('applies the same limit through the gateway and on the board’s own port', async () => {
+    const n = await publish();
+    const boardUrl = await board.listen({ host: '127.0.0.1', port: 0 });
+    const gateway = await buildGateway({ identity: boardUrl, inbox: boardUrl, cases: boardUrl, noticeBoard: boardUrl, console: 'http://127.0.0.1:9' }, { logLevel: 'silent', jwtSecret: f.deps.jwtSecret });
+    try {
+      const gatewayUrl = await gateway.listen({ host: '127.0.0.1', port: 0 });
+      // A real client on this machine: through the gateway it is 127.0.0.1, signed; directly, the peer 127.0.0.1.
+      const post = (base: string, headers: Record<string, string> = {}) =>
+        fetch(`${base}/api/notices/${n.noticeId}/objections`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(validObjection) });
+      await f.db.throttle.deleteMany(); // this machine's address may have been counted by earlier requests
+      for (let i = 0; i < 3; i++) expect((await post(gatewayUrl, { 'x-forwarded-for': nextIp() })).status).toBe(201);
+      for (let i = 0; i < 2; i++) expect((await post(boardUrl, { 'x-forwarded-for': nextIp() })).status).toBe(201);
+      const viaGateway = await post(gatewayUrl, { 'x-dj-client-address': nextIp() });
+      expect(viaGateway.status).toBe(429);
+      expect(await viaGateway.json()).toMatchObject({ code: 'RATE_LIMITED' });
+      expect((await post(boardUrl)).status).toBe(429);
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it('the gateway passes `Expect: 100-continue` requests on', async () => {
+    const n = await publish();
+    const boardUrl = board.server.listening ? `http://127.0.0.1:${(board.server.address() as { port: number }).port}` : await board.listen({ host: '127.0.0.1', port: 0 });
+    const gateway = await buildGateway({ identity: boardUrl, inbox: boardUrl, cases: boardUrl, noticeBoard: boardUrl, console: 'http://127.0.0.1:9' }, { logLevel: 'silent', jwtSecret: f.deps.jwtSecret });
+    try {
+      const port = (await gateway.listen({ host: '127.0.0.1', port: 0 })).split(':').at(-1);
+      await f.db.throttle.deleteMany();
+      const payload = JSON.stringify(validObjection);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: Number(port), method: 'POST', path: `/api/notices/${n.noticeId}/objections`, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), expect: '100-continue' } });
+        req.on('continue', () => req.end(payload));
+        req.on('response', (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+      });
+      expect(status).toBe(201);
+      expect(await objectionCount(n.noticeId)).toBe(1);
+    } finally {
+      await gateway.close();
+    }
   });
 });
 

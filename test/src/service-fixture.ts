@@ -2,18 +2,18 @@
  * Service-test fixture: the identity, inbox, cases and notice-board apps (Fastify inject) on the test
  * database and the run's Temporal server, with a real worker for the case workflows.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
-import { createDb, listenReferenceCache, type Db } from '@dj/db';
+import { createDb, hashPassword, listenReferenceCache, type Db } from '@dj/db';
 import { DEMO_PASSWORD, seedDemo } from '@dj/db/seed-demo';
 import { buildIdentityApp } from '@dj/identity';
 import { buildInboxApp } from '@dj/inbox';
 import { buildCasesApp } from '@dj/cases';
 import { buildNoticeBoardApp } from '@dj/notice-board';
-import { classifyActivityErrors, createCaseActivities, createJointMeetingActivities, createMemberActivities, createNoticeActivities, createSecretaryActivities } from '@dj/workflows';
+import { createActivities } from '@dj/workflows';
 import { TASK_QUEUE } from '@dj/process-api';
 import { workflowsPath } from '@dj/workflows/worker-paths';
 
@@ -26,6 +26,8 @@ export type Fixture = {
   /** What the apps were built with, for a test that builds one more (e.g. with its own logger). */
   deps: { db: Db; temporal: Client; jwtSecret: string; logLevel: string };
   login(username: string): Promise<string>;
+  /** A user with the demo password and these roles (e.g. an administrator of another county, to probe reach); answers a token. */
+  addUser(username: string, displayName: string, memberships: { orgId: string; role: string }[]): Promise<string>;
   close(): Promise<void>;
 };
 
@@ -39,23 +41,18 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
   }
-  const db = createDb(inject('databaseUrl'), { max: 5 });
+  // The services and the worker run as the least-privilege role, as in production.
+  const db = createDb(inject('appDatabaseUrl'), { max: 5 });
   await seedDemo(db);
   // The worker's cache of calendar, policies and org chains, invalidated by NOTIFY as in production.
-  const reference = await listenReferenceCache(db, inject('databaseUrl'));
+  const reference = await listenReferenceCache(db, inject('appDatabaseUrl'));
   const address = inject('temporalAddress');
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection: nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowsPath,
-    activities: classifyActivityErrors({
-      ...createCaseActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600, reference }),
-      ...createNoticeActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
-      ...createSecretaryActivities({ db }),
-      ...createMemberActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600 }),
-      ...createJointMeetingActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600, quarterSeconds: JOINT_QUARTER_SECONDS }),
-    }),
+    activities: createActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600, quarterSeconds: JOINT_QUARTER_SECONDS, reference }),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address });
@@ -65,6 +62,11 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
   const inbox = await buildInboxApp(deps);
   const cases = await buildCasesApp({ ...deps, workingDaySeconds: options.workingDaySeconds ?? 3600, jointMeetings: { taskQueue: TASK_QUEUE, quarterSeconds: JOINT_QUARTER_SECONDS } });
   const noticeBoard = await buildNoticeBoardApp(deps);
+  const login = async (username: string) => {
+    const res = await identity.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } });
+    if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+    return (res.json() as { token: string }).token;
+  };
   return {
     db,
     identity,
@@ -72,10 +74,12 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
     cases,
     noticeBoard,
     deps,
-    async login(username) {
-      const res = await identity.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } });
-      if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
-      return (res.json() as { token: string }).token;
+    login,
+    async addUser(username, displayName, memberships) {
+      const id = randomUUID();
+      await db.user.create({ data: { id, username, displayName, passwordHash: await hashPassword(DEMO_PASSWORD) } });
+      await db.membership.createMany({ data: memberships.map((m) => ({ userId: id, ...m })) });
+      return login(username);
     },
     async close() {
       await Promise.all([identity.close(), inbox.close(), cases.close(), noticeBoard.close()]);

@@ -1,0 +1,91 @@
+// 组织机构 in a real browser against the started stack (issue 13): a township administrator sees only
+// the township, sets up a village, renames it, reads its history and the township's committee, and
+// finds both changes in 审计日志; a branch secretary has no 系统管理 menu and the API refuses them.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { createHttpClient, expectCodedError } from '../e2e/http-client';
+import { useStack } from '../e2e/stack';
+import { newPage, screenshot, signIn, useBrowser } from './browser';
+
+const stack = useStack({ databaseSuffix: '_browser_orgs', workingDaySeconds: 3600 });
+const http = createHttpClient(() => stack().baseUrl);
+const browser = useBrowser();
+
+const ok = (page: Page) => page.getByRole('dialog').getByRole('button', { name: /^确\s*定$/ }).click();
+const node = (page: Page, id: string) => page.getByTestId(`org-node-${id}`);
+
+describe('组织机构 (organization administration)', () => {
+  it('a township administrator sets up and renames a village within the township, with history, committee and audit', async () => {
+    const page = await newPage(browser(), stack().baseUrl);
+    await page.goto('/admin/orgs');
+    await signIn(page, 'donghu.admin');
+    await page.getByRole('menuitem', { name: '组织机构' }).click();
+    // Only the township it administers is a root of the tree.
+    await node(page, 'town-a1').waitFor();
+    expect(await page.locator('[data-testid^="org-node-"]').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('org-title').textContent()).toBe('东湖镇党委');
+    // The township's committee (demo 换届 of 2024).
+    await page.getByRole('row').filter({ hasText: '王建国' }).filter({ hasText: '书记' }).waitFor();
+
+    const id = `bv-${Date.now().toString(36)}`;
+    await page.getByRole('button', { name: '新建下级组织' }).click();
+    await page.getByLabel('组织名称').fill('浏览器测试村党支部');
+    await page.getByLabel('类别').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '村党组织' }).click();
+    await page.getByLabel('组织编码').fill(id);
+    await page.getByLabel(/依据/).fill('东湖镇党委批复〔2026〕9号');
+    await screenshot(page, 'org-create');
+    await ok(page);
+    await page.getByText('新建下级组织已生效').waitFor();
+
+    // The new village under the township, opened from the tree.
+    await page.locator('.ant-tree-treenode').filter({ has: node(page, 'town-a1') }).locator('.ant-tree-switcher').click();
+    await node(page, id).click();
+    await expect.poll(() => page.getByTestId('org-title').textContent()).toBe('浏览器测试村党支部');
+
+    await page.getByRole('button', { name: /^更\s*名$/ }).click();
+    await page.getByLabel('新名称').fill('浏览器测试社区党支部');
+    await page.getByLabel(/依据/).fill('村改社区');
+    await ok(page);
+    await expect.poll(() => page.getByTestId('org-title').textContent()).toBe('浏览器测试社区党支部');
+    const history = page.getByRole('row').filter({ hasText: '村改社区' });
+    await history.waitFor();
+    expect(await history.textContent()).toContain('浏览器测试村党支部 → 浏览器测试社区党支部');
+    await screenshot(page, 'org-admin');
+
+    // A refused change shows the service's Chinese message and changes nothing.
+    await page.getByRole('button', { name: '新建下级组织' }).click();
+    await page.getByLabel('组织名称').fill('重复编码的支部');
+    await page.getByLabel('类别').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '党支部' }).click();
+    await page.getByLabel('组织编码').fill('branch-a1-1');
+    await page.getByLabel(/依据/).fill('测试');
+    await ok(page);
+    await page.getByTestId('org-action-error').getByText(/组织编码已被使用/).waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: /^取\s*消$/ }).click();
+
+    await page.getByRole('menuitem', { name: '审计日志' }).click();
+    await page.getByRole('row').filter({ hasText: '组织更名' }).filter({ hasText: id }).waitFor();
+    await page.getByRole('row').filter({ hasText: '设立组织' }).filter({ hasText: id }).waitFor();
+    await screenshot(page, 'audit-log');
+
+    // The API agrees: the unit exists under the township with both history rows.
+    const { token } = await http.login('donghu.admin');
+    const detail = await http.call('GET', `/api/admin/orgs/${id}`, { token });
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ unit: { name: '浏览器测试社区党支部', parentId: 'town-a1' }, parentName: '东湖镇党委' });
+    await page.close();
+  });
+
+  it('a branch secretary has no 系统管理 menu, is refused the page and gets 403 from the API', async () => {
+    const page = await newPage(browser(), stack().baseUrl);
+    await page.goto('/login');
+    await signIn(page, 'zhang.zhibu');
+    expect(await page.getByRole('menuitem', { name: '组织机构' }).count()).toBe(0);
+    await page.goto('/admin/orgs');
+    await page.getByText('无权访问').waitFor();
+    const { token } = await http.login('zhang.zhibu');
+    expectCodedError(await http.call('GET', '/api/admin/orgs', { token }), 403, 'FORBIDDEN');
+    await page.close();
+  });
+});

@@ -1,0 +1,274 @@
+/**
+ * The roster, transfers and committees over HTTP (issue 13), and `committeeMembers`, which collective
+ * decisions will read for their quorum. Another county's administrator gets 404 and changes nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { committeeMembers } from '@dj/db';
+import { demoOrgs } from '@dj/db/seed-demo';
+import { buildIdentityApp } from '@dj/identity';
+import { captureLogs } from '../src/log-capture';
+import { bearer, body, startServices, type Fixture } from '../src/service-fixture';
+
+let f: Fixture;
+let identity: FastifyInstance;
+const logs = captureLogs();
+const tokens: Record<string, string> = {};
+const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const P = randomUUID().slice(0, 6);
+const OUTSIDER = `xihe.admin.${P}`;
+
+const call = (user: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object) => identity.inject({ method, url, headers: bearer(tokens[user]!), ...(payload ? { payload } : {}) });
+
+type Member = { roleId: string; personId: string; name: string; role: string; status: string };
+type RosterItem = { id: string; name: string; phone: string | null; status: string; branchId: string };
+
+async function dbState() {
+  return {
+    people: await f.db.person.findMany({ orderBy: { id: 'asc' } }),
+    memberships: await f.db.partyMembership.findMany({ orderBy: { id: 'asc' } }),
+    roles: await f.db.orgRole.findMany({ orderBy: { id: 'asc' } }),
+    audit: await f.db.adminAuditLog.count(),
+  };
+}
+
+beforeAll(async () => {
+  f = await startServices();
+  identity = await buildIdentityApp({ ...f.deps, logger: { level: 'info', stream: logs.stream } });
+  for (const u of ['admin', 'donghu.admin', 'zhang.zhibu']) tokens[u] = await f.login(u);
+  tokens[OUTSIDER] = await f.addUser(OUTSIDER, '西河县管理员', [{ orgId: 'county-b', role: 'admin' }]);
+});
+afterAll(async () => {
+  await identity?.close();
+  await f?.close();
+});
+
+async function addMember(user: string, fields: Record<string, unknown> = {}) {
+  const res = await call(user, 'POST', '/api/admin/people', { name: `测试${P}`, gender: 'female', birthDate: '1990-01-01', joinedOn: '2015-07-01', fullOn: '2016-07-01', phone: '13912345678', branchId: 'branch-a1-1', startOn: '2015-07-01', ...fields });
+  expect(res.statusCode, res.body).toBe(201);
+  return body<{ id: string }>(res).id;
+}
+
+describe('roster and committees', () => {
+  it('seeds a committee with a secretary for every demo branch, village and township', async () => {
+    for (const org of demoOrgs.filter((o) => ['branch', 'village', 'township'].includes(o.type))) {
+      const members = await committeeMembers(f.db, org.id);
+      expect(members.filter((m) => m.role === 'secretary'), org.id).toHaveLength(1);
+      expect(members.every((m) => m.status === 'full'), org.id).toBe(true);
+    }
+    const town = await committeeMembers(f.db, 'town-a1');
+    expect(town.map((m) => [m.name, m.role])).toEqual([
+      ['王建国', 'secretary'],
+      ['赵红', 'deputy_secretary'],
+      ['李晓梅', 'member'],
+    ]);
+    // Before the 2024 换届 the committee did not exist yet.
+    expect(await committeeMembers(f.db, 'town-a1', '2023-12-31')).toEqual([]);
+  });
+
+  it('lists a branch’s roster by name with masked phones, keyset-paged and searchable', async () => {
+    const all = body<{ items: RosterItem[] }>(await call('donghu.admin', 'GET', '/api/admin/people?orgId=branch-a1-1&limit=200')).items;
+    expect(all.length).toBeGreaterThanOrEqual(9);
+    for (const p of all) expect(p.phone).toMatch(/^1\d{2}\*+\d{2}$/);
+    expect(all.find((p) => p.name === '刘桂兰')).toMatchObject({ status: 'probationary' });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: RosterItem[]; nextCursor: string | null } = body(await call('donghu.admin', 'GET', `/api/admin/people?orgId=branch-a1-1&limit=4${cursor ? `&cursor=${cursor}` : ''}`));
+      seen.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.map((p) => p.id));
+    const found = body<{ items: RosterItem[] }>(await call('donghu.admin', 'GET', `/api/admin/people?q=${encodeURIComponent('晓梅')}`)).items;
+    expect(found.map((p) => p.name)).toEqual(['李晓梅']);
+    // 东湖镇's administrator does not see 西山镇's branch.
+    expect((await call('donghu.admin', 'GET', '/api/admin/people?orgId=branch-a2-1')).statusCode).toBe(404);
+    expect((await call('zhang.zhibu', 'GET', '/api/admin/people')).statusCode).toBe(403);
+  });
+
+  it('refuses invalid particulars and posts with coded 400s and changes nothing', async () => {
+    const probationary = await addMember('donghu.admin', { name: `预备${P}`, joinedOn: '2026-01-10', fullOn: null, startOn: '2026-01-10' });
+    const before = await dbState();
+    const bad: [string, string, object, string][] = [
+      ['POST', '/api/admin/people', { name: '某人', gender: 'female', birthDate: '2000-01-01', joinedOn: '1999-01-01', branchId: 'branch-a1-1', startOn: '2020-01-01' }, 'PERSON_INVALID'],
+      ['POST', '/api/admin/people', { name: '某人', gender: 'female', birthDate: '1990-01-01', joinedOn: '2015-01-01', fullOn: '2014-01-01', branchId: 'branch-a1-1', startOn: '2020-01-01' }, 'PERSON_INVALID'],
+      ['POST', '/api/admin/people', { name: '某人', gender: 'female', birthDate: '1990-01-01', joinedOn: '2015-01-01', phone: '12345', branchId: 'branch-a1-1', startOn: '2020-01-01' }, 'VALIDATION_FAILED'],
+      ['POST', '/api/admin/people', { name: '某人', gender: 'x', birthDate: '1990-01-01', joinedOn: '2015-01-01', branchId: 'branch-a1-1', startOn: '2020-01-01' }, 'VALIDATION_FAILED'],
+      ['POST', '/api/admin/people', { name: '某人', gender: 'male', birthDate: '1990-01-01', joinedOn: '2015-01-01', branchId: 'village-a1-1', startOn: '2020-01-01' }, 'PERSON_INVALID'],
+      ['POST', '/api/admin/orgs/branch-a1-1/committee', { personId: probationary, role: 'member', startOn: today, reason: '补选' }, 'ROLE_INVALID'],
+      ['POST', '/api/admin/orgs/branch-a1-1/committee', { personId: (await f.db.person.findFirstOrThrow({ where: { name: '陈国栋' } })).id, role: 'secretary', startOn: today, reason: '第二个书记' }, 'ROLE_INVALID'],
+      ['POST', '/api/admin/orgs/branch-a1-1/committee', { personId: (await f.db.person.findFirstOrThrow({ where: { name: '马建华' } })).id, role: 'member', startOn: today, reason: '重复任职' }, 'ROLE_INVALID'],
+      ['POST', '/api/admin/orgs/branch-a1-1/committee', { personId: (await f.db.person.findFirstOrThrow({ where: { name: '陈国栋' } })).id, role: 'group_leader', startOn: today, reason: '支部无组长' }, 'ROLE_INVALID'],
+      ['PATCH', `/api/admin/people/${probationary}`, { fullOn: '2999-01-01' }, 'PERSON_INVALID'],
+      ['PATCH', `/api/admin/people/${probationary}`, {}, 'VALIDATION_FAILED'],
+    ];
+    for (const [method, url, payload, code] of bad) {
+      const res = await call('donghu.admin', method as 'POST', url, payload);
+      expect(res.statusCode, `${url} ${JSON.stringify(payload)}`).toBe(400);
+      expect(body(res)).toMatchObject({ code, message: expect.stringContaining(' / ') });
+    }
+    expect(await dbState()).toEqual(before);
+  });
+
+  it('appoints and ends posts with dates: the committee on each date is who held the post that day', async () => {
+    const id = await addMember('donghu.admin', { name: `委员${P}` });
+    const res = await call('donghu.admin', 'POST', '/api/admin/orgs/branch-a1-1/committee', { personId: id, role: 'member', startOn: '2025-03-01', reason: '支部党员大会补选' });
+    expect(res.statusCode, res.body).toBe(201);
+    const { roleId } = body<{ roleId: string }>(res);
+    const on = async (date: string) => body<{ committee: Member[] }>(await call('donghu.admin', 'GET', `/api/admin/orgs/branch-a1-1/committee?on=${date}`)).committee.map((m) => m.name);
+    expect(await on('2025-02-28')).not.toContain(`委员${P}`);
+    expect(await on(today)).toContain(`委员${P}`);
+    // Secretary first, then deputies, then members by the date they took office.
+    expect((await committeeMembers(f.db, 'branch-a1-1')).map((m) => m.name)).toEqual(['张志斌', '黄淑芬', '马建华', `委员${P}`]);
+    const ended = await call('donghu.admin', 'POST', `/api/admin/orgs/branch-a1-1/committee/${roleId}/end`, { endOn: '2025-09-01', reason: '辞去委员职务' });
+    expect(ended.statusCode, ended.body).toBe(200);
+    expect(await on('2025-08-31')).toContain(`委员${P}`);
+    expect(await on('2025-09-01')).not.toContain(`委员${P}`);
+    const audit = await f.db.adminAuditLog.findMany({ where: { objectId: roleId }, orderBy: { at: 'asc' } });
+    expect(audit.map((a) => a.action)).toEqual(['role.appoint', 'role.end']);
+  });
+
+  it('transfers a member to another branch (组织关系转接) keeping the history; posts in the old branch end', async () => {
+    const id = await addMember('admin', { name: `转出${P}` });
+    // A post from a date after the meetings other test files record for this branch (2026-11-20), so
+    // their rosters stay the demo committee.
+    expect((await call('admin', 'POST', '/api/admin/orgs/branch-a1-1/committee', { personId: id, role: 'member', startOn: '2026-11-25', reason: '补选' })).statusCode).toBe(201);
+    // 东湖镇's administrator cannot send a member into 西山镇.
+    expect((await call('donghu.admin', 'POST', `/api/admin/people/${id}/transfer`, { branchId: 'branch-a2-1', on: today, reason: '工作调动' })).statusCode).toBe(404);
+    const res = await call('admin', 'POST', `/api/admin/people/${id}/transfer`, { branchId: 'branch-a2-1', on: today, reason: '工作调动' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(body(res)).toMatchObject({ branchId: 'branch-a2-1', endedRoles: [{ orgId: 'branch-a1-1', role: 'member' }] });
+    const detail = body<{ person: RosterItem; memberships: { branchId: string; endOn: string | null }[]; posts: { orgId: string; endOn: string | null }[] }>(await call('admin', 'GET', `/api/admin/people/${id}`));
+    expect(detail.person.branchId).toBe('branch-a2-1');
+    expect(detail.memberships).toEqual([expect.objectContaining({ branchId: 'branch-a2-1', endOn: null }), expect.objectContaining({ branchId: 'branch-a1-1', endOn: today })]);
+    expect(detail.posts).toEqual([expect.objectContaining({ orgId: 'branch-a1-1', endOn: today })]);
+    expect((await committeeMembers(f.db, 'branch-a1-1')).map((m) => m.personId)).not.toContain(id);
+    // Now 西山镇's member: 东湖镇's administrator no longer sees the person.
+    expect((await call('donghu.admin', 'GET', `/api/admin/people/${id}`)).statusCode).toBe(404);
+  });
+
+  it('shows the full phone number only on request, logged without the number', async () => {
+    const id = await addMember('donghu.admin', { name: `电话${P}`, phone: '13987654321' });
+    const masked = body<{ person: RosterItem }>(await call('donghu.admin', 'GET', `/api/admin/people/${id}`));
+    expect(masked.person.phone).toBe('139******21');
+    const from = logs.lines.length;
+    const full = await call('donghu.admin', 'GET', `/api/admin/people/${id}/phone`);
+    expect(body(full)).toEqual({ phone: '13987654321' });
+    expect(logs.entries(from).some((l) => l.event === 'personal-data.view' && l.personId === id)).toBe(true);
+    expect(logs.lines.join('\n')).not.toContain('13987654321');
+    expect(await f.db.adminAuditLog.count({ where: { objectId: id, action: 'person.view-phone' } })).toBe(1);
+    const created = await f.db.adminAuditLog.findFirstOrThrow({ where: { objectId: id, action: 'person.create' } });
+    expect(JSON.stringify(created.after)).not.toContain('13987654321');
+  });
+
+  it('gives another county’s administrator 404 on every roster endpoint and changes nothing', async () => {
+    const person = await f.db.person.findFirstOrThrow({ where: { name: '马建华' } });
+    const role = await f.db.orgRole.findFirstOrThrow({ where: { orgId: 'branch-a1-1', personId: person.id } });
+    const before = await dbState();
+    const attempts: ['GET' | 'POST' | 'PATCH', string, object?][] = [
+      ['GET', '/api/admin/people?orgId=branch-a1-1'],
+      ['GET', `/api/admin/people/${person.id}`],
+      ['GET', `/api/admin/people/${person.id}/phone`],
+      ['GET', '/api/admin/orgs/branch-a1-1/committee'],
+      ['PATCH', `/api/admin/people/${person.id}`, { name: '被改名' }],
+      ['POST', `/api/admin/people/${person.id}/transfer`, { branchId: 'branch-b1-1', on: today, reason: '越权' }],
+      ['POST', '/api/admin/people', { name: '渗透者', gender: 'male', birthDate: '1990-01-01', joinedOn: '2015-01-01', branchId: 'branch-a1-1', startOn: '2020-01-01' }],
+      ['POST', '/api/admin/orgs/branch-a1-1/committee', { personId: person.id, role: 'deputy_secretary', startOn: today, reason: '越权' }],
+      ['POST', `/api/admin/orgs/branch-a1-1/committee/${role.id}/end`, { endOn: today, reason: '越权' }],
+      // Its own branch's committee, with a member of this county: still 404.
+      ['POST', '/api/admin/orgs/branch-b1-1/committee', { personId: person.id, role: 'member', startOn: today, reason: '越权' }],
+    ];
+    for (const [method, url, payload] of attempts) {
+      const res = await call(OUTSIDER, method, url, payload);
+      expect(res.statusCode, `${method} ${url}`).toBe(404);
+    }
+    // Its own roster shows only 西河县.
+    const own = body<{ items: RosterItem[] }>(await call(OUTSIDER, 'GET', '/api/admin/people?limit=200')).items;
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((p) => p.branchId === 'branch-b1-1')).toBe(true);
+    expect(await dbState()).toEqual(before);
+  });
+
+  describe('CSV import and export', () => {
+    const header = '姓名,性别,出生日期,入党日期,转正日期,党支部编码,党小组编码,联系电话';
+    const imp = (user: string, csv: string, dryRun: boolean) => call(user, 'POST', '/api/admin/people/import', { csv, dryRun });
+    type Report = { dryRun: boolean; applied: boolean; rows: number; created: number; updated: number; unchanged: number; errors: { row: number; messages: string[] }[] };
+
+    it('exports a branch’s roster with the import’s columns (recorded) and imports it back unchanged', async () => {
+      const res = await call('donghu.admin', 'GET', '/api/admin/people/export.csv?orgId=branch-a1-1');
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('text/csv');
+      const lines = res.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+      expect(lines[0]).toBe(header);
+      expect(lines.find((l) => l.startsWith('张志斌,'))).toMatch(/^张志斌,男,1975-03-12,1998-07-01,1999-07-01,branch-a1-1,,139\d{8}$/);
+      expect(await f.db.adminAuditLog.count({ where: { action: 'person.export', objectId: 'branch-a1-1' } })).toBeGreaterThanOrEqual(1);
+      const before = await dbState();
+      const back = body<Report>(await imp('donghu.admin', res.body, false));
+      expect(back).toMatchObject({ applied: true, created: 0, updated: 0, unchanged: lines.length - 1, errors: [] });
+      expect({ ...(await dbState()), audit: before.audit }).toEqual(before);
+    });
+
+    it('a dry run reports what an import would do and writes nothing; the import does it; the same file again changes nothing', async () => {
+      const csv = [header, `导入甲${P},男,1991-02-03,2016-07-01,2017-07-01,branch-a1-1,,13800001111`, `导入乙${P},女,1992-04-05,2026-05-01,,branch-a1-1,,`, '张志斌,男,1975-03-12,1998-07-01,1999-07-01,branch-a1-1,,'].join('\n');
+      const before = await dbState();
+      const dry = body<Report>(await imp('donghu.admin', csv, true));
+      expect(dry).toMatchObject({ dryRun: true, applied: false, rows: 3, created: 2, updated: 1, unchanged: 0, errors: [] });
+      expect(await dbState()).toEqual(before);
+      const done = body<Report>(await imp('donghu.admin', csv, false));
+      expect(done).toMatchObject({ applied: true, created: 2, updated: 1, errors: [] });
+      expect(await f.db.person.findFirstOrThrow({ where: { name: `导入乙${P}` } })).toMatchObject({ status: 'probationary', phone: null });
+      const after = await dbState();
+      const again = body<Report>(await imp('donghu.admin', csv, false));
+      expect(again).toMatchObject({ applied: true, created: 0, updated: 0, unchanged: 3 });
+      expect({ ...(await dbState()), audit: after.audit }).toEqual(after);
+      // (张志斌's phone was cleared by the file, which had none: put it back for the other tests.)
+      await f.db.person.update({ where: { id: (await f.db.person.findFirstOrThrow({ where: { name: '张志斌' } })).id }, data: { phone: before.people.find((p) => p.name === '张志斌')!.phone } });
+    });
+
+    it('reports every row’s errors in Chinese and imports nothing, even rows that were fine', async () => {
+      const csv = [
+        header,
+        `正常行${P},男,1990-01-01,2015-07-01,2016-07-01,branch-a1-1,,`,
+        `性别错${P},M,1990-01-01,2015-07-01,,branch-a1-1,,`,
+        `日期错${P},女,1990-13-01,2015-07-01,,branch-a1-1,,123`,
+        `越权${P},男,1990-01-01,2015-07-01,,branch-b1-1,,`,
+        `正常行${P},男,1990-01-01,2015-07-01,2016-07-01,branch-a1-1,,`,
+        '黄淑芬,女,1980-11-20,2006-05-10,2007-05-10,branch-a2-1,,',
+      ].join('\r\n');
+      const before = await dbState();
+      const report = body<Report>(await imp('donghu.admin', csv, false));
+      expect(report.applied).toBe(false);
+      expect(report.errors.map((e) => e.row)).toEqual([3, 4, 5, 6, 7]);
+      const text = (row: number) => report.errors.find((e) => e.row === row)!.messages.join('；');
+      expect(text(3)).toContain('性别须为“男”或“女”');
+      expect(text(4)).toContain('出生日期“1990-13-01”不是 YYYY-MM-DD 格式的日期');
+      expect(text(4)).toContain('联系电话须为手机号或固定电话');
+      expect(text(5)).toContain('党支部编码“branch-b1-1”不存在或不在您管理的范围内');
+      expect(text(6)).toContain('与第 2 行是同一人');
+      expect(text(7)).toContain('党支部编码“branch-a2-1”不存在或不在您管理的范围内');
+      expect(await dbState()).toEqual(before);
+      const badHeader = body<Report>(await imp('donghu.admin', '名字,性别\n张三,男', false));
+      expect(badHeader.errors[0]).toMatchObject({ row: 1 });
+    });
+
+    it('fails as a whole when a row fails after earlier rows were written, leaving the database as it was', async () => {
+      // Row 2 is valid and written inside the transaction; row 3 is refused by the database checks.
+      const csv = [header, `半途甲${P},男,1990-01-01,2015-07-01,2016-07-01,branch-a1-1,,`, `半途乙${P},男,1990-01-01,2015-07-01,2016-07-01,branch-a1-1,no-such-group,`].join('\n');
+      const before = await dbState();
+      const report = body<Report>(await imp('donghu.admin', csv, false));
+      expect(report).toMatchObject({ applied: false, errors: [{ row: 3 }] });
+      expect(await f.db.person.count({ where: { name: `半途甲${P}` } })).toBe(0);
+      expect(await dbState()).toEqual(before);
+    });
+
+    it('another county’s administrator can neither export nor import into this county', async () => {
+      expect((await call(OUTSIDER, 'GET', '/api/admin/people/export.csv?orgId=branch-a1-1')).statusCode).toBe(404);
+      const before = await dbState();
+      const report = body<Report>(await imp(OUTSIDER, [header, `外县${P},男,1990-01-01,2015-07-01,,branch-a1-1,,`].join('\n'), false));
+      expect(report.applied).toBe(false);
+      expect(report.errors[0]!.messages[0]).toContain('不在您管理的范围内');
+      expect(await dbState()).toEqual(before);
+    });
+  });
+});
