@@ -2,8 +2,8 @@
 // installs it). Pages are addressed through the stack's single base URL, like a user would.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { repoRoot } from '@dj/infra/config';
 
 export const SCREENSHOT_DIR = path.join(repoRoot, 'test-results', 'screenshots');
@@ -49,4 +49,24 @@ export async function signIn(page: Page, username: string, password = 'Dangjian@
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Picks `option` in the antd Select of a form item (typing `search` first, if given) and waits until the
+ * item shows it. On a machine starved of CPU a click on an option has been seen to leave the Select empty
+ * (once, in CI under three parallel workloads); a person would pick again, and so does this, up to three times.
+ */
+export async function chooseInItem(page: Page, item: Locator, option: string, search?: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await item.locator('.ant-select').first().click();
+    if (search) await item.locator('input').first().fill(search);
+    await page.locator('.ant-select-dropdown:visible').getByText(option, { exact: true }).click();
+    const shown = await expect
+      .poll(async () => (await item.textContent()) ?? '', { timeout: 5_000 })
+      .toContain(option)
+      .then(() => true, () => false);
+    if (shown) return;
+    if (attempt === 3) throw new Error(`the Select did not take "${option}"`);
+    await page.keyboard.press('Escape');
+  }
 }

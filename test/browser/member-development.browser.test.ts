@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, expectStatus } from '../e2e/http-client';
 import { useStack } from '../e2e/stack';
-import { launchBrowser, newPage, screenshot, signIn } from './browser';
+import { chooseInItem, launchBrowser, newPage, screenshot, signIn } from './browser';
 
 // One second per working day: the 5-working-day 公示 is over in seconds.
 const stack = useStack({ databaseSuffix: '_browser_member', workingDaySeconds: 1 });
@@ -50,9 +50,7 @@ async function approve(user: string, caseId: string, stepKey: string, form: Reco
 /** Picks an option of the antd Select labelled `label` by its visible text. */
 async function choose(page: Page, label: string, option: string, search?: string) {
   const item = page.locator('.ant-form-item').filter({ has: page.locator('.ant-form-item-label').getByText(label, { exact: true }) }).first();
-  await item.locator('.ant-select').click();
-  if (search) await item.locator('input').first().fill(search);
-  await page.locator('.ant-select-dropdown:visible').getByText(option, { exact: true }).click();
+  await chooseInItem(page, item, option, search);
 }
 
 describe('发展党员 through the console', () => {

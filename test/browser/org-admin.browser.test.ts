@@ -75,7 +75,7 @@ describe('组织机构 (organization administration)', () => {
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ unit: { name: '浏览器测试社区党支部', parentId: 'town-a1' }, parentName: '东湖镇党委' });
     await page.close();
-  });
+  }, 120_000);
 
   it('a branch secretary has no 系统管理 menu, is refused the page and gets 403 from the API', async () => {
     const page = await newPage(browser(), stack().baseUrl);

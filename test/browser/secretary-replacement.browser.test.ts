@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, expectStatus } from '../e2e/http-client';
 import { useStack } from '../e2e/stack';
-import { launchBrowser, newPage, screenshot, signIn } from './browser';
+import { chooseInItem, launchBrowser, newPage, screenshot, signIn } from './browser';
 
 const stack = useStack({ databaseSuffix: '_browser_secretary', workingDaySeconds: 2 });
 const http = createHttpClient(() => stack().baseUrl);
@@ -41,8 +41,7 @@ async function openTask(caseId: string, stepKey: string): Promise<string> {
 
 async function choose(page: Page, scope: ReturnType<Page['locator']>, label: string, option: string) {
   const item = scope.locator('.ant-form-item').filter({ has: page.locator('.ant-form-item-label').getByText(label, { exact: true }) }).first();
-  await item.locator('.ant-select').click();
-  await page.locator('.ant-select-dropdown:visible').getByText(option, { exact: true }).click();
+  await chooseInItem(page, item, option);
 }
 
 const clean = { criminalRecord: false, disciplinePeriod: false, underInvestigation: false, blackEvilForces: false, clanForces: false, illegalReligion: false };
