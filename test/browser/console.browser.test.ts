@@ -88,12 +88,15 @@ describe('web console', () => {
     // Villages and branches load when a township is opened.
     await page.locator('tr[data-row-key="town-a1"] .ant-table-row-expand-icon').click();
     await page.getByTestId('board-org-village-a1-1').waitFor();
+    // The legend says what the colours mean, the due-soon window from the policy; an overdue unit is red.
+    await expect.poll(() => page.getByTestId('board-legend').textContent()).toMatch(/绿：无临期\/超期.*黄：有临期事项（\d+个工作日内到期）.*红：有超期事项/);
+    await expect.poll(() => page.getByTestId('board-status-town-a1').textContent()).toBe('超期');
     await screenshot(page, 'board');
     await overdue.click();
 
     const row = page.getByRole('row').filter({ hasText: overdueCaseTitle });
     await row.waitFor();
-    await expect.poll(() => row.getByText('超期').count()).toBeGreaterThan(0);
+    await expect.poll(() => row.getByText('当前超期').count()).toBeGreaterThan(0);
     await screenshot(page, 'case-search');
     await row.getByRole('link', { name: overdueCaseTitle }).click();
 

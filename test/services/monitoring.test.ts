@@ -130,7 +130,7 @@ describe('case search', () => {
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="cases-\d{4}-\d{2}-\d{2}\.csv"/);
     const raw = res.rawPayload.toString('utf8');
-    expect(raw.startsWith('\uFEFF事项编号,事项类型,标题,所属组织,当前环节,状态,是否超期,发起时间,办结时间,当前待办,办理人\r\n')).toBe(true);
+    expect(raw.startsWith('\uFEFF事项编号,事项类型,标题,所属组织,当前环节,状态,当前超期,曾超期,发起时间,办结时间,当前待办,办理人\r\n')).toBe(true);
     const lines = raw.slice(1).trimEnd().split('\r\n');
     expect(lines).toHaveLength(1 + 4); // header + the township's four cases (this export is wang.shuji's)
     expect(lines[1]).toContain(`"'=HYPERLINK(""x"") ${tag}, 含逗号",东湖村第一党支部,乡镇党委审核,办理中,否,`);

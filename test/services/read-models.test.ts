@@ -98,17 +98,19 @@ async function expectBoardMatches(when: string) {
   const readPair = async () => {
     const res = await f.cases.inject({ method: 'GET', url: '/api/admin/board?depth=4', headers: bearer(tokens['zhao.xianwei']!) });
     expect(res.statusCode, res.body).toBe(200);
-    const units = body<{ items: { id: string; open: number; overdue: number; supervising: number }[] }>(res).items;
+    const units = body<{ items: { id: string; open: number; overdue: number; dueSoon: number; supervising: number }[] }>(res).items;
     const board = ids.map((id) => {
       const u = units.find((x) => x.id === id);
-      return u && { id, open: u.open, overdue: u.overdue, supervising: u.supervising };
+      return u && { id, open: u.open, overdue: u.overdue, dueSoon: u.dueSoon, supervising: u.supervising };
     });
     const reference = [];
     for (const id of ids) {
-      const [ref] = await f.db.$queryRaw<{ open: number; overdue: number; supervising: number }[]>`
+      const [ref] = await f.db.$queryRaw<{ open: number; overdue: number; dueSoon: number; supervising: number }[]>`
         SELECT count(*)::int AS open,
                (count(*) FILTER (WHERE COALESCE(c.deadline_at <= now(), false)
                  OR EXISTS (SELECT 1 FROM task t WHERE t.case_id = c.id AND t.kind = 'step' AND t.status = 'open' AND t.overdue)))::int AS overdue,
+               (count(*) FILTER (WHERE EXISTS (SELECT 1 FROM task t WHERE t.case_id = c.id AND t.kind = 'step' AND t.status = 'open'
+                 AND t.reminded_at IS NOT NULL AND NOT t.overdue)))::int AS "dueSoon",
                COALESCE(sum((SELECT count(*) FROM task t WHERE t.case_id = c.id AND t.kind = 'supervision' AND t.status = 'open')), 0)::int AS supervising
         FROM "case" c JOIN org_unit o ON starts_with(c.org_path, o.path) WHERE o.id = ${id} AND c.status = 'open'`;
       reference.push({ id, ...ref! });
@@ -123,12 +125,12 @@ async function expectBoardMatches(when: string) {
   expect(last.board, `${when}: board`).toEqual(last.reference);
 }
 
-async function startCase(): Promise<Snapshot> {
+async function startCase(title = `读模型 ${randomUUID().slice(0, 8)}`): Promise<Snapshot> {
   const res = await f.cases.inject({
     method: 'POST',
     url: '/api/cases',
     headers: bearer(tokens['zhang.zhibu']!),
-    payload: { type: 'request-report', orgId: 'branch-a1-1', input: { title: `读模型 ${randomUUID().slice(0, 8)}`, body: '正文' } },
+    payload: { type: 'request-report', orgId: 'branch-a1-1', input: { title, body: '正文' } },
   });
   expect(res.statusCode, res.body).toBe(201);
   return body<Snapshot>(res);
@@ -179,15 +181,134 @@ describe('read models kept by triggers', () => {
     expect((await readAll('li.zuzhi', 'overdue')).ids).toContain(late.openTasks[0]!.id);
   });
 
+  it('a step closed after its due date leaves its case 曾超期 after it closed, and not 当前超期; the reminder marks a step due soon', async () => {
+    const tag = `曾超期${randomUUID().slice(0, 6)}`;
+    const late = await startCase(`${tag} 逾期办结`);
+    const onTime = await startCase(`${tag} 按时办结`);
+    const lateTask = late.openTasks[0]!.id;
+    await act('li.zuzhi', onTime.openTasks[0]!.id, { action: 'approve', form: { opinion: '同意' } });
+
+    // The reminder activity marks the step (reminderLeadWorkingDays before its due date): counted due soon until it is overdue.
+    const reminded = await until(() => f.db.task.findFirst({ where: { id: lateTask, remindedAt: { not: null } } }), 30_000);
+    expect(await f.db.caseEvent.count({ where: { taskId: lateTask, type: 'task.reminded' } })).toBe(1);
+    expect(reminded.remindedAt!.getTime()).toBeLessThanOrEqual(reminded.dueAt.getTime());
+    await expectBoardMatches('reminded');
+
+    await until(() => f.db.task.findFirst({ where: { id: lateTask, overdue: true } }), 30_000);
+    await expectBoardMatches('overdue');
+    await act('li.zuzhi', lateTask, { action: 'approve', form: { opinion: '同意' } });
+    await until(async () => (await f.db.case.findUniqueOrThrow({ where: { id: late.caseId } })).status === 'completed', 30_000);
+    await until(async () => (await f.db.case.findUniqueOrThrow({ where: { id: onTime.caseId } })).status === 'completed', 30_000);
+    const closed = await f.db.task.findUniqueOrThrow({ where: { id: lateTask } });
+    expect(closed.closedAt!.getTime()).toBeGreaterThan(closed.dueAt.getTime());
+
+    type Item = { id: string; overdue: boolean; wasLate: boolean; status: string };
+    const search = async (filter: string) => {
+      const res = await f.cases.inject({ method: 'GET', url: `/api/admin/cases?orgId=branch-a1-1&q=${encodeURIComponent(tag)}&limit=100&${filter}`, headers: bearer(tokens['zhao.xianwei']!) });
+      expect(res.statusCode, res.body).toBe(200);
+      return body<{ items: Item[]; total: number }>(res);
+    };
+    const ever = await search('wasLate=true');
+    expect(ever.items.map((i) => i.id)).toEqual([late.caseId]);
+    expect(ever.items[0]).toMatchObject({ status: 'completed', overdue: false, wasLate: true });
+    expect((await search('overdue=true')).items).toEqual([]);
+    expect((await search('wasLate=false')).items.map((i) => i.id)).toEqual([onTime.caseId]);
+    expect((await search('overdue=false')).items.map((i) => i.id).sort()).toEqual([late.caseId, onTime.caseId].sort());
+
+    // The CSV shows both: 当前超期 否, 曾超期 是.
+    const csv = await f.cases.inject({ method: 'GET', url: `/api/admin/cases.csv?orgId=branch-a1-1&q=${encodeURIComponent(tag)}`, headers: bearer(tokens['zhao.xianwei']!) });
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain('当前超期,曾超期');
+    expect(csv.body.split('\r\n').find((l) => l.startsWith(late.caseId))).toMatch(/,已办结,否,是,/);
+    expect(csv.body.split('\r\n').find((l) => l.startsWith(onTime.caseId))).toMatch(/,已办结,否,否,/);
+  });
+
+  it('a unit is yellow with a step due soon, red once it is overdue; 曾超期 of a subtree is counted by the roll-up and stays after close', async () => {
+    // A unit of its own (no other test's cases), its case and task written as the activities would.
+    const owner = createDb(inject('databaseUrl'), { max: 1 });
+    const unit = `rm-yellow-${randomUUID().slice(0, 8)}`;
+    const [caseId, taskId, closedLateCase, closedLateTask] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+    type Unit = { id: string; open: number; overdue: number; dueSoon: number; supervising: number; status: string };
+    const board = async (orgId = unit) => {
+      const res = await f.cases.inject({ method: 'GET', url: `/api/admin/board?orgId=${orgId}&depth=0`, headers: bearer(tokens['zhao.xianwei']!) });
+      expect(res.statusCode, res.body).toBe(200);
+      const answer = body<{ items: Unit[]; dueSoonWorkingDays: number }>(res);
+      return { ...answer.items.find((u) => u.id === orgId)!, window: answer.dueSoonWorkingDays };
+    };
+    const search = async (filter: string) => {
+      const res = await f.cases.inject({ method: 'GET', url: `/api/admin/cases?orgId=${unit}&${filter}`, headers: bearer(tokens['zhao.xianwei']!) });
+      expect(res.statusCode, res.body).toBe(200);
+      return body<{ items: { id: string; overdue: boolean; wasLate: boolean }[]; total: number; totalCapped: boolean }>(res);
+    };
+    const town = await owner.orgUnit.findUniqueOrThrow({ where: { id: 'town-a1' } });
+    const initiator = users['zhang.zhibu']!.id;
+    const newCase = (id: string) => owner.$executeRaw`
+      INSERT INTO "case" (id, type, workflow_id, org_id, org_path, title, status, stage, initiator_id, input, opened_at, updated_at)
+      VALUES (${id}::uuid, 'request-report', ${`test-${id}`}, ${unit}, '', ${`看板 ${id.slice(0, 6)}`}, 'open', 'township-review', ${initiator}::uuid, '{}', now(), now())`;
+    const newTask = (id: string, c: string, dueInSeconds: number) => owner.$executeRaw`
+      INSERT INTO task (id, case_id, kind, step_key, round, title, org_id, status, mode, actions, due_at, opened_at)
+      VALUES (${id}::uuid, ${c}::uuid, 'step', 'township-review', 1, '乡镇党委审核请示', 'town-a1', 'open', 'any', '{approve}', now() + make_interval(secs => ${dueInSeconds}), now())`;
+    try {
+      await owner.orgUnit.create({ data: { id: unit, name: '看板测试支部', type: 'branch', parentId: 'town-a1', path: `${town.path}${unit}/`, depth: town.depth + 1 } });
+      await newCase(caseId);
+      await newTask(taskId, caseId, 3600);
+      expect(await board()).toMatchObject({ open: 1, overdue: 0, dueSoon: 0, status: 'green' });
+
+      // The reminder went (what remindTask writes): due soon — yellow, and the window is the policy's.
+      await owner.$executeRaw`UPDATE task SET reminded_at = now() WHERE id = ${taskId}::uuid`;
+      const yellow = await board();
+      expect(yellow).toMatchObject({ open: 1, overdue: 0, dueSoon: 1, supervising: 0, status: 'yellow' });
+      const policy = await owner.policy.findUnique({ where: { key: 'escalation.default' } });
+      expect(yellow.window).toBe((policy?.value as { reminderLeadWorkingDays: number } | undefined)?.reminderLeadWorkingDays ?? 1);
+      expect((await board('town-a1')).dueSoon).toBeGreaterThanOrEqual(1);
+
+      // The escalation marked it at its due date: overdue — red, no longer due soon; 当前超期 and 曾超期.
+      await owner.$executeRaw`UPDATE task SET overdue = true WHERE id = ${taskId}::uuid`;
+      expect(await board()).toMatchObject({ open: 1, overdue: 1, dueSoon: 0, status: 'red' });
+      expect((await search('overdue=true&status=open')).items.map((i) => i.id)).toEqual([caseId]);
+      expect(await search('wasLate=true')).toMatchObject({ total: 1, totalCapped: false, items: [{ id: caseId, overdue: true, wasLate: true }] });
+
+      // A step closed after its due date that no escalation marked (a unit with no one above) is late too.
+      await newCase(closedLateCase);
+      await newTask(closedLateTask, closedLateCase, -60);
+      await owner.$executeRaw`UPDATE task SET status = 'completed', closed_at = now() WHERE id = ${closedLateTask}::uuid`;
+      await owner.$executeRaw`UPDATE "case" SET status = 'completed', closed_at = now() WHERE id = ${closedLateCase}::uuid`;
+
+      // Both closed: nothing open, green; both still 曾超期 (the total from the roll-up), neither 当前超期.
+      await owner.$executeRaw`UPDATE task SET status = 'completed', closed_at = now() WHERE id = ${taskId}::uuid`;
+      await owner.$executeRaw`UPDATE "case" SET status = 'completed', closed_at = now() WHERE id = ${caseId}::uuid`;
+      expect(await board()).toMatchObject({ open: 0, overdue: 0, dueSoon: 0, status: 'green' });
+      const ever = await search('wasLate=true');
+      expect(ever.total).toBe(2);
+      expect(ever.items.map((i) => i.id).sort()).toEqual([caseId, closedLateCase].sort());
+      expect((await search('overdue=true')).items).toEqual([]);
+      expect((await search('wasLate=false')).items).toEqual([]);
+    } finally {
+      await owner.$executeRaw`DELETE FROM task WHERE case_id IN (${caseId}::uuid, ${closedLateCase}::uuid)`;
+      await owner.$executeRaw`DELETE FROM "case" WHERE id IN (${caseId}::uuid, ${closedLateCase}::uuid)`;
+      // Deleting the cases took back everything they contributed.
+      const [left] = await owner.$queryRaw<{ n: number }[]>`
+        SELECT COALESCE(sum(abs(open_cases) + abs(overdue_cases) + abs(due_soon_cases) + abs(late_cases)), 0)::int AS n FROM org_board WHERE org_id = ${unit}`;
+      for (const table of ['org_board', 'org_stage_count', 'org_daily']) await owner.$executeRawUnsafe(`DELETE FROM ${table} WHERE org_id = $1`, unit);
+      await owner.$executeRaw`DELETE FROM org_unit WHERE id = ${unit}`;
+      await owner.$disconnect();
+      expect(left?.n).toBe(0);
+    }
+  });
+
   it('the migration backfill (read_models_rebuild) gives exactly what the triggers kept', async () => {
     await startCase();
     // One repeatable-read transaction: read what the triggers kept, rebuild from the source rows, read again, roll back.
     const snapshot = (tx: Prisma.TransactionClient) =>
       Promise.all([
         tx.$queryRaw`SELECT holder, view, due_at, task_id, case_type, org_path, title, case_title FROM inbox_entry ORDER BY holder, view, due_at, task_id`,
-        tx.$queryRaw`SELECT case_id, open_overdue_steps, open_supervision, open, overdue, supervising, deadline_passed FROM case_board ORDER BY case_id`,
-        tx.$queryRaw`SELECT org_id, sum(open_cases)::int AS o, sum(overdue_cases)::int AS v, sum(supervising)::int AS s, sum(deadline_passed)::int AS d
-                     FROM org_board GROUP BY org_id HAVING sum(open_cases) <> 0 OR sum(overdue_cases) <> 0 OR sum(supervising) <> 0 OR sum(deadline_passed) <> 0 ORDER BY org_id`,
+        tx.$queryRaw`SELECT case_id, open_overdue_steps, open_supervision, open_due_soon_steps, late_steps, open, overdue, supervising, deadline_passed, due_soon, was_late
+                     FROM case_board ORDER BY case_id`,
+        tx.$queryRaw`SELECT org_id, sum(open_cases)::int AS o, sum(overdue_cases)::int AS v, sum(supervising)::int AS s, sum(deadline_passed)::int AS d,
+                            sum(due_soon_cases)::int AS ds, sum(late_cases)::int AS l
+                     FROM org_board GROUP BY org_id
+                     HAVING sum(open_cases) <> 0 OR sum(overdue_cases) <> 0 OR sum(supervising) <> 0 OR sum(deadline_passed) <> 0 OR sum(due_soon_cases) <> 0 OR sum(late_cases) <> 0
+                     ORDER BY org_id`,
         tx.$queryRaw`SELECT org_id, case_type, stage, sum(open_cases)::int AS n FROM org_stage_count GROUP BY 1, 2, 3 HAVING sum(open_cases) <> 0 ORDER BY 1, 2, 3`,
         tx.$queryRaw`SELECT org_id, case_type, step_key, day, opened, closed, steps_closed, steps_on_time, steps_late FROM org_daily
                      WHERE (opened, closed, steps_closed, steps_on_time, steps_late) <> (0, 0, 0, 0, 0) ORDER BY 1, 2, 3, 4`,

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { Prisma, auditRecords, type Db } from '@dj/db';
+import { Prisma, auditRecords, loadPolicy, type Db } from '@dj/db';
+import type { EscalationPolicy } from '@dj/domain';
 import { DateOrDateTime, StringEnum, errorResponses, httpError, type App } from '@dj/service-kit';
 import { adminScope, monitoringScope, scopeFor, withinScope } from './admin-scope';
 import { casesCsv } from './case-csv';
@@ -15,7 +16,9 @@ const CaseFilterQuery = {
   orgId: Type.Optional(Org),
   stage: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   status: Type.Optional(StringEnum(caseStatuses)),
+  // 当前超期 (open and overdue now) and 曾超期 (late at any time, open or closed).
   overdue: Type.Optional(Type.Boolean()),
+  wasLate: Type.Optional(Type.Boolean()),
   openedFrom: Type.Optional(DateOrDateTime),
   openedTo: Type.Optional(DateOrDateTime),
   closedFrom: Type.Optional(DateOrDateTime),
@@ -91,9 +94,13 @@ export function registerAdminRoutes(app: App, db: Db, options: { workingDaySecon
     },
     async (request) => {
       const depth = request.query.depth ?? BOARD_DEFAULT_DEPTH;
-      const items = await overdueBoard(db, await scopeFor(db, request.auth, request.query.orgId), depth);
-      // Counts are current to the last committed change; "overdue" is what the escalation marked at each due date.
-      return { items, depth, overdueMarkedBy: 'escalation' };
+      const [items, escalation] = await Promise.all([
+        scopeFor(db, request.auth, request.query.orgId).then((scope) => overdueBoard(db, scope, depth)),
+        loadPolicy<EscalationPolicy>(db, 'escalation.default'),
+      ]);
+      // Counts are current to the last committed change; "overdue" is what the escalation marked at each
+      // due date, "due soon" what the reminder marked, reminderLeadWorkingDays before it (the policy).
+      return { items, depth, overdueMarkedBy: 'escalation', dueSoonMarkedBy: 'reminder', dueSoonWorkingDays: escalation.reminderLeadWorkingDays };
     },
   );
 

@@ -20,7 +20,7 @@ export function csvField(value: string | number | boolean | null | undefined): s
 const chinaTime = (iso: string | null) => (iso ? new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : '');
 
 export async function casesCsv(db: Db, scope: string[], filters: CaseFilters): Promise<string> {
-  const lines = [['事项编号', '事项类型', '标题', '所属组织', '当前环节', '状态', '是否超期', '发起时间', '办结时间', '当前待办', '办理人'].join(',')];
+  const lines = [['事项编号', '事项类型', '标题', '所属组织', '当前环节', '状态', '当前超期', '曾超期', '发起时间', '办结时间', '当前待办', '办理人'].join(',')];
   let cursor: string | null = null;
   let rows = 0;
   do {
@@ -35,6 +35,7 @@ export async function casesCsv(db: Db, scope: string[], filters: CaseFilters): P
           c.stageName,
           statusNames[c.status] ?? c.status,
           c.overdue ? '是' : '否',
+          c.wasLate ? '是' : '否',
           chinaTime(c.openedAt),
           chinaTime(c.closedAt),
           c.openTasks.map((t) => t.name).join('；'),

@@ -10,7 +10,10 @@ export type CaseFilters = {
   type?: string | undefined;
   stage?: string | undefined;
   status?: (typeof caseStatuses)[number] | undefined;
+  /** 当前超期: open and overdue now. */
   overdue?: boolean | undefined;
+  /** 曾超期: late at any time, open or closed. */
+  wasLate?: boolean | undefined;
   openedFrom?: string | undefined;
   openedTo?: string | undefined;
   closedFrom?: string | undefined;
@@ -35,6 +38,13 @@ export function decodeCaseCursor(raw: string): CaseCursor | undefined {
  */
 export const caseOverdueSql = Prisma.sql`COALESCE((SELECT b.overdue FROM case_board b WHERE b.case_id = c.id), false)`;
 
+/**
+ * Was late (曾超期), open or closed: a step was marked overdue or closed after its due date, or the case
+ * deadline passed while it was open — a lasting fact of case_board (issue 16 point 8; see the migration
+ * 20261202120000_board_due_soon_was_late). Like caseOverdueSql, one primary-key lookup per case scanned.
+ */
+export const caseWasLateSql = Prisma.sql`COALESCE((SELECT b.was_late FROM case_board b WHERE b.case_id = c.id), false)`;
+
 /** The total is counted up to here; beyond it the page says "more than" (counting every case at the root of a province is not an index range). */
 export const TOTAL_CAP = 1000;
 
@@ -44,6 +54,7 @@ function wherePredicate(scope: string[], f: CaseFilters): Prisma.Sql {
   if (f.stage) parts.push(Prisma.sql`c.stage = ${f.stage}`);
   if (f.status) parts.push(Prisma.sql`c.status = ${f.status}`);
   if (f.overdue !== undefined) parts.push(f.overdue ? caseOverdueSql : Prisma.sql`NOT ${caseOverdueSql}`);
+  if (f.wasLate !== undefined) parts.push(f.wasLate ? caseWasLateSql : Prisma.sql`NOT ${caseWasLateSql}`);
   if (f.openedFrom) parts.push(Prisma.sql`c.opened_at >= ${dateBound(f.openedFrom, 'start')}`);
   if (f.openedTo) parts.push(Prisma.sql`c.opened_at <= ${dateBound(f.openedTo, 'end')}`);
   if (f.closedFrom) parts.push(Prisma.sql`c.closed_at >= ${dateBound(f.closedFrom, 'start')}`);
@@ -65,6 +76,7 @@ type CaseRow = {
   stage: string;
   status: string;
   overdue: boolean;
+  was_late: boolean;
   opened_at: Date;
   closed_at: Date | null;
 };
@@ -103,12 +115,17 @@ export async function openTasksOf(db: Db, caseIds: string[]): Promise<Map<string
 
 /**
  * The total is exact from the roll-ups for a board drill-down (open cases of a subtree, by type / stage,
- * or overdue) and for a subtree's cases (by type) opened or closed between two dates; any other filter
+ * or overdue), for the cases of a subtree that were ever late, and for a subtree's cases (by type) opened or closed between two dates; any other filter
  * is counted along the page's own index path, up to TOTAL_CAP.
  */
 async function countCases(db: Db, scope: string[], f: CaseFilters, where: Prisma.Sql): Promise<{ total: number; capped: boolean }> {
-  const fromRollup = f.status === 'open' && !f.q && !f.openedFrom && !f.openedTo && !f.closedFrom && !f.closedTo && (f.overdue === undefined || (!f.type && !f.stage));
+  const fromRollup = f.status === 'open' && !f.q && !f.openedFrom && !f.openedTo && !f.closedFrom && !f.closedTo && f.wasLate === undefined && (f.overdue === undefined || (!f.type && !f.stage));
   const roots = scope.map(orgOfPath);
+  // 曾超期 over a subtree, whatever the status: the late_cases roll-up.
+  if (f.wasLate === true && !f.status && !f.type && !f.stage && !f.q && f.overdue === undefined && !f.openedFrom && !f.openedTo && !f.closedFrom && !f.closedTo) {
+    const [row] = await db.$queryRaw<{ n: number }[]>`SELECT COALESCE(sum(late_cases), 0)::int AS n FROM org_board WHERE org_id = ANY(${roots}::text[])`;
+    return { total: row?.n ?? 0, capped: false };
+  }
   if (fromRollup && f.overdue !== undefined) {
     const [row] = await db.$queryRaw<{ open: number; overdue: number }[]>`
       SELECT COALESCE(sum(open_cases), 0)::int AS open, COALESCE(sum(overdue_cases), 0)::int AS overdue FROM org_board WHERE org_id = ANY(${roots}::text[])`;
@@ -124,7 +141,7 @@ async function countCases(db: Db, scope: string[], f: CaseFilters, where: Prisma
   const isDate = (v: string | undefined) => v === undefined || /^\d{4}-\d{2}-\d{2}$/.test(v);
   const opened = f.openedFrom !== undefined || f.openedTo !== undefined;
   const closed = f.closedFrom !== undefined || f.closedTo !== undefined;
-  if (!f.status && !f.stage && !f.q && f.overdue === undefined && !(opened && closed) && [f.openedFrom, f.openedTo, f.closedFrom, f.closedTo].every(isDate)) {
+  if (!f.status && !f.stage && !f.q && f.overdue === undefined && f.wasLate === undefined && !(opened && closed) && [f.openedFrom, f.openedTo, f.closedFrom, f.closedTo].every(isDate)) {
     const [from, to] = closed ? [f.closedFrom, f.closedTo] : [f.openedFrom, f.openedTo];
     const [row] = await db.$queryRaw<{ n: number }[]>`
       SELECT COALESCE(sum(${closed ? Prisma.sql`closed` : Prisma.sql`opened`}), 0)::int AS n FROM org_daily
@@ -144,7 +161,7 @@ export async function searchCases(db: Db, scope: string[], filters: CaseFilters,
   // The page is chosen on the case table alone; names and the overdue flag are read for its rows only.
   const [rows, total] = await Promise.all([
     db.$queryRaw<CaseRow[]>`
-      SELECT c.id, c.type, c.title, c.org_id, o.name AS org_name, c.stage, c.status, ${caseOverdueSql} AS overdue, c.opened_at, c.closed_at
+      SELECT c.id, c.type, c.title, c.org_id, o.name AS org_name, c.stage, c.status, ${caseOverdueSql} AS overdue, ${caseWasLateSql} AS was_late, c.opened_at, c.closed_at
       FROM (SELECT c.* FROM "case" c WHERE ${where} ${after} ORDER BY c.opened_at DESC, c.id DESC LIMIT ${limit + 1}) AS c
       JOIN org_unit o ON o.id = c.org_id
       ORDER BY c.opened_at DESC, c.id DESC`,
@@ -165,6 +182,7 @@ export async function searchCases(db: Db, scope: string[], filters: CaseFilters,
       stageName: stepName(r.type, r.stage),
       status: r.status,
       overdue: r.overdue,
+      wasLate: r.was_late,
       openedAt: r.opened_at.toISOString(),
       closedAt: r.closed_at?.toISOString() ?? null,
       openTasks: tasks.get(r.id) ?? [],

@@ -14,14 +14,26 @@ type BoardRow = {
   overdue: number;
   supervising: number;
   deadline_passed: number;
+  due_soon: number;
 };
+
+/**
+ * The unit's colour (issue 16 point 8): red when something of its subtree is overdue (a marked step, a
+ * passed case deadline, an open 督办), yellow when a step is due soon (within the reminder window of
+ * the policy escalation.default), green otherwise.
+ */
+export function boardStatus(r: { overdue: number; supervising: number; deadline_passed: number; due_soon: number }): 'green' | 'yellow' | 'red' {
+  if (r.overdue > 0 || r.supervising > 0 || r.deadline_passed > 0) return 'red';
+  return r.due_soon > 0 ? 'yellow' : 'green';
+}
 
 /** How far below each scope root the board goes unless asked: at the root of a province, counties and townships. */
 export const BOARD_DEFAULT_DEPTH = 2;
 
 /**
  * Per organization of the scope, down to `depth` levels below each scope root, its whole subtree's
- * open cases, those overdue, and open 督办 — read from org_board, which triggers keep in the same
+ * open cases, those overdue, those with a step due soon (reminded, not yet overdue), and open 督办 —
+ * read from org_board, which triggers keep in the same
  * transaction as each case and task change (see the read-models migration). A unit's deeper levels
  * are read by asking for it as orgId (hasChildren says whether there are any).
  */
@@ -36,10 +48,11 @@ export async function overdueBoard(db: Db, scope: string[], depth = BOARD_DEFAUL
     SELECT t.id, t.name, t.type::text AS type, t.parent_id,
            EXISTS (SELECT 1 FROM org_unit ch WHERE ch.parent_id = t.id) AS has_children,
            COALESCE(b.open, 0)::int AS open, COALESCE(b.overdue, 0)::int AS overdue,
-           COALESCE(b.supervising, 0)::int AS supervising, COALESCE(b.deadline_passed, 0)::int AS deadline_passed
+           COALESCE(b.supervising, 0)::int AS supervising, COALESCE(b.deadline_passed, 0)::int AS deadline_passed, COALESCE(b.due_soon, 0)::int AS due_soon
     FROM tree t
     LEFT JOIN LATERAL (
-      SELECT sum(open_cases) AS open, sum(overdue_cases) AS overdue, sum(supervising) AS supervising, sum(deadline_passed) AS deadline_passed
+      SELECT sum(open_cases) AS open, sum(overdue_cases) AS overdue, sum(supervising) AS supervising, sum(deadline_passed) AS deadline_passed,
+             sum(due_soon_cases) AS due_soon
       FROM org_board WHERE org_board.org_id = t.id
     ) b ON true
     ORDER BY t.path`;
@@ -51,8 +64,9 @@ export async function overdueBoard(db: Db, scope: string[], depth = BOARD_DEFAUL
     hasChildren: r.has_children,
     open: r.open,
     overdue: r.overdue,
+    dueSoon: r.due_soon,
     supervising: r.supervising,
-    status: r.supervising > 0 || r.deadline_passed > 0 ? 'red' : r.overdue > 0 ? 'yellow' : 'green',
+    status: boardStatus(r),
   }));
 }
 

@@ -295,6 +295,8 @@ export function createCaseActivities({ db, workingDaySeconds, reference = uncach
         if (task.status !== 'open') return;
         const now = new Date();
         const pending = task.assignees.filter((a) => a.status === 'pending');
+        // From now until it is marked overdue or closes, the step counts as due soon (临期) on the board (read-model triggers).
+        if (!task.remindedAt) await t.task.update({ where: { id: taskId }, data: { remindedAt: now } });
         await appendCaseEvent(t, {
           caseId,
           idemKey: `task.reminded:${taskId}`,

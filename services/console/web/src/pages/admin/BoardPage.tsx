@@ -4,14 +4,37 @@ import { App, Badge, Button, Card, Space, Table, Tag, Typography } from 'antd';
 import { api } from '../../api';
 import { orgTypeNames } from '../../labels';
 
-type BoardItem = { id: string; name: string; type: string; parentId: string | null; hasChildren: boolean; open: number; overdue: number; supervising: number; status: 'green' | 'yellow' | 'red' };
+type BoardItem = {
+  id: string;
+  name: string;
+  type: string;
+  parentId: string | null;
+  hasChildren: boolean;
+  open: number;
+  overdue: number;
+  dueSoon: number;
+  supervising: number;
+  status: 'green' | 'yellow' | 'red';
+};
 type Row = BoardItem & { children?: Row[] };
+type Board = { items: BoardItem[]; dueSoonWorkingDays?: number };
 
+/** The colours as the API computes them (services/cases/src/monitoring-queries.ts boardStatus). */
 const STATUS = {
-  green: { color: '#52c41a', text: '正常' },
-  yellow: { color: '#faad14', text: '有超期' },
-  red: { color: '#f5222d', text: '督办中' },
+  green: { color: '#52c41a', text: '正常', tag: 'success' },
+  yellow: { color: '#faad14', text: '临期', tag: 'warning' },
+  red: { color: '#f5222d', text: '超期', tag: 'error' },
 } as const;
+
+/** 图例: what each colour means, the due-soon window being the reminder's (policy 提醒与逐级督办). */
+function legend(days: number | undefined) {
+  const window = days === undefined ? '提醒期内到期' : `${days}个工作日内到期`;
+  return [
+    { key: 'green', color: STATUS.green.color, text: '绿：无临期/超期' },
+    { key: 'yellow', color: STATUS.yellow.color, text: `黄：有临期事项（${window}）` },
+    { key: 'red', color: STATUS.red.color, text: '红：有超期事项' },
+  ];
+}
 
 /** Units whose children are not loaded yet get an empty children list, so the table offers to expand them. */
 function toTree(items: BoardItem[]): Row[] {
@@ -28,19 +51,21 @@ function toTree(items: BoardItem[]): Row[] {
 /** Parents whose children are loaded: expanded at first. */
 const loadedParents = (items: BoardItem[]) => [...new Set(items.map((i) => i.parentId).filter((id): id is string => !!id && items.some((p) => p.id === id)))];
 
-/** 超期看板: the org tree with open / overdue / 督办 counts per unit (its subtree), drill-down to the cases. */
+/** 超期看板: the org tree with open / overdue / due-soon / 督办 counts per unit (its subtree), drill-down to the cases. */
 export default function BoardPage() {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [items, setItems] = useState<BoardItem[]>([]);
+  const [dueSoonDays, setDueSoonDays] = useState<number | undefined>(undefined);
   const [expanded, setExpanded] = useState<string[]>([]);
   const [loading, setLoading] = useState(true);
 
   useEffect(() => {
     api
-      .get<{ items: BoardItem[] }>('/api/admin/board')
+      .get<Board>('/api/admin/board')
       .then((r) => {
         setItems(r.items);
+        setDueSoonDays(r.dueSoonWorkingDays);
         setExpanded(loadedParents(r.items));
       })
       .catch((e: Error) => message.error(e.message))
@@ -67,9 +92,9 @@ export default function BoardPage() {
     <Card
       title="超期看板"
       extra={
-        <Space>
-          {Object.values(STATUS).map((s) => (
-            <Badge key={s.text} color={s.color} text={s.text} />
+        <Space data-testid="board-legend" wrap>
+          {legend(dueSoonDays).map((l) => (
+            <Badge key={l.key} color={l.color} text={l.text} />
           ))}
         </Space>
       }
@@ -112,12 +137,23 @@ export default function BoardPage() {
                 0
               ),
           },
+          {
+            title: '临期',
+            dataIndex: 'dueSoon',
+            width: 100,
+            align: 'right',
+            render: (n: number, r) => (n > 0 ? <Typography.Text type="warning" strong data-testid={`board-due-soon-${r.id}`}>{n}</Typography.Text> : 0),
+          },
           { title: '督办', dataIndex: 'supervising', width: 100, align: 'right', render: (n: number) => (n > 0 ? <Typography.Text type="danger" strong>{n}</Typography.Text> : 0) },
           {
             title: '状态',
             dataIndex: 'status',
             width: 110,
-            render: (s: Row['status']) => <Tag color={s === 'green' ? 'success' : s === 'yellow' ? 'warning' : 'error'}>{STATUS[s].text}</Tag>,
+            render: (s: Row['status'], r) => (
+              <Tag color={STATUS[s].tag} data-testid={`board-status-${r.id}`}>
+                {STATUS[s].text}
+              </Tag>
+            ),
           },
         ]}
       />

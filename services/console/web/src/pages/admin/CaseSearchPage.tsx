@@ -18,13 +18,33 @@ export type AdminCase = {
   stageName?: string;
   status: string;
   overdue: boolean;
+  wasLate?: boolean;
   openedAt: string;
   closedAt: string | null;
   openTasks: { taskId: string; name: string; dueAt: string; overdue: boolean; assignees: string[] }[];
 };
 type Page = { items: AdminCase[]; nextCursor: string | null; total: number; totalCapped?: boolean };
 type Range = [Dayjs | null, Dayjs | null] | null;
-type FormValues = { type?: string; orgId?: string; stage?: string; status?: string; overdue?: string; opened?: Range; closed?: Range; q?: string };
+type FormValues = { type?: string; orgId?: string; stage?: string; status?: string; late?: Late; opened?: Range; closed?: Range; q?: string };
+
+/** 超期情况: 当前超期 (open and overdue now) and 曾超期 (late at any time, open or closed), and their negations. */
+type Late = 'now' | 'ever' | 'not-now' | 'never';
+const LATE_OPTIONS: { value: Late; label: string }[] = [
+  { value: 'now', label: '当前超期' },
+  { value: 'ever', label: '曾超期' },
+  { value: 'not-now', label: '当前未超期' },
+  { value: 'never', label: '从未超期' },
+];
+const LATE_QUERY: Record<Late, Query> = { now: { overdue: 'true' }, 'not-now': { overdue: 'false' }, ever: { wasLate: 'true' }, never: { wasLate: 'false' } };
+
+/** The board's drill-down links with overdue=true (当前超期); a link may also carry wasLate. */
+function lateOf(params: URLSearchParams): Late | undefined {
+  if (params.get('overdue') === 'true') return 'now';
+  if (params.get('overdue') === 'false') return 'not-now';
+  if (params.get('wasLate') === 'true') return 'ever';
+  if (params.get('wasLate') === 'false') return 'never';
+  return undefined;
+}
 
 function toQuery(v: FormValues): Query {
   return {
@@ -32,7 +52,7 @@ function toQuery(v: FormValues): Query {
     orgId: v.orgId,
     stage: v.stage?.trim(),
     status: v.status,
-    overdue: v.overdue,
+    ...(v.late ? LATE_QUERY[v.late] : {}),
     openedFrom: v.opened?.[0]?.startOf('day').toISOString(),
     openedTo: v.opened?.[1]?.endOf('day').toISOString(),
     closedFrom: v.closed?.[0]?.startOf('day').toISOString(),
@@ -48,7 +68,7 @@ export default function CaseSearchPage() {
   const orgs = useOrgs();
   const tree = useMemo(() => orgTree(orgs), [orgs]);
   const [form] = Form.useForm<FormValues>();
-  const initial: FormValues = { orgId: params.get('orgId') ?? undefined, overdue: params.get('overdue') ?? undefined, status: params.get('status') ?? undefined };
+  const initial: FormValues = { orgId: params.get('orgId') ?? undefined, late: lateOf(params), status: params.get('status') ?? undefined };
   const [query, setQuery] = useState<Query>(toQuery(initial));
   const list = useKeysetList<AdminCase, Page>('/api/admin/cases', { ...query, limit: 20 });
   const rows = list.items;
@@ -68,8 +88,8 @@ export default function CaseSearchPage() {
         <Form.Item name="status">
           <Select allowClear placeholder="状态" style={{ width: 110 }} options={Object.entries(caseStatusNames).map(([value, s]) => ({ value, label: s.text }))} />
         </Form.Item>
-        <Form.Item name="overdue">
-          <Select allowClear placeholder="是否超期" style={{ width: 110 }} options={[{ value: 'true', label: '超期' }, { value: 'false', label: '未超期' }]} />
+        <Form.Item name="late">
+          <Select allowClear placeholder="超期情况" style={{ width: 130 }} options={LATE_OPTIONS} data-testid="late-filter" />
         </Form.Item>
         <Form.Item name="opened">
           <DatePicker.RangePicker placeholder={['发起从', '发起至']} />
@@ -115,7 +135,8 @@ export default function CaseSearchPage() {
             render: (_: unknown, r) => (
               <Space size={4}>
                 <Tag color={caseStatusNames[r.status]?.color}>{caseStatusNames[r.status]?.text ?? r.status}</Tag>
-                {r.overdue && <Tag color="red">超期</Tag>}
+                {r.overdue && <Tag color="red">当前超期</Tag>}
+                {r.wasLate && !r.overdue && <Tag color="orange">曾超期</Tag>}
               </Space>
             ),
           },
