@@ -7,17 +7,20 @@ import { bearer, body, startServices, type Fixture } from '../src/service-fixtur
 
 // A year no other test file enters or gives due dates in (the database is shared by the run's test files).
 const YEAR = 2033;
+const HOLIDAY = new Date(`${YEAR}-01-03T00:00:00Z`); // a Monday
 let f: Fixture;
 const tokens: Record<string, string> = {};
 const moved: { id: string; dueAt: Date }[] = [];
 
 beforeAll(async () => {
   f = await startServices();
-  for (const u of ['admin', 'wang.shuji', 'zhang.zhibu', 'sun.zhibu']) tokens[u] = await f.login(u);
+  for (const u of ['admin', 'wang.shuji', 'zhang.zhibu', 'sun.zhibu', 'zhao.xianwei']) tokens[u] = await f.login(u);
 });
 afterAll(async () => {
   for (const t of moved) await f?.db.task.update({ where: { id: t.id }, data: { dueAt: t.dueAt } });
   await f?.db.calendarYear.deleteMany({ where: { year: YEAR } });
+  await f?.db.calendarDayChange.deleteMany({ where: { date: HOLIDAY } });
+  await f?.db.calendarDay.deleteMany({ where: { date: HOLIDAY } });
   await f?.close();
 });
 
@@ -59,8 +62,20 @@ describe('calendar coverage', () => {
     expect(official.publishedYears).toEqual(admin.publishedYears);
     expect((await f.cases.inject({ method: 'GET', url: '/api/calendar/coverage' })).statusCode).toBe(401);
 
-    // Entered: the warning goes.
-    await f.db.calendarYear.create({ data: { year: YEAR, source: '测试' } });
+    // Entered in the console day by day, then confirmed with its source: the warning goes.
+    const put = (user: string, url: string, payload: object) => f.cases.inject({ method: 'PUT', url, headers: bearer(tokens[user]!), payload });
+    const confirm = (user: string) => put(user, `/api/calendar/years/${YEAR}/published`, { source: `国务院办公厅关于${YEAR}年部分节假日安排的通知` });
+    const empty = await confirm('admin');
+    expect(empty.statusCode).toBe(400);
+    expect(body<{ code: string; message: string }>(empty)).toMatchObject({ code: 'CALENDAR_YEAR_EMPTY', message: expect.stringContaining('请先在日历上录入元旦、春节等节假日') });
+    expect((await put('admin', `/api/calendar/years/${YEAR}/published`, { source: ' ' })).statusCode).toBe(400);
+    expect((await put('admin', `/api/calendar/days/${YEAR}-01-03`, { kind: 'holiday', name: '元旦', reason: '国务院办公厅通知' })).statusCode).toBe(200);
+    const entered = body<{ published: boolean; days: unknown[] }>(await f.cases.inject({ method: 'GET', url: `/api/calendar/years/${YEAR}`, headers: bearer(tokens['zhang.zhibu']!) }));
+    expect(entered).toMatchObject({ published: false, days: [{ date: `${YEAR}-01-03`, kind: 'holiday', name: '元旦' }] });
+    expect((await coverage('admin')).warnings.map((w) => w.year)).toContain(YEAR); // not confirmed yet
+    for (const user of ['zhao.xianwei', 'wang.shuji']) expect((await confirm(user)).statusCode).toBe(403); // national: root administrators only
+    expect((await confirm('admin')).statusCode).toBe(200);
+    expect(body<{ published: boolean; source: string }>(await f.cases.inject({ method: 'GET', url: `/api/calendar/years/${YEAR}`, headers: bearer(tokens['zhang.zhibu']!) }))).toMatchObject({ published: true, source: `国务院办公厅关于${YEAR}年部分节假日安排的通知` });
     const after = await coverage('admin');
     expect(after.publishedYears).toContain(YEAR);
     expect(after.warnings.map((w) => w.year)).not.toContain(YEAR);

@@ -92,13 +92,39 @@ export function registerCalendarRoutes(app: App, db: Db) {
 
   app.get(
     '/api/calendar/years/:year',
-    { onRequest: app.authenticate, schema: { tags: ['calendar'], security, params: YearParams, response: { 401: errorResponses[401], 404: errorResponses[404] } } },
+    { onRequest: app.authenticate, schema: { tags: ['calendar'], security, params: YearParams, response: { 401: errorResponses[401] } } },
     async (request) => {
+      // A year not published yet answers with the days entered so far (entered one by one in the console, then confirmed).
       const { year } = request.params;
       const published = await db.calendarYear.findUnique({ where: { year } });
-      if (!published) throw httpError('NOT_FOUND');
       const days = await db.calendarDay.findMany({ where: { date: { gte: new Date(`${year}-01-01`), lt: new Date(`${year + 1}-01-01`) } }, orderBy: { date: 'asc' } });
-      return { year, source: published.source, days: days.map((d) => ({ date: d.date.toISOString().slice(0, 10), kind: d.kind, name: d.name })) };
+      return { year, published: !!published, source: published?.source ?? null, days: days.map((d) => ({ date: d.date.toISOString().slice(0, 10), kind: d.kind, name: d.name })) };
+    },
+  );
+
+  // A year entered day by day in the console (PUT /api/calendar/days/:date) is confirmed as published here,
+  // naming the State Council's notice it follows; its deadlines stop being provisional from then on.
+  app.put(
+    '/api/calendar/years/:year/published',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['calendar'],
+        security,
+        params: YearParams,
+        body: Type.Object({ source: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }) }, { additionalProperties: false }),
+        response: { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
+      },
+    },
+    async (request) => {
+      requireRootAdmin(request.auth);
+      const { year } = request.params;
+      const source = request.body.source.trim();
+      const holidays = await db.calendarDay.count({ where: { kind: 'holiday', date: { gte: new Date(`${year}-01-01`), lt: new Date(`${year + 1}-01-01`) } } });
+      if (!holidays) throw httpError('CALENDAR_YEAR_EMPTY', `${year}年：请先在日历上录入元旦、春节等节假日 / enter the holidays of ${year} first`);
+      await db.calendarYear.upsert({ where: { year }, create: { year, source }, update: { source, publishedAt: new Date() } });
+      request.log.info({ event: 'calendar.year.published', year, holidays, userId: request.auth.id }, 'calendar year confirmed as published');
+      return { year, source, holidays };
     },
   );
 
