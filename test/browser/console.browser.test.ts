@@ -98,6 +98,30 @@ describe('web console', () => {
     await row.waitFor();
     await expect.poll(() => row.getByText('当前超期').count()).toBeGreaterThan(0);
     await screenshot(page, 'case-search');
+
+    // The stage is picked by name, grouped by process; never shown as a code.
+    const stagePicker = page.locator('.ant-select').filter({ hasText: '所处阶段' });
+    await stagePicker.click();
+    const dropdown = page.locator('.ant-select-dropdown:visible');
+    await dropdown.locator('.ant-select-item-group').filter({ hasText: '请示报告审批' }).waitFor();
+    const shown = await dropdown.locator('.ant-select-item-option-content, .ant-select-item-group').allInnerTexts();
+    expect(shown).toContain('乡镇党委审核');
+    expect(shown.join(' ')).not.toMatch(/[a-z]-[a-z]|township|review/);
+    await dropdown.getByText('乡镇党委审核', { exact: true }).click();
+    await expect.poll(() => page.locator('.ant-select').filter({ hasText: '请示报告审批·乡镇党委审核' }).count()).toBe(1);
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    await row.waitFor();
+    // Another process chosen: the stage goes, and only that process's stages are offered.
+    await page.locator('.ant-select').filter({ hasText: '流程类型' }).click();
+    await page.locator('.ant-select-dropdown:visible').getByText('发展党员', { exact: true }).click();
+    await expect.poll(() => page.locator('.ant-select').filter({ hasText: '所处阶段' }).count()).toBe(1);
+    await page.locator('.ant-select').filter({ hasText: '所处阶段' }).click();
+    const memberStages = page.locator('.ant-select-dropdown:visible');
+    await memberStages.getByText('入党积极分子', { exact: true }).waitFor();
+    expect(await memberStages.getByText('乡镇党委审核', { exact: true }).count()).toBe(0);
+    await screenshot(page, 'case-search-stage-picker');
+    await page.keyboard.press('Escape');
+    await row.waitFor(); // the results change only with 查询
     await row.getByRole('link', { name: overdueCaseTitle }).click();
 
     await expect.poll(() => page.getByTestId('case-title').textContent()).toBe(overdueCaseTitle);
@@ -112,6 +136,28 @@ describe('web console', () => {
     await page.getByRole('menuitem', { name: '时限与日历' }).click();
     await page.getByRole('row').filter({ hasText: 'duration.request-report.township-review' }).waitFor();
     await screenshot(page, 'policies');
+
+    // Years whose holidays are not entered: the API's warnings on the policies page and the board, with the way to enter them.
+    const coverage = (await http.call('GET', '/api/calendar/coverage', { token })).body as { publishedYears: number[]; warnings: { year: number; message: string }[] };
+    const china = new Date(Date.now() + 8 * 3_600_000);
+    // The seeded calendar (chinese-days) ends with 2026: from then on this year or, from November, next year lacks its holidays.
+    if (china.getUTCFullYear() > 2026 || china.getUTCMonth() >= 10) expect(coverage.warnings.length).toBeGreaterThan(0);
+    for (const w of coverage.warnings) {
+      expect(w.message).toContain(`${w.year}年节假日安排尚未录入：`);
+      await page.getByTestId(`calendar-warning-${w.year}`).getByText(w.message).waitFor();
+    }
+    const nextYear = china.getUTCFullYear() + 1;
+    expect(coverage.publishedYears).not.toContain(nextYear);
+    await page.getByRole('menuitem', { name: '超期看板' }).click();
+    for (const w of coverage.warnings) await page.getByTestId(`calendar-warning-${w.year}`).getByText(w.message).waitFor();
+    const warned = coverage.warnings.at(-1);
+    if (warned) {
+      await screenshot(page, 'board-calendar-warning');
+      await page.getByRole('link', { name: `去录入${warned.year}年节假日` }).click();
+      await expect.poll(() => page.getByTestId('calendar-year-status').textContent()).toBe(`${warned.year}年节假日安排未录入：按周末推算`);
+      await page.getByRole('button', { name: `确认${warned.year}年节假日已录入` }).waitFor();
+      await screenshot(page, 'calendar-unpublished-year');
+    }
     await page.close();
   });
 

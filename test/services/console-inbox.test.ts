@@ -97,8 +97,31 @@ describe('case types a user may start', () => {
 
   it('names every process type for filters, including the joint meetings run by Schedules', async () => {
     const all = body<{ items: { type: string; name: string }[] }>(await get('inbox', 'zhao.xianwei', '/api/process-types'));
-    expect(all.items).toEqual(expect.arrayContaining([{ type: 'member-development', name: '发展党员' }, { type: 'joint-meeting', name: '党建联席会议（季度）' }]));
+    expect(all.items).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'member-development', name: '发展党员' }), expect.objectContaining({ type: 'joint-meeting', name: '党建联席会议（季度）' })]));
     expect((await f.inbox.inject({ method: 'GET', url: '/api/process-types' })).statusCode).toBe(401);
+  });
+
+  it('lists each type\'s stages in process order with Chinese names, and the stage a running case is in is one of them', async () => {
+    type Types = { items: { type: string; name: string; stages: { code: string; name: string }[] }[] };
+    const types = body<Types>(await get('inbox', 'li.zuzhi', '/api/process-types')).items;
+    const stagesOf = (type: string) => types.find((t) => t.type === type)?.stages ?? [];
+    expect(stagesOf('request-report')).toEqual([
+      { code: 'township-review', name: '乡镇党委审核' },
+      { code: 'revise', name: '修改后重新提交' },
+      { code: 'county-decision', name: '县委组织部审批' },
+    ]);
+    expect(stagesOf('member-development').map((s) => s.name)).toEqual(['入党申请', '入党积极分子', '发展对象', '接收预备党员', '预备党员考察和转正']);
+    expect(stagesOf('secretary-replacement').map((s) => s.code)).toEqual(['propose-candidates', 'joint-review', 'interview', 'township-decision', 'county-filing', 'public-notice', 'election', 'appointment']);
+    for (const t of types) {
+      expect(t.stages.length, t.type).toBeGreaterThan(0);
+      for (const s of t.stages) expect(s.name, `${t.type}.${s.code}`).toMatch(/^\p{Script=Han}/u);
+    }
+    // The workflow's own stage is listed, and the case search finds the case by it.
+    const { caseId } = await submit();
+    const stage = (await f.db.case.findUniqueOrThrow({ where: { id: caseId } })).stage;
+    expect(stagesOf('request-report').map((s) => s.code)).toContain(stage);
+    const found = body<{ items: { id: string; stageName: string }[] }>(await get('cases', 'admin', `/api/admin/cases?type=request-report&stage=${stage}&status=open&limit=100`));
+    expect(found.items.find((c) => c.id === caseId)?.stageName).toBe('乡镇党委审核');
   });
 });
 

@@ -41,6 +41,7 @@ export const errorCatalogue = {
   JOINT_BODY_NOT_ACTIVE: { status: 409, zh: '联席会议已暂停或已撤销', en: 'The joint meeting is paused or deleted' },
   // console and monitoring (issue 6)
   INVALID_POLICY: { status: 400, zh: '策略取值不合法', en: 'Invalid policy value' },
+  CALENDAR_YEAR_EMPTY: { status: 400, zh: '该年尚未录入任何法定节假日，不能确认已录入', en: 'No statutory holiday of this year is entered yet' },
   BULK_NOT_ALLOWED: { status: 400, zh: '所选任务须为同一可批量办理的环节', en: 'Bulk approval needs tasks of one step that allows it' },
   // logins, sessions and the edge (issue 11)
   LOGIN_THROTTLED: { status: 429, zh: '登录失败次数过多，请稍后再试', en: 'Too many failed logins; try again later' },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isFormId } from '@dj/contracts';
-import { caseTypes, monthDurationDefaults, policyDefaults, policyDefinition, processCatalogues, processTypes, stepDurationDefaults, stepName } from '../src';
+import { caseTypes, commonStages, monthDurationDefaults, policyDefaults, policyDefinition, processCatalogues, processTypes, stepDurationDefaults, stepName } from '../src';
 
 describe('process catalogues', () => {
   it('name every process type once', () => {
@@ -33,5 +33,20 @@ describe('process catalogues', () => {
   it('make startable exactly the processes with a start rule', () => {
     expect(Object.keys(caseTypes).sort()).toEqual(processCatalogues.filter((c) => c.start).map((c) => c.type).sort());
     expect(caseTypes['secretary-replacement']).toMatchObject({ workflowType: 'secretaryReplacement', starterOrgType: 'township', startForm: 'secretary.open' });
+  });
+
+  it('name every stage in Chinese, the same as a step of the same code, and list them in process order', () => {
+    for (const c of processCatalogues) {
+      expect(Object.keys(c.stages).length, c.type).toBeGreaterThan(0);
+      for (const [code, name] of Object.entries(c.stages)) {
+        expect(name, `${c.type}.${code}`).toMatch(/^\p{Script=Han}/u);
+        expect(stepName(c.type, code)).toBe(name);
+        const step = c.steps[code];
+        if (step) expect(step.name, `${c.type}.${code}`).toBe(name);
+      }
+      expect(processTypes().find((p) => p.type === c.type)?.stages).toEqual(Object.entries(c.stages).map(([code, name]) => ({ code, name })));
+    }
+    expect(processTypes().find((p) => p.type === 'member-development')?.stages.map((s) => s.name)).toEqual(['入党申请', '入党积极分子', '发展对象', '接收预备党员', '预备党员考察和转正']);
+    expect(stepName('request-report', 'closed')).toBe(commonStages.closed);
   });
 });

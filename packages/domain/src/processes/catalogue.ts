@@ -33,7 +33,12 @@ export type ProcessCatalogue = {
   /** The workflow function's name in the worker's bundle. */
   workflowType: string;
   start?: CatalogueStart;
-  stages?: Readonly<Record<string, string>>;
+  /**
+   * Every stage code its workflow sets (\`CaseRuntime\` init and \`setStage\`), in process order, with its
+   * Chinese name: the stage picker of the case search lists exactly these. Kept in step with the
+   * workflow code by workflows/test/catalogue-drift.test.ts.
+   */
+  stages: Readonly<Record<string, string>>;
   /** By policy step key (the `policy` a human step names, without the type prefix). */
   steps: Readonly<Record<string, CatalogueStep>>;
   /** Step keys that differ from their policy key, with their own display name. */

@@ -49,7 +49,19 @@ export function useStartableCaseTypes(): { types: CaseTypeInfo[]; loading: boole
   return state;
 }
 
-let processTypesPromise: Promise<void> | null = null;
+export type ProcessTypeInfo = { type: string; name: string; stages: { code: string; name: string }[] };
+let processTypesPromise: Promise<ProcessTypeInfo[]> | null = null;
+
+function loadProcessTypes(): Promise<ProcessTypeInfo[]> {
+  processTypesPromise ??= api.get<{ items: ProcessTypeInfo[] }>('/api/process-types').then((r) => {
+    for (const t of r.items) caseTypeNames[t.type] = t.name;
+    return r.items;
+  });
+  processTypesPromise.catch(() => {
+    processTypesPromise = null;
+  });
+  return processTypesPromise;
+}
 
 /**
  * Names of every process type from the server (GET /api/process-types), merged into `caseTypeNames`
@@ -58,14 +70,22 @@ let processTypesPromise: Promise<void> | null = null;
 export function useProcessTypeNames(): boolean {
   const [loaded, setLoaded] = useState(false);
   useEffect(() => {
-    processTypesPromise ??= api.get<{ items: { type: string; name: string }[] }>('/api/process-types').then((r) => {
-      for (const t of r.items) caseTypeNames[t.type] = t.name;
-    });
-    processTypesPromise.then(() => setLoaded(true)).catch(() => {
-      processTypesPromise = null;
-    });
+    loadProcessTypes()
+      .then(() => setLoaded(true))
+      .catch(() => {});
   }, []);
   return loaded;
+}
+
+/** Every process type with its stages in process order (GET /api/process-types, fetched once per page load). */
+export function useProcessTypes(): ProcessTypeInfo[] {
+  const [types, setTypes] = useState<ProcessTypeInfo[]>([]);
+  useEffect(() => {
+    loadProcessTypes()
+      .then(setTypes)
+      .catch(() => {});
+  }, []);
+  return types;
 }
 
 /** Process types for filters: the known ones plus any the server or the data mention. */

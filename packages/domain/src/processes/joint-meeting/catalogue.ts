@@ -5,6 +5,7 @@ export const jointMeetingCatalogue = defineProcess({
   type: 'joint-meeting',
   name: '党建联席会议（季度）',
   workflowType: 'jointMeetingCycle',
+  stages: { collect: '议题征集', review: '议题审定', notify: '会议通知', record: '会议记录', publish: '通报', 'no-meeting': '未召开会议督办' },
   steps: {
     collect: { name: '议题征集', duration: { workingDays: 10 }, form: 'joint.agenda-submission' },
     review: { name: '议题审定', duration: { workingDays: 5 }, form: 'joint.agenda-review' },
@@ -24,6 +25,7 @@ export const jointMeetingExtraordinaryCatalogue = defineProcess({
   type: 'joint-meeting-extraordinary',
   name: '党建联席会议（临时会议）',
   workflowType: 'jointMeetingExtraordinary',
+  stages: { 'extraordinary-review': '临时会议审定', notify: '会议通知', record: '会议记录', publish: '通报' },
   steps: {},
   stepNames: { 'extraordinary-review': '临时会议审定', notify: '会议通知', record: '会议记录', publish: '通报' },
 });
@@ -33,6 +35,7 @@ export const jointMeetingDecisionCatalogue = defineProcess({
   type: 'joint-meeting-decision',
   name: '联席会议议定事项督办',
   workflowType: 'jointMeetingDecision',
+  stages: { report: '办结报告', confirm: '秘书确认' },
   steps: {},
   stepNames: { report: '办结报告', confirm: '秘书确认' },
 });

@@ -6,6 +6,7 @@ export const requestReportCatalogue = defineProcess({
   name: '请示报告审批',
   workflowType: 'requestReport',
   start: { roles: ['branch_secretary'], orgTypes: ['branch'], form: 'request-report.submission' },
+  stages: { 'township-review': '乡镇党委审核', revise: '修改后重新提交', 'county-decision': '县委组织部审批' },
   steps: {
     'township-review': { name: '乡镇党委审核', duration: { workingDays: 5 }, form: 'review.opinion' },
     revise: { name: '修改后重新提交', duration: { workingDays: 10 }, form: 'request-report.submission' },

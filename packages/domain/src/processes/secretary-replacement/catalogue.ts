@@ -7,6 +7,16 @@ export const secretaryReplacementCatalogue = defineProcess({
   name: '村党组织书记选配',
   workflowType: 'secretaryReplacement',
   start: { roles: ['township_org_member', 'township_secretary'], orgTypes: ['branch'], starterOrgType: 'township', form: 'secretary.open' },
+  stages: {
+    'propose-candidates': '提出人选',
+    'joint-review': '县级联审',
+    interview: '考察谈话',
+    'township-decision': '乡镇党委研究决定',
+    'county-filing': '县委组织部备案',
+    'public-notice': '任前公示期',
+    election: '选举',
+    appointment: '任命',
+  },
   steps: {
     propose: { name: '提出人选', duration: { workingDays: 10 }, form: 'secretary.candidates' },
     'joint-review': { name: '县级联审', duration: { workingDays: 5 }, form: 'secretary.joint-review' },

@@ -8,6 +8,8 @@ import { caseTypeOptions, orgTree, useKeysetList, useOrgs } from '../hooks';
 import { caseTypeNames, formatTime, label, lateText, remainingText } from '../labels';
 import type { InboxItem, InboxPage as Page, InboxView } from '../types';
 import { useNarrow } from '../layout/AppLayout';
+import { useAuth } from '../auth';
+import { LoadedCalendarWarnings } from '../components/CalendarWarnings';
 
 const VIEWS: { key: InboxView; label: string }[] = [
   { key: 'todo', label: '待办' },
@@ -27,6 +29,7 @@ function secondsLate(item: InboxItem): number {
 
 export function InboxPage() {
   const { message, modal } = App.useApp();
+  const { isAdmin } = useAuth();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const view = (params.get('view') as InboxView | null) ?? 'todo';
@@ -196,60 +199,64 @@ export function InboxPage() {
   );
 
   return (
-    <Card styles={{ body: narrow ? { padding: '0 8px 12px' } : { paddingTop: 8 } }}>
-      <Tabs
-        activeKey={view}
-        onChange={(key) => setParams({ view: key })}
-        tabBarExtraContent={narrow ? undefined : actions}
-        tabBarGutter={narrow ? 14 : undefined}
-        items={VIEWS.map((v) => ({
-          key: v.key,
-          label: (
-            <span data-testid={`tab-${v.key}`}>
-              {v.label} <Badge count={counts[v.key] ?? 0} showZero overflowCount={999} color={v.key === 'overdue' || v.key === 'supervising' ? '#cf1322' : '#8c8c8c'} />
-            </span>
-          ),
-        }))}
-      />
-      {narrow && (
-        <div style={{ display: 'flex', justifyContent: 'space-between', marginBottom: 8 }}>
-          <Button icon={<FilterOutlined />} onClick={() => setFiltersOpen((o) => !o)} aria-expanded={filtersOpen}>
-            筛选与排序
-          </Button>
-          {actions}
-        </div>
-      )}
-      <Space wrap style={{ marginBottom: 16, display: narrow && !filtersOpen ? 'none' : undefined }}>
-        <Select allowClear placeholder="流程类型" style={{ width: 150 }} options={caseTypeOptions(items.map((i) => ({ type: i.caseType })))} value={filters.type} onChange={(type) => setFilters((f) => ({ ...f, type }))} />
-        <TreeSelect allowClear placeholder="组织（含下级）" style={{ width: 190 }} treeData={tree} treeDefaultExpandAll value={filters.orgId} onChange={(orgId) => setFilters((f) => ({ ...f, orgId }))} />
-        <DatePicker.RangePicker placeholder={['期限从', '期限至']} value={filters.due ?? null} onChange={(due) => setFilters((f) => ({ ...f, due }))} />
-        <Input.Search allowClear placeholder="标题或环节关键词" style={{ width: 200 }} maxLength={64} onSearch={(q) => setFilters((f) => ({ ...f, q }))} />
-        <Select
-          style={{ width: 150 }}
-          value={filters.sort}
-          onChange={(sort) => setFilters((f) => ({ ...f, sort }))}
-          options={[
-            { value: 'due_asc', label: '期限由近到远' },
-            { value: 'due_desc', label: '期限由远到近' },
-          ]}
+    <>
+      {/* Administrators: a year whose holidays are not entered makes deadlines wrong for everybody. */}
+      {isAdmin && <LoadedCalendarWarnings link />}
+      <Card styles={{ body: narrow ? { padding: '0 8px 12px' } : { paddingTop: 8 } }}>
+        <Tabs
+          activeKey={view}
+          onChange={(key) => setParams({ view: key })}
+          tabBarExtraContent={narrow ? undefined : actions}
+          tabBarGutter={narrow ? 14 : undefined}
+          items={VIEWS.map((v) => ({
+            key: v.key,
+            label: (
+              <span data-testid={`tab-${v.key}`}>
+                {v.label} <Badge count={counts[v.key] ?? 0} showZero overflowCount={999} color={v.key === 'overdue' || v.key === 'supervising' ? '#cf1322' : '#8c8c8c'} />
+              </span>
+            ),
+          }))}
         />
-      </Space>
-      {narrow ? cards : <Table<InboxItem>
-        rowKey="taskId"
-        size="middle"
-        loading={loading && !items.length}
-        dataSource={items}
-        columns={columns}
-        pagination={false}
-        rowSelection={view === 'todo' ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) } : undefined}
-        onRow={(r) => ({ onDoubleClick: () => navigate(`/tasks/${r.taskId}`), 'data-testid': `inbox-row-${r.taskId}` }) as React.HTMLAttributes<HTMLElement>}
-        locale={{ emptyText: <Empty description="暂无事项" /> }}
-      />}
-      {list.hasMore && (
-        <Button block style={{ marginTop: 16 }} loading={loading} onClick={() => void list.loadMore()}>
-          加载更多
-        </Button>
-      )}
-    </Card>
+        {narrow && (
+          <div style={{ display: 'flex', justifyContent: 'space-between', marginBottom: 8 }}>
+            <Button icon={<FilterOutlined />} onClick={() => setFiltersOpen((o) => !o)} aria-expanded={filtersOpen}>
+              筛选与排序
+            </Button>
+            {actions}
+          </div>
+        )}
+        <Space wrap style={{ marginBottom: 16, display: narrow && !filtersOpen ? 'none' : undefined }}>
+          <Select allowClear placeholder="流程类型" style={{ width: 150 }} options={caseTypeOptions(items.map((i) => ({ type: i.caseType })))} value={filters.type} onChange={(type) => setFilters((f) => ({ ...f, type }))} />
+          <TreeSelect allowClear placeholder="组织（含下级）" style={{ width: 190 }} treeData={tree} treeDefaultExpandAll value={filters.orgId} onChange={(orgId) => setFilters((f) => ({ ...f, orgId }))} />
+          <DatePicker.RangePicker placeholder={['期限从', '期限至']} value={filters.due ?? null} onChange={(due) => setFilters((f) => ({ ...f, due }))} />
+          <Input.Search allowClear placeholder="标题或环节关键词" style={{ width: 200 }} maxLength={64} onSearch={(q) => setFilters((f) => ({ ...f, q }))} />
+          <Select
+            style={{ width: 150 }}
+            value={filters.sort}
+            onChange={(sort) => setFilters((f) => ({ ...f, sort }))}
+            options={[
+              { value: 'due_asc', label: '期限由近到远' },
+              { value: 'due_desc', label: '期限由远到近' },
+            ]}
+          />
+        </Space>
+        {narrow ? cards : <Table<InboxItem>
+          rowKey="taskId"
+          size="middle"
+          loading={loading && !items.length}
+          dataSource={items}
+          columns={columns}
+          pagination={false}
+          rowSelection={view === 'todo' ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as string[]) } : undefined}
+          onRow={(r) => ({ onDoubleClick: () => navigate(`/tasks/${r.taskId}`), 'data-testid': `inbox-row-${r.taskId}` }) as React.HTMLAttributes<HTMLElement>}
+          locale={{ emptyText: <Empty description="暂无事项" /> }}
+        />}
+        {list.hasMore && (
+          <Button block style={{ marginTop: 16 }} loading={loading} onClick={() => void list.loadMore()}>
+            加载更多
+          </Button>
+        )}
+      </Card>
+    </>
   );
 }

@@ -3,6 +3,8 @@ import { useNavigate } from 'react-router';
 import { App, Badge, Button, Card, Space, Table, Tag, Typography } from 'antd';
 import { api } from '../../api';
 import { orgTypeNames } from '../../labels';
+import { useAuth } from '../../auth';
+import { LoadedCalendarWarnings } from '../../components/CalendarWarnings';
 
 type BoardItem = {
   id: string;
@@ -54,6 +56,7 @@ const loadedParents = (items: BoardItem[]) => [...new Set(items.map((i) => i.par
 /** 超期看板: the org tree with open / overdue / due-soon / 督办 counts per unit (its subtree), drill-down to the cases. */
 export default function BoardPage() {
   const { message } = App.useApp();
+  const { isAdmin } = useAuth();
   const navigate = useNavigate();
   const [items, setItems] = useState<BoardItem[]>([]);
   const [dueSoonDays, setDueSoonDays] = useState<number | undefined>(undefined);
@@ -99,6 +102,7 @@ export default function BoardPage() {
         </Space>
       }
     >
+      <LoadedCalendarWarnings link={isAdmin} />
       <Table<Row>
         rowKey="id"
         size="middle"

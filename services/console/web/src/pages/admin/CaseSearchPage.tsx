@@ -1,10 +1,10 @@
 import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { App, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
+import { App, Button, Card, DatePicker, Form, Input, Select, Space, Table, Tag, TreeSelect, Typography, type SelectProps } from 'antd';
 import { DownloadOutlined, SearchOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { download, type Query } from '../../api';
-import { caseTypeOptions, orgTree, useKeysetList, useOrgs } from '../../hooks';
+import { caseTypeOptions, orgTree, useKeysetList, useOrgs, useProcessTypes, type ProcessTypeInfo } from '../../hooks';
 import { caseStatusNames, caseTypeNames, formatTime, label } from '../../labels';
 
 export type AdminCase = {
@@ -25,6 +25,7 @@ export type AdminCase = {
 };
 type Page = { items: AdminCase[]; nextCursor: string | null; total: number; totalCapped?: boolean };
 type Range = [Dayjs | null, Dayjs | null] | null;
+/** `stage` is "<type>/<stage code>": a stage means something only within its process (several share codes). */
 type FormValues = { type?: string; orgId?: string; stage?: string; status?: string; late?: Late; opened?: Range; closed?: Range; q?: string };
 
 /** 超期情况: 当前超期 (open and overdue now) and 曾超期 (late at any time, open or closed), and their negations. */
@@ -46,11 +47,25 @@ function lateOf(params: URLSearchParams): Late | undefined {
   return undefined;
 }
 
+const stageValue = (type: string, code: string) => `${type}/${code}`;
+function splitStage(value: string | undefined): { type: string; code: string } | undefined {
+  const at = value?.indexOf('/') ?? -1;
+  return value && at > 0 ? { type: value.slice(0, at), code: value.slice(at + 1) } : undefined;
+}
+
+/** The stages of every process grouped by process, or only the chosen process's; labelled by name, never by code. */
+function stageOptions(types: ProcessTypeInfo[], type: string | undefined): SelectProps['options'] {
+  const shown = types.filter((t) => t.stages.length && (!type || t.type === type));
+  if (type) return (shown[0]?.stages ?? []).map((s) => ({ value: stageValue(shown[0]!.type, s.code), label: s.name }));
+  return shown.map((t) => ({ label: t.name, title: t.name, options: t.stages.map((s) => ({ value: stageValue(t.type, s.code), label: s.name })) }));
+}
+
 function toQuery(v: FormValues): Query {
+  const stage = splitStage(v.stage);
   return {
-    type: v.type,
+    type: v.type ?? stage?.type,
     orgId: v.orgId,
-    stage: v.stage?.trim(),
+    stage: stage?.code,
     status: v.status,
     ...(v.late ? LATE_QUERY[v.late] : {}),
     openedFrom: v.opened?.[0]?.startOf('day').toISOString(),
@@ -68,6 +83,9 @@ export default function CaseSearchPage() {
   const orgs = useOrgs();
   const tree = useMemo(() => orgTree(orgs), [orgs]);
   const [form] = Form.useForm<FormValues>();
+  const processTypes = useProcessTypes();
+  const chosenType = Form.useWatch('type', form);
+  const typeNames = useMemo(() => new Map(processTypes.map((t) => [t.type, t.name])), [processTypes]);
   const initial: FormValues = { orgId: params.get('orgId') ?? undefined, late: lateOf(params), status: params.get('status') ?? undefined };
   const [query, setQuery] = useState<Query>(toQuery(initial));
   const list = useKeysetList<AdminCase, Page>('/api/admin/cases', { ...query, limit: 20 });
@@ -75,7 +93,17 @@ export default function CaseSearchPage() {
 
   return (
     <Card title="事项查询">
-      <Form form={form} layout="inline" initialValues={initial} onFinish={(v) => setQuery(toQuery(v))} style={{ rowGap: 12, marginBottom: 16 }}>
+      <Form
+        form={form}
+        layout="inline"
+        initialValues={initial}
+        onFinish={(v) => setQuery(toQuery(v))}
+        // Another process chosen: a stage of the former one no longer applies.
+        onValuesChange={(changed: FormValues, all) => {
+          if ('type' in changed && changed.type && splitStage(all.stage)?.type !== changed.type) form.setFieldValue('stage', undefined);
+        }}
+        style={{ rowGap: 12, marginBottom: 16 }}
+      >
         <Form.Item name="type">
           <Select allowClear placeholder="流程类型" style={{ width: 170 }} options={caseTypeOptions(rows.map((r) => ({ type: r.type, name: r.typeName })))} />
         </Form.Item>
@@ -83,7 +111,19 @@ export default function CaseSearchPage() {
           <TreeSelect allowClear placeholder="组织（含下级）" style={{ width: 200 }} treeData={tree} treeDefaultExpandAll />
         </Form.Item>
         <Form.Item name="stage">
-          <Input allowClear placeholder="环节代码" style={{ width: 180 }} />
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder="所处阶段"
+            data-testid="stage-picker"
+            style={{ width: 220 }}
+            options={stageOptions(processTypes, chosenType)}
+            // Without a chosen process the selection names its process too (两个流程都有"会议记录").
+            labelRender={({ value, label }) => {
+              const stage = splitStage(String(value));
+              return chosenType || !stage ? label : `${typeNames.get(stage.type) ?? ''}·${String(label)}`;
+            }}
+          />
         </Form.Item>
         <Form.Item name="status">
           <Select allowClear placeholder="状态" style={{ width: 110 }} options={Object.entries(caseStatusNames).map(([value, s]) => ({ value, label: s.text }))} />

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import { App, Button, Calendar, Card, Drawer, Form, Input, Modal, Radio, Table, Tabs, Tag, Timeline, Typography } from 'antd';
+import { useSearchParams } from 'react-router';
+import { App, Button, Calendar, Card, Drawer, Form, Input, Modal, Radio, Space, Table, Tabs, Tag, Timeline, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api } from '../../api';
 import { SchemaFields, schemaFormValue } from '../../components/SchemaForm';
 import { formatTime } from '../../labels';
+import { CalendarWarnings, useCalendarCoverage, type CalendarCoverage } from '../../components/CalendarWarnings';
 import type { JsonSchema } from '../../types';
 
 /** `schema` is null (and `editable` false) for a policy a process uses before it has described it. */
@@ -160,14 +162,18 @@ function PoliciesTab() {
 type Day = { date: string; kind: 'holiday' | 'workday'; name: string };
 const isWeekend = (d: Dayjs) => d.day() === 0 || d.day() === 6;
 
-function CalendarTab() {
+function CalendarTab({ initialYear, coverage, onYearPublished }: { initialYear?: number | undefined; coverage: CalendarCoverage | null; onYearPublished: () => void }) {
   const { message } = App.useApp();
-  const [month, setMonth] = useState<Dayjs>(dayjs());
+  const [month, setMonth] = useState<Dayjs>(() => (initialYear ? dayjs(`${initialYear}-01-01`) : dayjs()));
   const [days, setDays] = useState<Map<string, Day>>(new Map());
   const [editing, setEditing] = useState<Dayjs | null>(null);
+  const [confirming, setConfirming] = useState(false);
   const [form] = Form.useForm<{ kind: 'holiday' | 'workday'; name?: string; reason: string }>();
+  const [confirmForm] = Form.useForm<{ source: string }>();
   const year = month.year();
+  const published = coverage?.publishedYears.includes(year);
 
+  // A year not yet confirmed as published still shows the days entered so far.
   const load = useCallback(() => {
     api
       .get<{ days: Day[] }>(`/api/calendar/years/${year}`)
@@ -176,6 +182,17 @@ function CalendarTab() {
   }, [year]);
   useEffect(load, [load]);
 
+  const confirmPublished = async () => {
+    const v = await confirmForm.validateFields();
+    try {
+      await api.put(`/api/calendar/years/${year}/published`, { source: v.source.trim() });
+      message.success(`已确认${year}年节假日安排录入完毕`);
+      setConfirming(false);
+      onYearPublished();
+    } catch (e) {
+      message.error((e as Error).message);
+    }
+  };
 
   const save = async () => {
     if (!editing) return;
@@ -192,7 +209,28 @@ function CalendarTab() {
 
   return (
     <>
-      <Typography.Paragraph type="secondary">红色为法定节假日，蓝色“班”为调休上班日；点击日期可修改（需填写理由，记录在案）。修改只影响此后计算的期限。</Typography.Paragraph>
+      <Space style={{ marginBottom: 8 }} wrap>
+        {coverage &&
+          (published ? (
+            <Tag color="green" data-testid="calendar-year-status">{year}年节假日安排已录入</Tag>
+          ) : (
+            <Tag color="orange" data-testid="calendar-year-status">{year}年节假日安排未录入：按周末推算</Tag>
+          ))}
+        {coverage && !published && (
+          <Button
+            size="small"
+            onClick={() => {
+              confirmForm.resetFields();
+              setConfirming(true);
+            }}
+          >
+            确认{year}年节假日已录入
+          </Button>
+        )}
+      </Space>
+      <Typography.Paragraph type="secondary">
+        红色为法定节假日，蓝色“班”为调休上班日；点击日期可修改（需填写理由，记录在案）。修改只影响此后计算的期限。国务院办公厅每年11—12月发布次年部分节假日安排：逐日录入后，点击“确认已录入”并注明文号。
+      </Typography.Paragraph>
       <Calendar
         value={month}
         onPanelChange={(d) => setMonth(d)}
@@ -212,6 +250,14 @@ function CalendarTab() {
           return special.kind === 'holiday' ? <Tag color="red">休 {special.name}</Tag> : <Tag color="blue">班 {special.name}</Tag>;
         }}
       />
+      <Modal open={confirming} title={`确认${year}年节假日安排已录入`} okText="确认" cancelText="取消" onCancel={() => setConfirming(false)} onOk={confirmPublished} forceRender>
+        <Form form={confirmForm} name="calendarYear" layout="vertical">
+          <Typography.Paragraph type="secondary">确认后，{year}年的期限按已录入的节假日和调休计算，不再提示。请先在日历上录入元旦、春节、清明、劳动节、端午、中秋、国庆等全部放假和调休日期。</Typography.Paragraph>
+          <Form.Item name="source" label="依据（国务院办公厅通知文号）" rules={[{ required: true, whitespace: true, message: '请填写依据' }]}>
+            <Input maxLength={200} placeholder={`如：国务院办公厅关于${year}年部分节假日安排的通知`} />
+          </Form.Item>
+        </Form>
+      </Modal>
       <Modal open={editing !== null} title={`设置 ${editing?.format('YYYY年M月D日') ?? ''}`} okText="保存" cancelText="取消" onCancel={() => setEditing(null)} onOk={save} forceRender>
         <Form form={form} name="calendarDay" layout="vertical">
           <Form.Item name="kind" label="类型" rules={[{ required: true }]}>
@@ -236,9 +282,21 @@ function CalendarTab() {
 
 /** 时限与日历 (administrators): time-limit policies and the working-day calendar, every change with a reason. */
 export default function PoliciesPage() {
+  const [params, setParams] = useSearchParams();
+  const [reloadKey, setReloadKey] = useState(0);
+  const coverage = useCalendarCoverage(reloadKey);
+  const year = Number(params.get('year')) || undefined;
   return (
     <Card title="时限与日历">
-      <Tabs items={[{ key: 'policies', label: '时限策略', children: <PoliciesTab /> }, { key: 'calendar', label: '工作日历', children: <CalendarTab /> }]} />
+      <CalendarWarnings coverage={coverage} />
+      <Tabs
+        activeKey={params.get('tab') === 'calendar' ? 'calendar' : 'policies'}
+        onChange={(tab) => setParams({ tab })}
+        items={[
+          { key: 'policies', label: '时限策略', children: <PoliciesTab /> },
+          { key: 'calendar', label: '工作日历', children: <CalendarTab initialYear={year} coverage={coverage} onYearPublished={() => setReloadKey((k) => k + 1)} /> },
+        ]}
+      />
     </Card>
   );
 }
