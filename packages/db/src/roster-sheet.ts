@@ -306,7 +306,7 @@ function addGuideSheet(workbook: ExcelJS.Workbook): void {
     '2. 按“姓名 + 出生日期”识别已登记的党员：相同则更新其信息，否则登记为新党员。同一份文件再次导入不会产生任何变化。',
     '3. 导入前请先“预检”：逐行列出问题；任何一行有误则整份文件都不导入。',
     '4. 更换所在党支部或党小组请办理“组织关系转接”，不能通过导入修改。',
-    `5. 一份文件至多 ${MAX_ROSTER_ROWS} 行，文件不超过 1 MB（.xlsx 约可容纳 1.6 万名党员，CSV 约 1.2 万名）。`,
+    `5. 一份文件至多 ${MAX_ROSTER_ROWS} 行，文件不超过 1 MB（1 万名党员的 .xlsx 文件约 600 KB）。`,
   ]) {
     guide.addRow([note]);
     guide.mergeCells(guide.rowCount, 1, guide.rowCount, 5);
