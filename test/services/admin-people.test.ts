@@ -417,6 +417,12 @@ describe('roster and committees', () => {
       expect(json.statusCode).toBe(415);
       expect(body(json)).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
       expect((await upload('zhang.zhibu', bytes, true, 'text/csv')).statusCode).toBe(403);
+      // Past the services' body limit of 1 MiB: a coded 413.
+      const big = await upload('donghu.admin', Buffer.alloc(1024 * 1024 + 1, 0x41), true, 'text/csv');
+      expect(big.statusCode).toBe(413);
+      expect(body(big)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+      const doc = body<{ paths: Record<string, unknown> }>(await identity.inject({ method: 'GET', url: '/api/identity/openapi.json' }));
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/admin/people/import-file', '/api/admin/people/export.xlsx', '/api/admin/people/template.xlsx']));
       expect(await dbState()).toEqual(before);
     });
 
