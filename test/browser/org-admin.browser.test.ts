@@ -1,6 +1,8 @@
 // 组织机构 in a real browser against the started stack (issue 13): a township administrator sees only
 // the township, sets up a village, renames it, reads its history and the township's committee, and
 // finds both changes in 审计日志; a branch secretary has no 系统管理 menu and the API refuses them.
+import { readFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createHttpClient, expectCodedError } from '../e2e/http-client';
@@ -76,6 +78,55 @@ describe('组织机构 (organization administration)', () => {
     expect(detail.body).toMatchObject({ unit: { name: '浏览器测试社区党支部', parentId: 'town-a1' }, parentName: '东湖镇党委' });
     await page.close();
   }, 120_000);
+
+  it('a township administrator imports an xlsx roster: the template, a file with a bad row refused in Chinese, then a good file', async () => {
+    const page = await newPage(browser(), stack().baseUrl);
+    await page.goto('/admin/people');
+    await signIn(page, 'donghu.admin');
+    await page.getByRole('menuitem', { name: '党员花名册' }).click();
+    await page.getByRole('button', { name: '导入花名册' }).click();
+    const dialog = page.getByRole('dialog');
+
+    // 下载模板: the template with its 填写说明 sheet.
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: '下载模板' }).click()]);
+    expect(download.suggestedFilename()).toBe('党员花名册模板.xlsx');
+    const template = new ExcelJS.Workbook();
+    await template.xlsx.load((await readFile(await download.path())) as unknown as ArrayBuffer);
+    expect(template.worksheets.map((w) => w.name)).toEqual(['花名册', '填写说明']);
+
+    const tag = Date.now().toString(36).slice(-5);
+    const xlsx = async (rows: unknown[][]) => {
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet('花名册');
+      sheet.addRow(['名字', '性别', '出生年月', '入党时间', '转正时间', '所在党支部', '手机号码']);
+      for (const r of rows) sheet.addRow(r);
+      return Buffer.from(await workbook.xlsx.writeBuffer());
+    };
+    const day = (d: string) => new Date(`${d}T00:00:00Z`);
+    const good = [`浏览甲${tag}`, '女', day('1992-04-05'), '2016/7/1', '2017年7月1日', 'branch-a1-1', 13912348888];
+    const file = dialog.locator('input[type=file]');
+    await file.setInputFiles({ name: '东湖村花名册.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await xlsx([good, [`浏览乙${tag}`, 'M', day('1990-01-01'), '2015-07-01', null, 'branch-a1-1', null]]) });
+    await expect.poll(() => page.getByTestId('import-file-name').textContent()).toBe('东湖村花名册.xlsx');
+    await dialog.getByRole('button', { name: /^预\s*检$/ }).click();
+    await dialog.getByText('共 2 行，1 行有误，未导入任何数据').waitFor();
+    const bad = dialog.getByRole('row').filter({ hasText: '性别须为“男”或“女”' });
+    await bad.waitFor();
+    expect(await bad.getByRole('cell').first().textContent()).toBe('3');
+    expect(await dialog.getByRole('button', { name: /^导\s*入$/ }).isDisabled()).toBe(true);
+    await screenshot(page, 'roster-import-errors');
+
+    await file.setInputFiles({ name: '东湖村花名册.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await xlsx([good]) });
+    await dialog.getByRole('button', { name: /^预\s*检$/ }).click();
+    await dialog.getByText('预检通过：共 1 行，新增 1 人，更新 0 人，未变 0 人').waitFor();
+    await dialog.getByRole('button', { name: /^导\s*入$/ }).click();
+    await dialog.getByText('已导入：共 1 行，新增 1 人，更新 0 人，未变 0 人').waitFor();
+
+    // The API agrees: the member is on 东湖村第一党支部's roster with the phone Excel had made a number.
+    const { token } = await http.login('donghu.admin');
+    const found = await http.call('GET', `/api/admin/people?q=${encodeURIComponent(`浏览甲${tag}`)}`, { token });
+    expect(found.body).toMatchObject({ items: [{ name: `浏览甲${tag}`, branchId: 'branch-a1-1', birthDate: '1992-04-05', joinedOn: '2016-07-01', fullOn: '2017-07-01', phone: '139******88' }] });
+    await page.close();
+  });
 
   it('a branch secretary has no 系统管理 menu, is refused the page and gets 403 from the API', async () => {
     const page = await newPage(browser(), stack().baseUrl);

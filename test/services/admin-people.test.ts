@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { committeeMembers } from '@dj/db';
+import ExcelJS from 'exceljs';
+import { ROSTER_COLUMNS, committeeMembers } from '@dj/db';
 import { demoOrgs } from '@dj/db/seed-demo';
 import { buildIdentityApp } from '@dj/identity';
 import { captureLogs } from '../src/log-capture';
@@ -43,6 +44,20 @@ afterAll(async () => {
   await identity?.close();
   await f?.close();
 });
+
+/** Text as GB18030 bytes (Node decodes GB18030 but has no encoder): the two-byte table read back from the decoder. */
+function gb18030(text: string): Buffer {
+  const decoder = new TextDecoder('gb18030');
+  const table = new Map<string, number[]>();
+  for (let a = 0x81; a <= 0xfe; a++) {
+    for (let b = 0x40; b <= 0xfe; b++) {
+      if (b === 0x7f) continue;
+      const ch = decoder.decode(Uint8Array.of(a, b));
+      if (ch.length === 1 && !table.has(ch)) table.set(ch, [a, b]);
+    }
+  }
+  return Buffer.from([...text].flatMap((ch) => (ch.charCodeAt(0) < 0x80 ? [ch.charCodeAt(0)] : table.get(ch) ?? [])));
+}
 
 async function addMember(user: string, fields: Record<string, unknown> = {}) {
   const res = await call(user, 'POST', '/api/admin/people', { name: `测试${P}`, gender: 'female', birthDate: '1990-01-01', joinedOn: '2015-07-01', fullOn: '2016-07-01', phone: '13912345678', branchId: 'branch-a1-1', startOn: '2015-07-01', ...fields });
@@ -242,14 +257,14 @@ describe('roster and committees', () => {
       expect(report.errors.map((e) => e.row)).toEqual([3, 4, 5, 6, 7]);
       const text = (row: number) => report.errors.find((e) => e.row === row)!.messages.join('；');
       expect(text(3)).toContain('性别须为“男”或“女”');
-      expect(text(4)).toContain('出生日期“1990-13-01”不是 YYYY-MM-DD 格式的日期');
-      expect(text(4)).toContain('联系电话须为手机号或固定电话');
+      expect(text(4)).toContain('出生日期“1990-13-01”不是日期（可写作 2024-05-01、2024/5/1 或 2024年5月1日）');
+      expect(text(4)).toContain('联系电话“123”须为 11 位手机号或固定电话');
       expect(text(5)).toContain('党支部编码“branch-b1-1”不存在或不在您管理的范围内');
       expect(text(6)).toContain('与第 2 行是同一人');
       expect(text(7)).toContain('党支部编码“branch-a2-1”不存在或不在您管理的范围内');
       expect(await dbState()).toEqual(before);
       const badHeader = body<Report>(await imp('donghu.admin', '名字,性别\n张三,男', false));
-      expect(badHeader.errors[0]).toMatchObject({ row: 1 });
+      expect(badHeader.errors).toEqual([{ row: 1, messages: ['缺少必填列：“出生日期”、“入党日期”、“转正日期”、“党支部编码”（第一行须为表头，列名见模板的“填写说明”）'] }]);
     });
 
     it('fails as a whole when a row fails after earlier rows were written, leaving the database as it was', async () => {
@@ -268,6 +283,155 @@ describe('roster and committees', () => {
       const report = body<Report>(await imp(OUTSIDER, [header, `外县${P},男,1990-01-01,2015-07-01,,branch-a1-1,,`].join('\n'), false));
       expect(report.applied).toBe(false);
       expect(report.errors[0]!.messages[0]).toContain('不在您管理的范围内');
+      expect(await dbState()).toEqual(before);
+    });
+  });
+  describe('xlsx: template, export, column mapping, file upload', () => {
+    const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    type Report = { dryRun: boolean; applied: boolean; rows: number; created: number; updated: number; unchanged: number; errors: { row: number; messages: string[] }[]; warnings: string[] };
+    const upload = (user: string, bytes: Buffer, dryRun: boolean, contentType = XLSX) =>
+      identity.inject({ method: 'POST', url: `/api/admin/people/import-file?dryRun=${dryRun}`, headers: { ...bearer(tokens[user]!), 'content-type': contentType }, payload: bytes });
+    const load = async (bytes: Buffer) => {
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+      return workbook;
+    };
+    const sheetOf = async (header: unknown[], rows: unknown[][]) => {
+      const workbook = new ExcelJS.Workbook();
+      const sheet = workbook.addWorksheet('Sheet1');
+      sheet.addRow(header);
+      for (const r of rows) sheet.addRow(r);
+      return Buffer.from(await workbook.xlsx.writeBuffer());
+    };
+    const utc = (d: string) => new Date(`${d}T00:00:00Z`);
+
+    it('gives administrators the template: the header and a 填写说明 sheet explaining every column', async () => {
+      const res = await call('donghu.admin', 'GET', '/api/admin/people/template.xlsx');
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe(XLSX);
+      const workbook = await load(res.rawPayload);
+      expect(workbook.worksheets.map((w) => w.name)).toEqual(['花名册', '填写说明']);
+      expect((workbook.getWorksheet('花名册')!.getRow(1).values as unknown[]).slice(1)).toEqual(ROSTER_COLUMNS);
+      expect(workbook.getWorksheet('花名册')!.rowCount).toBe(1);
+      const guide = workbook.getWorksheet('填写说明')!;
+      const described = ROSTER_COLUMNS.map((c) => guide.getColumn(1).values.indexOf(c));
+      expect(described.every((i) => i > 1)).toBe(true);
+      expect(String(guide.getRow(described[2]!).getCell(3).value)).toContain('1975/3/12');
+      expect(String(guide.getRow(described[7]!).getCell(5).value)).toContain('手机号码');
+      // The empty template imported as it is: nothing to import, said so.
+      const empty = body<Report>(await upload('donghu.admin', res.rawPayload, true));
+      expect(empty.errors).toEqual([{ row: 2, messages: ['文件中没有党员数据'] }]);
+      expect((await call('zhang.zhibu', 'GET', '/api/admin/people/template.xlsx')).statusCode).toBe(403);
+    });
+
+    it('exports a branch as xlsx (dates as Excel dates, phones as text; recorded) and the export imports back unchanged', async () => {
+      const auditBefore = await f.db.adminAuditLog.count({ where: { action: 'person.export', objectId: 'branch-a1-1' } });
+      const res = await call('donghu.admin', 'GET', '/api/admin/people/export.xlsx?orgId=branch-a1-1');
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-disposition']).toBe('attachment; filename="roster-branch-a1-1.xlsx"');
+      expect(await f.db.adminAuditLog.count({ where: { action: 'person.export', objectId: 'branch-a1-1' } })).toBe(auditBefore + 1);
+      const sheet = (await load(res.rawPayload)).getWorksheet('花名册')!;
+      const zhang = sheet.getRows(2, sheet.rowCount - 1)!.find((r) => r.getCell(1).value === '张志斌')!;
+      expect(zhang.getCell(3).value).toEqual(utc('1975-03-12'));
+      expect(zhang.getCell(6).value).toBe('branch-a1-1');
+      expect(zhang.getCell(8).value).toMatch(/^139\d{8}$/);
+      const before = await dbState();
+      const back = body<Report>(await upload('donghu.admin', res.rawPayload, false));
+      expect(back).toMatchObject({ applied: true, created: 0, updated: 0, unchanged: sheet.rowCount - 1, errors: [], warnings: [] });
+      expect({ ...(await dbState()), audit: before.audit }).toEqual(before);
+    });
+
+    it('maps columns by name in any order with synonyms and spaces, reads Excel dates, text dates and numeric phones', async () => {
+      const bytes = await sheetOf(
+        [' 名字 ', '所在党支部', '出生年月', '性别', '入党时间', '转正时间', '手机号码', '籍贯'],
+        [
+          [`映射甲${P}`, 'branch-a1-1', utc('1988-02-03'), '男', '2012/7/1', '2013年7月1日', 13912340001, '浙江'],
+          [`映射乙${P}`, 'branch-a1-1', '1990年1月2日', '女', 45413, null, '+86 139 1234 0002', null],
+          [`映射丙${P}`, 'branch-a1-1', 19850506, '女', utc('2010-10-10'), '2011.10.10', null, null],
+        ],
+      );
+      const before = await dbState();
+      const dry = body<Report>(await upload('donghu.admin', bytes, true));
+      expect(dry).toMatchObject({ dryRun: true, applied: false, rows: 3, created: 3, errors: [] });
+      expect(dry.warnings).toEqual(['以下列不是花名册的列，已忽略：“籍贯”（H 列）', '文件没有“党小组编码”列：新党员不编入党小组，已有党员的党小组保持不变']);
+      expect(await dbState()).toEqual(before);
+      expect(body<Report>(await upload('donghu.admin', bytes, false))).toMatchObject({ applied: true, created: 3 });
+      const people = await f.db.person.findMany({ where: { name: { in: [`映射甲${P}`, `映射乙${P}`, `映射丙${P}`] } }, orderBy: { name: 'asc' } });
+      const view = people.map((p) => [p.name, p.birthDate.toISOString().slice(0, 10), p.joinedOn.toISOString().slice(0, 10), p.fullOn?.toISOString().slice(0, 10) ?? null, p.status, p.phone]);
+      expect(view).toEqual(
+        expect.arrayContaining([
+          [`映射甲${P}`, '1988-02-03', '2012-07-01', '2013-07-01', 'full', '13912340001'],
+          // 45413 is the Excel serial of 2024-05-01 in a cell not formatted as a date.
+          [`映射乙${P}`, '1990-01-02', '2024-05-01', null, 'probationary', '13912340002'],
+          [`映射丙${P}`, '1985-05-06', '2010-10-10', '2011-10-10', 'full', null],
+        ]),
+      );
+      // A file without the phone column leaves the phones as they are.
+      const again = await sheetOf(['姓名', '性别', '出生日期', '入党日期', '转正日期', '党支部编码'], [[`映射甲${P}`, '男', '1988-02-03', '2012-07-01', '2013-07-01', 'branch-a1-1']]);
+      const kept = body<Report>(await upload('donghu.admin', again, false));
+      expect(kept).toMatchObject({ applied: true, unchanged: 1, updated: 0 });
+      expect(kept.warnings).toContain('文件没有“联系电话”列：已有党员的联系电话保持不变');
+      expect((await f.db.person.findFirstOrThrow({ where: { name: `映射甲${P}` } })).phone).toBe('13912340001');
+    });
+
+    it('reports every row’s errors in Chinese for an xlsx and imports nothing', async () => {
+      const bytes = await sheetOf(
+        ['姓名', '性别', '出生日期', '入党日期', '转正日期', '党支部编码', '联系电话'],
+        [
+          [`好行${P}`, '男', utc('1990-01-01'), utc('2015-07-01'), utc('2016-07-01'), 'branch-a1-1', 13800138000],
+          [`年月${P}`, '女', '1990.05', utc('2015-07-01'), null, 'branch-a1-1', 1380013],
+          [`未满${P}`, '男', utc('2000-03-01'), utc('2017-07-01'), null, 'branch-a1-1', null],
+          [`缺支部${P}`, '男', utc('1990-01-01'), '2015-02-30', null, null, null],
+        ],
+      );
+      const before = await dbState();
+      const report = body<Report>(await upload('donghu.admin', bytes, false));
+      expect(report.applied).toBe(false);
+      expect(report.errors).toEqual([
+        { row: 3, messages: ['出生日期“1990.05”只有年月，请写到日（如 1990-05-01）', '联系电话“1380013”须为 11 位手机号或固定电话（如 0571-88889999）'] },
+        { row: 4, messages: ['入党时须年满十八岁（《中国共产党章程》第一条）'] },
+        { row: 5, messages: ['入党日期“2015-02-30”不是日期（可写作 2024-05-01、2024/5/1 或 2024年5月1日）', '党支部编码不能为空'] },
+      ]);
+      expect(await dbState()).toEqual(before);
+      const missing = body<Report>(await upload('donghu.admin', await sheetOf(['姓名', '性别', '出生日期', '转正日期', '党支部编码', '姓名'], []), true));
+      expect(missing.errors).toEqual([{ row: 1, messages: ['“姓名”列出现了两次（A 列和 F 列），请只保留一列', '缺少必填列：“入党日期”（第一行须为表头，列名见模板的“填写说明”）'] }]);
+    });
+
+    it('reads a CSV saved by Excel on Chinese Windows (GB18030) and refuses files it cannot read with a coded 400', async () => {
+      const csv = `${ROSTER_COLUMNS.join(',')}\r\n编码${P},女,1991-03-04,2016-07-01,2017-07-01,branch-a1-1,,13912340003\r\n`;
+      const bytes = gb18030(csv);
+      expect(bytes.includes(Buffer.from('姓名'))).toBe(false);
+      const dry = body<Report>(await upload('donghu.admin', bytes, true, 'text/csv'));
+      expect(dry).toMatchObject({ rows: 1, created: 1, errors: [] });
+      const before = await dbState();
+      for (const [payload, message] of [
+        [Buffer.from('not a spreadsheet at all, but PK-less binary \u0000\u0001'), '文件不是 .xlsx 或 CSV 文本文件'],
+        [Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]), '不支持旧版 Excel 97-2003（.xls）文件'],
+        [Buffer.concat([Buffer.from('PK\u0003\u0004'), Buffer.alloc(100)]), '文件不是有效的 .xlsx 文件'],
+      ] as const) {
+        const res = await upload('donghu.admin', payload, false, 'application/octet-stream');
+        expect(res.statusCode).toBe(400);
+        expect(body(res)).toMatchObject({ code: 'ROSTER_FILE_INVALID', message: expect.stringContaining(message) });
+      }
+      const json = await identity.inject({ method: 'POST', url: '/api/admin/people/import-file?dryRun=true', headers: bearer(tokens['donghu.admin']!), payload: { csv: 'x' } });
+      expect(json.statusCode).toBe(415);
+      expect(body(json)).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' });
+      expect((await upload('zhang.zhibu', bytes, true, 'text/csv')).statusCode).toBe(403);
+      // Past the services' body limit of 1 MiB: a coded 413.
+      const big = await upload('donghu.admin', Buffer.alloc(1024 * 1024 + 1, 0x41), true, 'text/csv');
+      expect(big.statusCode).toBe(413);
+      expect(body(big)).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+      const doc = body<{ paths: Record<string, unknown> }>(await identity.inject({ method: 'GET', url: '/api/identity/openapi.json' }));
+      expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/admin/people/import-file', '/api/admin/people/export.xlsx', '/api/admin/people/template.xlsx']));
+      expect(await dbState()).toEqual(before);
+    });
+
+    it('another county’s administrator can neither export nor import an xlsx into this county', async () => {
+      expect((await call(OUTSIDER, 'GET', '/api/admin/people/export.xlsx?orgId=branch-a1-1')).statusCode).toBe(404);
+      const before = await dbState();
+      const bytes = await sheetOf(ROSTER_COLUMNS, [[`外县${P}`, '男', utc('1990-01-01'), utc('2015-07-01'), null, 'branch-a1-1', null, null]]);
+      const report = body<Report>(await upload(OUTSIDER, bytes, false));
+      expect(report).toMatchObject({ applied: false, errors: [{ row: 2, messages: ['党支部编码“branch-a1-1”不存在或不在您管理的范围内'] }] });
       expect(await dbState()).toEqual(before);
     });
   });

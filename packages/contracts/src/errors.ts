@@ -58,6 +58,7 @@ export const errorCatalogue = {
   ORG_NOT_EMPTY: { status: 409, zh: '该组织仍有下级组织、办理中的事项或待办任务，须先调整或办结', en: 'The organization still has active units, open cases or open tasks below it' },
   ORG_MERGE_INVALID: { status: 400, zh: '合并去向须为同级、未撤销的其他组织', en: 'A merge target must be another active organization of the same level' },
   PERSON_INVALID: { status: 400, zh: '党员信息不合法', en: 'Invalid member particulars' },
+  ROSTER_FILE_INVALID: { status: 400, zh: '无法读取花名册文件', en: 'The roster file cannot be read' },
   ROLE_INVALID: { status: 400, zh: '不能担任该职务', en: 'The post cannot be held' },
   ACCOUNT_USERNAME_TAKEN: { status: 409, zh: '用户名已被使用', en: 'The username is already taken' },
   ACCOUNT_STATE: { status: 409, zh: '账号当前状态不允许该操作', en: 'Not possible in the account’s current state' },

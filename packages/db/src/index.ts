@@ -9,4 +9,5 @@ export * from './reference-cache';
 export * from './org-admin';
 export * from './roster';
 export * from './accounts';
+export * from './roster-sheet';
 export * from './roster-import';

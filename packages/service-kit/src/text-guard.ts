@@ -26,7 +26,8 @@ export function unstorableTextAt(value: unknown, root = ''): string | undefined 
       if (!isStorableText(v)) return path || '/';
       continue;
     }
-    if (v === null || typeof v !== 'object' || seen.has(v)) continue;
+    // Bytes (an uploaded file's raw body) are not text: whoever reads them checks what they decode to.
+    if (v === null || typeof v !== 'object' || seen.has(v) || ArrayBuffer.isView(v)) continue;
     seen.add(v);
     if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}/${i}`]);

@@ -41,12 +41,21 @@ export function withQuery(path: string, query?: Query): string {
   return qs ? `${path}?${qs}` : path;
 }
 
+/** A file sent as the body itself (with its content type), not as JSON. */
+class RawBody {
+  constructor(
+    readonly blob: Blob,
+    readonly type: string,
+  ) {}
+}
+
 async function request<T>(method: string, path: string, body?: unknown, query?: Query, extraHeaders?: Record<string, string>): Promise<T> {
   const headers: Record<string, string> = { ...extraHeaders };
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(withQuery(path, query), { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (body !== undefined) headers['content-type'] = body instanceof RawBody ? body.type : 'application/json';
+  const payload = body === undefined ? undefined : body instanceof RawBody ? body.blob : JSON.stringify(body);
+  const res = await fetch(withQuery(path, query), { method, headers, body: payload });
   if (res.status === 204) return undefined as T;
   const text = await res.text();
   let json: unknown;
@@ -69,9 +78,11 @@ export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
   post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>('POST', path, body ?? {}, undefined, headers),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
+  /** POSTs a file as the request body (e.g. a roster .xlsx or .csv). */
+  upload: <T>(path: string, file: Blob, type: string, query?: Query) => request<T>('POST', path, new RawBody(file, type), query),
 };
 
-/** Downloads a file from an authenticated endpoint (CSV export). */
+/** Downloads a file from an authenticated endpoint (CSV or xlsx export, the roster template). */
 export async function download(path: string, query: Query, filename: string): Promise<void> {
   const res = await fetch(withQuery(path, query), { headers: { authorization: `Bearer ${getToken() ?? ''}` } });
   if (!res.ok) throw new ApiError(res.status, `HTTP_${res.status}`, `导出失败（${res.status}）`);

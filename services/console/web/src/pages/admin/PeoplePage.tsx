@@ -1,11 +1,16 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Radio, Space, Table, Tag, TreeSelect, Typography } from 'antd';
+import { UploadOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Radio, Space, Table, Tag, TreeSelect, Typography, Upload } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, download } from '../../api';
 import { orgTypeNames } from '../../labels';
 
 type Person = { id: string; name: string; gender: string; birthDate: string; joinedOn: string; fullOn: string | null; status: string; phone: string | null; branchId: string; branchName: string; groupId: string | null; groupName: string | null; hasAccount: boolean };
-type Report = { dryRun: boolean; applied: boolean; rows: number; created: number; updated: number; unchanged: number; errors: { row: number; messages: string[] }[] };
+type Report = { dryRun: boolean; applied: boolean; rows: number; created: number; updated: number; unchanged: number; errors: { row: number; messages: string[] }[]; warnings: string[] };
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** The body limit of the services (1 MiB): a county of about 10,000 members fits. */
+const MAX_FILE_BYTES = 1024 * 1024;
 type Unit = { id: string; name: string; type: string; status: string; childCount: number };
 type PickNode = { id: string; pId: string | null; value: string; title: string; isLeaf: boolean; disabled?: boolean; type: string };
 
@@ -48,14 +53,16 @@ export default function PeoplePage() {
   const [saving, setSaving] = useState(false);
   const [form] = Form.useForm();
   const [importing, setImporting] = useState(false);
-  const [csv, setCsv] = useState<{ name: string; text: string } | null>(null);
+  const [file, setFile] = useState<File | null>(null);
   const [report, setReport] = useState<Report | null>(null);
 
   const runImport = async (dryRun: boolean) => {
-    if (!csv) return;
+    if (!file) return;
     setSaving(true);
     try {
-      const r = await api.post<Report>('/api/admin/people/import', { csv: csv.text, dryRun });
+      // The file as it is (xlsx, or CSV in UTF-8 or the GB18030 Excel writes on Chinese Windows): the service reads both.
+      const type = /\.xlsx$/i.test(file.name) ? XLSX_TYPE : 'text/csv';
+      const r = await api.upload<Report>('/api/admin/people/import-file', file, type, { dryRun });
       setReport(r);
       if (r.applied) {
         message.success(`已导入：新增 ${r.created} 人，更新 ${r.updated} 人，未变 ${r.unchanged} 人`);
@@ -147,14 +154,14 @@ export default function PeoplePage() {
           </Button>
           <Button
             onClick={() => {
-              setCsv(null);
+              setFile(null);
               setReport(null);
               setImporting(true);
             }}
           >
             导入花名册
           </Button>
-          <Button disabled={!orgId} onClick={() => void download('/api/admin/people/export.csv', { orgId }, `党员花名册-${orgId}.csv`).catch((e: Error) => message.error(e.message))}>
+          <Button disabled={!orgId} onClick={() => void download('/api/admin/people/export.xlsx', { orgId }, `党员花名册-${orgId}.xlsx`).catch((e: Error) => message.error(e.message))}>
             导出
           </Button>
         </Space>
@@ -210,32 +217,44 @@ export default function PeoplePage() {
       </Card>
 
       <Modal
-        title="导入党员花名册（CSV）"
+        title="导入党员花名册"
         open={importing}
         onCancel={() => setImporting(false)}
         width={720}
         footer={[
-          <Button key="dry" disabled={!csv} loading={saving} onClick={() => void runImport(true)}>
+          <Button key="template" style={{ float: 'left' }} onClick={() => void download('/api/admin/people/template.xlsx', {}, '党员花名册模板.xlsx').catch((e: Error) => message.error(e.message))}>
+            下载模板
+          </Button>,
+          <Button key="dry" disabled={!file} loading={saving} onClick={() => void runImport(true)}>
             预检
           </Button>,
-          <Button key="go" type="primary" disabled={!csv || !report || report.errors.length > 0 || report.applied} loading={saving} onClick={() => void runImport(false)}>
+          <Button key="go" type="primary" disabled={!file || !report || report.errors.length > 0 || report.applied} loading={saving} onClick={() => void runImport(false)}>
             导入
           </Button>,
         ]}
       >
         <Typography.Paragraph type="secondary">
-          第一行为表头：姓名，性别，出生日期，入党日期，转正日期，党支部编码，党小组编码，联系电话（日期格式 YYYY-MM-DD；可先“导出”一个支部作为模板）。按姓名和出生日期识别已有党员；任何一行有误则整份文件不导入。
+          选择 Excel（.xlsx）或 CSV 文件，不超过 1 MB（约 1 万名党员）。表头须包含：姓名，性别，出生日期，入党日期，转正日期，党支部编码；可选：党小组编码，联系电话。列的顺序不限，常见列名（如 名字、出生年月、入党时间、手机号码、所在党支部）也能识别；日期可写作 2024-05-01、2024/5/1 或 2024年5月1日。格式见“下载模板”中的“填写说明”。按姓名和出生日期识别已有党员；先“预检”，任何一行有误则整份文件不导入。
         </Typography.Paragraph>
-        <input
-          type="file"
-          accept=".csv,text/csv"
-          data-testid="import-file"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            setReport(null);
-            if (file) void file.text().then((text) => setCsv({ name: file.name, text }));
-          }}
-        />
+        <Space>
+          <Upload
+            accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            maxCount={1}
+            showUploadList={false}
+            beforeUpload={(picked) => {
+              setReport(null);
+              if (picked.size > MAX_FILE_BYTES) {
+                message.error('文件超过 1 MB，请拆分后分批导入');
+                setFile(null);
+              } else setFile(picked);
+              // Nothing is sent until 预检 or 导入.
+              return false;
+            }}
+          >
+            <Button icon={<UploadOutlined />}>选择文件</Button>
+          </Upload>
+          <Typography.Text data-testid="import-file-name">{file ? file.name : '未选择文件'}</Typography.Text>
+        </Space>
         {report && (
           <div style={{ marginTop: 16 }}>
             <Alert
@@ -246,7 +265,11 @@ export default function PeoplePage() {
                   ? `共 ${report.rows} 行，${report.errors.length} 行有误，未导入任何数据`
                   : `${report.applied ? '已导入' : '预检通过'}：共 ${report.rows} 行，新增 ${report.created} 人，更新 ${report.updated} 人，未变 ${report.unchanged} 人`
               }
+              data-testid="import-result"
             />
+            {report.warnings.length > 0 && (
+              <Alert style={{ marginTop: 12 }} type="warning" showIcon message="提示" description={report.warnings.map((w) => <div key={w}>{w}</div>)} data-testid="import-warnings" />
+            )}
             {report.errors.length > 0 && (
               <Table
                 size="small"
@@ -254,6 +277,7 @@ export default function PeoplePage() {
                 style={{ marginTop: 12 }}
                 pagination={{ pageSize: 10 }}
                 dataSource={report.errors}
+                data-testid="import-errors"
                 columns={[
                   { title: '行号', dataIndex: 'row', width: 70 },
                   { title: '问题', dataIndex: 'messages', render: (m: string[]) => m.join('；') },
