@@ -137,7 +137,12 @@ describe('发展党员 through the console', () => {
     await page.getByTestId('action-result').waitFor();
     await screenshot(page, 'member-contacts-done');
     const c = await http.asUser('zhang.zhibu', 'GET', `/api/cases/${caseId}`);
-    expect((c.body.openTasks as OpenTask[]).map((t) => t.stepKey)).toContain('training-evaluation');
+    // The first 6-monthly evaluation is not open yet: it opens when its half-year is up (domain.md §2).
+    expect((c.body.openTasks as OpenTask[]).map((t) => t.stepKey)).not.toContain('training-evaluation');
+    await page.goto(`/cases/${caseId}`);
+    await page.getByTestId('record').getByText(/培养联系人考察（第1次）于 \d{4}-\d{2}-\d{2} 开启/).waitFor();
+    await page.getByTestId('record').getByText('步骤定期开启').first().waitFor();
+    await screenshot(page, 'member-evaluation-scheduled');
     await page.close();
   }, 90_000);
 

@@ -16,8 +16,8 @@ afterAll(async () => {
 
 const userId = async (username: string) => (await f.db.user.findUniqueOrThrow({ where: { username } })).id;
 
-async function openTask(caseId: string, stepKey: string) {
-  for (let i = 0; i < 150; i++) {
+async function openTask(caseId: string, stepKey: string, timeoutMs = 30_000) {
+  for (let i = 0; i < timeoutMs / 200; i++) {
     const t = await f.db.task.findFirst({ where: { caseId, stepKey, status: 'open', kind: 'step' } });
     if (t) return t;
     await new Promise((r) => setTimeout(r, 200));
@@ -79,9 +79,16 @@ describe('培养联系人: who may be named', () => {
     expect(one.statusCode).toBe(200);
     const assigned = await f.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'assign-contacts.assigned' } });
     expect(assigned.data).toMatchObject({ people: [{ name: '马建华' }] });
-    // The contact's evaluation is their task.
-    const evaluation = await openTask(caseId, 'training-evaluation');
+    // The contact's first evaluation is their task, opening when its half-year is up (6 compressed months,
+    // about 25 s here) and due a policy window after that — not open and refused until it is overdue.
+    const scheduled = await f.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'step.scheduled' } });
+    const opensAt = new Date((scheduled.data as { opensAt: string }).opensAt).getTime();
+    expect(opensAt).toBeGreaterThan(assigned.at.getTime() + 5 * 21 * 200);
+    expect(await f.db.task.count({ where: { caseId, stepKey: 'training-evaluation' } })).toBe(0);
+    const evaluation = await openTask(caseId, 'training-evaluation', 60_000);
+    expect(evaluation.openedAt.getTime()).toBeGreaterThanOrEqual(opensAt);
+    expect(evaluation.dueAt.getTime() - evaluation.openedAt.getTime()).toBeLessThan(21 * 200);
     const slots = await f.db.taskAssignee.findMany({ where: { taskId: evaluation.id } });
     expect(slots.map((s) => s.userId)).toEqual([await userId('ma.dangyuan')]);
-  });
+  }, 150_000);
 });

@@ -41,6 +41,7 @@ export const recordEventNames: Record<string, string> = {
   'assign-contacts.invalid': '培养联系人无效',
   'assign-introducers.assigned': '确定入党介绍人',
   'assign-introducers.invalid': '入党介绍人无效',
+  'step.scheduled': '步骤定期开启',
   'training.evaluated': '培养考察',
   'political-review.concluded': '政治审查结论',
   'training.concentrated': '集中培训',

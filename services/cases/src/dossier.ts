@@ -112,7 +112,7 @@ const fieldNames: Record<string, string> = {
   from: '起', to: '止', days: '天数', hours: '学时', institution: '培训机构', archiveNumber: '档案号', filledDate: '填写日期',
   formNumber: '志愿书编号', people: '人员', reason: '原因', stage: '阶段', title: '标题', type: '类型', comment: '说明',
   numerator: '分子', denominator: '分母', strict: '须严格超过', name: '姓名', round: '轮次', asOf: '审查日', results: '结果', hits: '触及', label: '规则', detail: '情况',
-  candidate: '人选', elected: '当选', early: '提前结束', workingDays: '工作日数', endsAt: '截止时间', startsAt: '开始时间', status: '状态', quorum: '法定人数', anchor: '起算', dueAt: '期限', recordedAt: '记录时间', meetingDateRecorded: '会议日期', period: '期次', userIds: '人员',
+  candidate: '人选', elected: '当选', early: '提前结束', workingDays: '工作日数', endsAt: '截止时间', startsAt: '开始时间', status: '状态', quorum: '法定人数', anchor: '起算', dueAt: '期限', recordedAt: '记录时间', meetingDateRecorded: '会议日期', period: '期次', userIds: '人员', opensAt: '开启时间',
 };
 
 /** A body's meeting in the 纪实表: date, place, who was expected, present and absent by name, the vote and ballot method, the resolution, the outcome. */

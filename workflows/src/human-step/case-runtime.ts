@@ -315,6 +315,17 @@ export class CaseRuntime {
     }
   }
 
+  /**
+   * Waits without an open step until `at` — a step that may only be done from a date (a 6-monthly
+   * evaluation, the 转正 assessment) opens then, so its due date and reminders count from that date.
+   * Ends with the case (撤回, 终止).
+   */
+  async waitUntil(at: number): Promise<void> {
+    const wait = at - Date.now();
+    if (wait > 0) await condition(() => this.ending !== undefined, wait);
+    if (this.ending) throw this.ending;
+  }
+
   /** Opens a task, waits for its decision while reminding and escalating, closes it and returns the decision. */
   async humanStep(spec: HumanStepSpec): Promise<Decision> {
     const round = (this.rounds.get(spec.key) ?? 0) + 1;

@@ -49,6 +49,12 @@ const COLLECTIVE_DECISIONS = 'collective-decisions';
 const FILING_ACKNOWLEDGES = 'filing-acknowledges';
 /** Patch: the probation (and its extension) is counted from the admitting 支部大会, not from the filing (issue 14). */
 const PROBATION_FROM_MEETING = 'probation-from-meeting';
+/**
+ * Patch: a step that may only be done from a date (the 6-monthly evaluations, the 转正 assessment) opens at
+ * that date and falls due after a window set by policy, instead of opening at once and being refused as
+ * too early until it was already overdue (issue 16 point 6).
+ */
+const DATED_STEPS_OPEN_AT_THEIR_DATE = 'dated-steps-open-at-their-date';
 
 const member = caseActivities<MemberActivities>();
 
@@ -65,6 +71,8 @@ const DECIDE: TaskAction[] = ['approve', 'reject', 'transfer', 'comment', 'claim
 const RECORD: TaskAction[] = ['approve', 'transfer', 'comment', 'claim', 'urge', 'cc'];
 /** 上级党委备案: acknowledged (同意) or returned for correction with a reason (退回), never vetoed. */
 const FILE: TaskAction[] = ['approve', 'return', 'transfer', 'comment', 'claim', 'urge', 'cc'];
+/** The calendar date of an instant in China (UTC+8, no daylight saving), e.g. 2027-06-01. */
+const chinaDate = (at: number) => new Date(at + 8 * 3600_000).toISOString().slice(0, 10);
 const TOO_EARLY = (until: number) => [`未到时间，${new Date(until).toISOString()} 后方可办理 (not before ${new Date(until).toISOString()})`];
 
 export async function memberDevelopment(input: MemberDevelopmentInput) {
@@ -263,6 +271,11 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
     for (let i = 1; i <= trainingEvaluationsBeforeTarget; i++) {
       // Each written evaluation is due 6 months into its period and cannot be given before (so training lasts at least a year).
       const notBefore = await member.instantAfterMonths({ from: trainingStart, months: i * trainingEvaluationIntervalMonths });
+      const dated = patched(DATED_STEPS_OPEN_AT_THEIR_DATE);
+      if (dated) {
+        await rt.recordEvent('step.scheduled', { step: 'training-evaluation', period: i, title: `培养联系人考察（第${i}次）于 ${chinaDate(notBefore)} 开启`, opensAt: new Date(notBefore).toISOString() });
+        await rt.waitUntil(notBefore);
+      }
       const d = await step({
         key: 'training-evaluation',
         title: `培养联系人考察（第${i}次）：${name}`,
@@ -270,7 +283,7 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
         mode: 'all',
         assignees: contacts.map((c) => ({ userId: c.userId, displayName: c.name })),
         form: 'member.evaluation',
-        policy: 'member-development.training-evaluation',
+        policy: dated ? 'member-development.training-evaluation-window' : 'member-development.training-evaluation',
         checkForm: () => (now() < notBefore ? TOO_EARLY(notBefore) : []),
       });
       await rt.recordEvent('training.evaluated', { period: i, evaluation: (d.form as MemberEvaluationForm).evaluation }, d.actor);
@@ -369,6 +382,11 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
         ? await member.probationEndsAt({ endDate: probation.end, recordedFrom: periodEndsAt ?? meetingAt.recordedAt, months: periodMonths })
         : await member.instantAfterMonths({ from: periodStart, months: periodMonths });
       periodEndsAt = endsAt;
+      const dated = patched(DATED_STEPS_OPEN_AT_THEIR_DATE);
+      if (dated) {
+        await rt.recordEvent('step.scheduled', { step: 'probation-assessment', round, title: `预备期满考察及转正申请于 ${chinaDate(endsAt)} 开启`, opensAt: new Date(endsAt).toISOString() });
+        await rt.waitUntil(endsAt);
+      }
       const assessment = await step({
         key: 'probation-assessment',
         title: `预备期考察及转正申请（预备期至 ${probation.end}）：${name}`,
@@ -376,9 +394,9 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
         mode: 'all',
         assignees: introducers.map((p) => ({ userId: p.userId, displayName: p.name })),
         form: 'member.evaluation',
-        policy: 'member-development.probation',
-        durationMonths: periodMonths,
-        ...(fromMeeting ? { dueAt: endsAt } : {}),
+        ...(dated
+          ? { policy: 'member-development.probation-window' }
+          : { policy: 'member-development.probation', durationMonths: periodMonths, ...(fromMeeting ? { dueAt: endsAt } : {}) }),
         checkForm: () => (now() < endsAt ? TOO_EARLY(endsAt) : []),
       });
       await rt.recordEvent('probation.assessed', { round, evaluation: (assessment.form as MemberEvaluationForm).evaluation }, assessment.actor);

@@ -21,6 +21,8 @@ export const memberDevelopmentCatalogue = defineProcess({
     assign: { name: '确定培养联系人 / 入党介绍人', duration: { workingDays: 10 }, form: 'member.people' },
     evaluation: { name: '群众评议 / 党员评议', duration: { workingDays: 20 }, form: 'member.vote' },
     'training-evaluation': { name: '培养联系人考察', duration: { months: 6 }, form: 'member.evaluation', source: '细则 §16' },
+    // A 6-monthly evaluation opens when its half-year is up and is then due within this window (local policy).
+    'training-evaluation-window': { name: '培养联系人考察（半年期满后填写期限）', duration: { workingDays: 10 }, form: 'member.evaluation', source: 'domain.md §2（每6个月考察一次）；填写期限为本地政策' },
     'political-review': { name: '政治审查', duration: { workingDays: 20 }, form: 'member.political-review' },
     'concentrated-training': { name: '集中培训', duration: { workingDays: 60 }, form: 'member.training' },
     'application-form': { name: '填写入党志愿书', duration: { workingDays: 10 }, form: 'member.volunteer-form' },
@@ -29,6 +31,8 @@ export const memberDevelopmentCatalogue = defineProcess({
     'superior-approval': { name: '上级党委审批', duration: { months: 3 }, form: 'member.approval-meeting', source: '细则 §29（党委会集体讨论决定）' },
     'superior-approval-extension': { name: '上级党委审批（延长）', duration: { months: 3 }, form: 'member.approval-meeting', source: '细则 §29' },
     probation: { name: '预备党员考察和转正', duration: { months: 12 }, form: 'member.evaluation', source: '党章 §7' },
+    // The 转正 assessment opens when the probation ends and is due within this window: the branch discusses 转正 promptly when probation ends (domain.md §2).
+    'probation-window': { name: '预备期满考察及转正申请（期满后办理期限）', duration: { workingDays: 10 }, form: 'member.evaluation', source: 'domain.md §2（预备期满及时讨论）；办理期限为本地政策' },
     archive: { name: '材料归档', duration: { workingDays: 10 }, form: 'member.archive' },
   },
   stepNames: {
