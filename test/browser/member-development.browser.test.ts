@@ -122,6 +122,9 @@ describe('发展党员 through the console', () => {
     await facts.getByText('谈话人').first().waitFor();
     await expect.poll(() => page.getByTestId('findings').textContent()).toContain('规则：赞成票不少于实到人数的 3/5');
     expect(await page.getByTestId('findings').textContent()).toContain('通过');
+    // The 支委会's attendees by name (members with an account or only on the roster), never by id.
+    await facts.getByText('会议地点').first().waitFor();
+    expect(await facts.textContent()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}/);
     const picker = page.getByLabel('人选（本支部正式党员）');
     await picker.click();
     const dropdown = page.locator('.ant-select-dropdown:visible');
@@ -142,6 +145,8 @@ describe('发展党员 through the console', () => {
     await page.goto(`/cases/${caseId}`);
     await page.getByTestId('record').getByText(/培养联系人考察（第1次）于 \d{4}-\d{2}-\d{2} 开启/).waitFor();
     await page.getByTestId('record').getByText('步骤定期开启').first().waitFor();
+    // Until it opens, the case page says which step comes and when (one working day is 1 s here: 6 months ≈ 2 min).
+    expect(await page.getByTestId('scheduled-step').textContent()).toMatch(/培养联系人考察（第1次）于 \d{4}-\d{2}-\d{2} 开启（届时生成待办/);
     await screenshot(page, 'member-evaluation-scheduled');
     await page.close();
   }, 90_000);

@@ -54,15 +54,20 @@ export async function caseFacts(db: Db, c: { id: string; orgId: string; input: u
   // The schemas of the forms shown (their titles and value names label them) and the names of the people
   // and organizations the forms name by id (培养联系人, the second branch): never an id on screen.
   const schemas = Object.fromEntries([...new Set(submissions.flatMap((s) => (s.formId && isFormId(s.formId) ? [s.formId] : [])))].map((id) => [id, forms[id as keyof typeof forms]]));
-  const userIds = submissions.flatMap((s) => (Array.isArray(s.form?.userIds) ? (s.form.userIds as unknown[]).filter((x): x is string => typeof x === 'string') : []));
+  // People are named by user id (培养联系人) or, in a meeting's attendees, by user id or roster (person) id
+  // for members without an account.
+  const idsIn = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const userIds = [...new Set(submissions.flatMap((s) => [...idsIn(s.form?.userIds), ...idsIn(s.form?.attendees)]))];
   const input = (c.input ?? {}) as Record<string, unknown>;
   const orgIds = [c.orgId, ...(typeof (input.second as { orgId?: unknown } | undefined)?.orgId === 'string' ? [(input.second as { orgId: string }).orgId] : [])];
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  const [users, orgs] = await Promise.all([
-    db.user.findMany({ where: { id: { in: userIds.filter((id) => uuid.test(id)) } }, select: { id: true, displayName: true } }),
+  const personIds = userIds.filter((id) => uuid.test(id));
+  const [users, people, orgs] = await Promise.all([
+    db.user.findMany({ where: { id: { in: personIds } }, select: { id: true, displayName: true } }),
+    db.person.findMany({ where: { id: { in: personIds } }, select: { id: true, name: true } }),
     db.orgUnit.findMany({ where: { id: { in: orgIds } }, select: { id: true, name: true } }),
   ]);
-  const names: Record<string, string> = Object.fromEntries([...users.map((u) => [u.id, u.displayName]), ...orgs.map((o) => [o.id, o.name])]);
+  const names: Record<string, string> = Object.fromEntries([...people.map((p) => [p.id, p.name]), ...users.map((u) => [u.id, u.displayName]), ...orgs.map((o) => [o.id, o.name])]);
 
   return { input, submissions, findings, schemas, names };
 }

@@ -70,6 +70,10 @@ export function CasePage() {
   const c = view.case;
   const verified = admin ? { ok: admin.verification.ok, n: admin.verification.checked, broken: admin.verification.brokenAt } : { ok: view.recordVerification.valid, n: view.recordVerification.events, broken: view.recordVerification.brokenAtSeq ?? null };
   const stageName = view.openTasks.filter((t) => t.kind === 'step').map((t) => t.title).join('、') || undefined;
+  // A step that opens at a date (a 6-monthly evaluation, 转正) is announced in the record until it opens.
+  const lastScheduled = c.status === 'open' ? [...view.record].reverse().find((e) => e.type === 'step.scheduled') : undefined;
+  const opensAt = typeof lastScheduled?.data?.opensAt === 'string' ? new Date(lastScheduled.data.opensAt) : undefined;
+  const scheduled = opensAt && opensAt.getTime() > Date.now() ? { title: String(lastScheduled?.data?.title ?? ''), opensAt } : undefined;
   const offered = view.caseActions ?? [];
   const endAction = offered.find((a) => a === 'cancel' || a === 'terminate');
   /** 终止 with its reason (the workflow records it); the answer's message names what refused it. */
@@ -153,6 +157,9 @@ export function CasePage() {
             </Card>
           )}
           <Card title="当前环节">
+            {scheduled && (
+              <Alert type="info" showIcon style={{ marginBottom: 12 }} data-testid="scheduled-step" title={`${scheduled.title}（届时生成待办，期限自开启时计算）`} />
+            )}
             <Table<OpenTaskRow>
               size="small"
               rowKey="taskId"
@@ -171,7 +178,7 @@ export function CasePage() {
                     t.overdue ? <Typography.Text type="danger">{formatTime(d)}（{lateText((Date.now() - new Date(d).getTime()) / 1000)}）</Typography.Text> : formatTime(d),
                 },
               ]}
-              locale={{ emptyText: c.status === 'open' ? '无' : '已结束' }}
+              locale={{ emptyText: c.status === 'open' ? (scheduled ? '暂无（等待定期开启）' : '无') : '已结束' }}
             />
           </Card>
           {admin && (
