@@ -36,11 +36,25 @@ export async function newPage(browser: Browser, baseUrl: string): Promise<Page> 
   return context.newPage();
 }
 
+/**
+ * Types a username and password into the login form and checks both took: right after 退出登录 the login
+ * page has been seen to render again between the two, emptying the username already typed.
+ */
+export async function fillLogin(page: Page, username: string, password: string): Promise<void> {
+  const user = page.getByPlaceholder('用户名');
+  const pass = page.getByPlaceholder('密码');
+  for (let attempt = 1; ; attempt++) {
+    await user.fill(username);
+    await pass.fill(password);
+    if ((await user.inputValue()) === username && (await pass.inputValue()) === password) return;
+    if (attempt === 3) throw new Error('the login form did not keep what was typed');
+  }
+}
+
 /** Signs in through the login form and waits for the inbox (or the page the login was for). */
 export async function signIn(page: Page, username: string, password = 'Dangjian@2026'): Promise<void> {
   if (!page.url().includes('/login')) await page.goto('/login');
-  await page.getByPlaceholder('用户名').fill(username);
-  await page.getByPlaceholder('密码').fill(password);
+  await fillLogin(page, username, password);
   await page.getByRole('button', { name: /登\s*录/ }).click();
   await page.getByTestId('user-menu').waitFor();
 }

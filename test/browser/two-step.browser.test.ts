@@ -9,11 +9,14 @@ import { createDb, hashPassword } from '@dj/db';
 import { DEMO_PASSWORD } from '@dj/db/seed-demo';
 import { totpCode } from '@dj/service-kit';
 import { useStack } from '../e2e/stack';
-import { launchBrowser, newPage, screenshot, signIn } from './browser';
+import { fillLogin, launchBrowser, newPage, screenshot, signIn } from './browser';
 
 const stack = useStack({ databaseSuffix: '_browser_2fa', workingDaySeconds: 3600, env: () => ({ ADMIN_SECOND_FACTOR: 'required' }) });
 let browser: Browser;
 const USERNAME = `xihe.admin.${randomUUID().slice(0, 6)}`;
+/** An official whose account holds an administrator's one-time password. */
+const NEWCOMER = `xihe.xinren.${randomUUID().slice(0, 6)}`;
+const ONE_TIME = 'Linshi#2026mima';
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -22,6 +25,9 @@ beforeAll(async () => {
     const id = randomUUID();
     await db.user.create({ data: { id, username: USERNAME, displayName: '西河县系统管理员', passwordHash: await hashPassword(DEMO_PASSWORD) } });
     await db.membership.create({ data: { userId: id, orgId: 'county-b', role: 'admin' } });
+    const newcomer = randomUUID();
+    await db.user.create({ data: { id: newcomer, username: NEWCOMER, displayName: '新任支部书记', passwordHash: await hashPassword(ONE_TIME), mustChangePassword: true } });
+    await db.membership.create({ data: { userId: newcomer, orgId: 'branch-b1-1', role: 'branch_secretary' } });
   } finally {
     await db.$disconnect();
   }
@@ -65,8 +71,8 @@ describe('两步验证 (two-step verification)', () => {
     // Signing out and in again: the password is not enough any more.
     await page.getByTestId('user-menu').click();
     await page.getByRole('menuitem', { name: '退出登录' }).click();
-    await page.getByPlaceholder('用户名').fill(USERNAME);
-    await page.getByPlaceholder('密码').fill(DEMO_PASSWORD);
+    await page.waitForURL(/\/login/);
+    await fillLogin(page, USERNAME, DEMO_PASSWORD);
     await page.getByRole('button', { name: /登\s*录/ }).click();
     const code = page.getByTestId('otp');
     await code.waitFor();
@@ -75,5 +81,24 @@ describe('两步验证 (two-step verification)', () => {
     await page.getByRole('button', { name: /登\s*录/ }).click();
     await page.getByTestId('user-menu').waitFor();
     expect(await page.getByTestId('two-step-required').count()).toBe(0);
+  });
+
+  it('a one-time password must be changed first: the dialog cannot be dismissed and no page shows until it is', async () => {
+    const page = await newPage(browser, stack().baseUrl);
+    await signIn(page, NEWCOMER, ONE_TIME);
+    const dialog = page.getByRole('dialog', { name: '请先修改临时密码' });
+    await dialog.waitFor();
+    expect(await dialog.getByRole('button', { name: /取\s*消/ }).isVisible()).toBe(false);
+    await page.keyboard.press('Escape');
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await page.getByTestId('tab-todo').count()).toBe(0);
+    await screenshot(page, 'first-login-password');
+    await dialog.getByLabel('当前密码').fill(ONE_TIME);
+    await dialog.getByLabel('新密码', { exact: true }).fill('Wode-xin-mima-2026');
+    await dialog.getByLabel('确认新密码').fill('Wode-xin-mima-2026');
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.getByTestId('tab-todo').waitFor();
+    expect(await page.getByTestId('must-change-password').count()).toBe(0);
   });
 });

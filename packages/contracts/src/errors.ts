@@ -45,6 +45,7 @@ export const errorCatalogue = {
   BULK_NOT_ALLOWED: { status: 400, zh: '所选任务须为同一可批量办理的环节', en: 'Bulk approval needs tasks of one step that allows it' },
   // logins, sessions and the edge (issue 11)
   LOGIN_THROTTLED: { status: 429, zh: '登录失败次数过多，请稍后再试', en: 'Too many failed logins; try again later' },
+  PASSWORD_CHANGE_REQUIRED: { status: 403, zh: '您正在使用管理员设置的临时密码，须先修改密码才能继续操作', en: 'Change the one-time password before doing anything else' },
   WRONG_PASSWORD: { status: 403, zh: '当前密码不正确', en: 'The current password is wrong' },
   WEAK_PASSWORD: { status: 400, zh: '新密码不符合要求：至少10个字符，不能是初始密码、用户名或当前密码', en: 'The new password must have at least 10 characters and differ from the initial password, the username and the current password' },
   PAYLOAD_TOO_LARGE: { status: 413, zh: '请求内容过大', en: 'Request body too large' },

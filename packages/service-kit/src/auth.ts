@@ -49,7 +49,14 @@ export function actorFor(user: AuthUser, caseOrgPath: string): Actor {
   };
 }
 
-type SessionRow = { id: string; username: string; display_name: string; second_factor: boolean; memberships: AuthMembership[] };
+type SessionRow = { id: string; username: string; display_name: string; second_factor: boolean; must_change_password: boolean; memberships: AuthMembership[] };
+
+/**
+ * What a session holding an administrator's one-time password may do: read who it is, choose its own
+ * password, log out. Everything else answers 403 PASSWORD_CHANGE_REQUIRED until the password is changed
+ * (等保 2.0: a password set by someone else is changed at first login).
+ */
+const ROUTES_BEFORE_PASSWORD_CHANGE = new Set(['/api/me', '/api/auth/password', '/api/auth/logout']);
 
 /**
  * Bearer-token authentication. A token names its session (`sid`); one query per request reads the
@@ -72,7 +79,7 @@ export const authPlugin = fp<{ db: Db; secret: string; ttlSeconds: number }>(asy
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
     if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string' || !uuid.test(payload.sid) || !uuid.test(payload.sub)) throw httpError('UNAUTHENTICATED');
     const [row] = await db.$queryRaw<SessionRow[]>`
-      SELECT u.id, u.username, u.display_name, s.second_factor,
+      SELECT u.id, u.username, u.display_name, s.second_factor, u.must_change_password,
         COALESCE(json_agg(json_build_object('orgId', m.org_id, 'role', m.role, 'orgPath', o.path, 'orgType', o.type, 'orgName', o.name) ORDER BY o.path, m.role)
           FILTER (WHERE m.org_id IS NOT NULL), '[]') AS memberships
       FROM user_session s
@@ -82,6 +89,10 @@ export const authPlugin = fp<{ db: Db; secret: string; ttlSeconds: number }>(asy
       WHERE s.id = ${payload.sid}::uuid AND s.user_id = ${payload.sub}::uuid AND s.revoked_at IS NULL AND s.expires_at > now() AND NOT u.disabled
       GROUP BY u.id, s.second_factor`;
     if (!row) throw httpError('UNAUTHENTICATED');
+    if (row.must_change_password && !ROUTES_BEFORE_PASSWORD_CHANGE.has(request.routeOptions.url ?? '')) {
+      request.log.warn({ event: 'auth.password-change-required', userId: row.id }, 'refused until the one-time password is changed');
+      throw httpError('PASSWORD_CHANGE_REQUIRED');
+    }
     request.auth = { id: row.id, username: row.username, displayName: row.display_name, memberships: row.memberships, secondFactor: row.second_factor };
     request.sessionId = payload.sid;
   });

@@ -61,6 +61,7 @@ export function AppLayout() {
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
   const [changingPassword, setChangingPassword] = useState(false);
+  const mustChangePassword = user?.mustChangePassword === true;
   const [twoStepOpen, setTwoStepOpen] = useState(false);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const narrow = useNarrow();
@@ -138,7 +139,7 @@ export function AppLayout() {
   );
   const dialogs = (
     <>
-      <PasswordDialog open={changingPassword} onClose={() => setChangingPassword(false)} />
+      <PasswordDialog open={changingPassword || mustChangePassword} forced={mustChangePassword} onClose={() => setChangingPassword(false)} />
       <TwoStepDialog open={twoStepOpen} onClose={() => setTwoStepOpen(false)} />
     </>
   );
@@ -193,7 +194,8 @@ export function AppLayout() {
         {dialogs}
         <Content style={narrow ? { padding: 8, paddingBottom: TAB_BAR_HEIGHT + 16 } : { padding: 24 }}>
           {banner}
-          <Outlet />
+          {/* Every other request answers 403 PASSWORD_CHANGE_REQUIRED until then: no page behind the dialog. */}
+          {mustChangePassword ? null : <Outlet />}
         </Content>
         {narrow && (
           <>
