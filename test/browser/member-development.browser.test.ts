@@ -1,26 +1,19 @@
 // 发展党员 in the console (issue 16): refusals that name the rule, the second organization chosen by name,
 // and the 培养联系人 step — once a dead end ("[object Object]" boxes wanting user ids) — passed with a
 // picker of the branch's full members.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createHttpClient, expectStatus } from '../e2e/http-client';
 import { useStack } from '../e2e/stack';
-import { chooseInItem, launchBrowser, newPage, screenshot, signIn } from './browser';
+import { chooseInItem, newPage, screenshot, signIn, useBrowser } from './browser';
 
 // One second per working day: the 5-working-day 公示 is over in seconds.
 const stack = useStack({ databaseSuffix: '_browser_member', workingDaySeconds: 1 });
 const http = createHttpClient(() => stack().baseUrl);
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function pageFor(username: string): Promise<Page> {
-  const page = await newPage(browser, stack().baseUrl);
+  const page = await newPage(browser(), stack().baseUrl);
   await page.goto('/login');
   await signIn(page, username);
   return page;

@@ -1,24 +1,17 @@
 // 村党组织书记选配 in the console (issue 16): a proposal that hits the negative list comes back with the
 // rule named (not a green "已同意"); the joint review shows the candidates as cards with their screening.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createHttpClient, expectStatus } from '../e2e/http-client';
 import { useStack } from '../e2e/stack';
-import { chooseInItem, launchBrowser, newPage, screenshot, signIn } from './browser';
+import { chooseInItem, newPage, screenshot, signIn, useBrowser } from './browser';
 
 const stack = useStack({ databaseSuffix: '_browser_secretary', workingDaySeconds: 2 });
 const http = createHttpClient(() => stack().baseUrl);
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 async function pageFor(username: string): Promise<Page> {
-  const page = await newPage(browser, stack().baseUrl);
+  const page = await newPage(browser(), stack().baseUrl);
   await page.goto('/login');
   await signIn(page, username);
   return page;
