@@ -13,60 +13,22 @@ import {
   log,
   patched,
   currentUpdateInfo,
-  proxyActivities,
   proxyLocalActivities,
   setHandler,
   uuid4,
 } from '@temporalio/workflow';
 import type { ActionResult, AssigneeRef, CaseActionRequest, CaseSnapshot, MeetingRecord, TaskAction, TaskSummary } from '@dj/contracts';
 import { caseActionUpdate, snapshotQuery, stableStateUpdate, taskActionUpdate } from '@dj/process-api';
-import type { CaseActivities, CaseDeadlineActivities, OpenCaseInput, OrgRole, Person, Rung } from './activity-types';
-import {
-  ActionRejected,
-  applyTaskAction,
-  validateTaskAction,
-  meetingEventData,
-  type Decision,
-  type Slot,
-  type TaskState,
-} from '@dj/domain';
+import type { CaseActivities, OpenCaseInput, Person, Rung } from './activity-types';
+import { applyTaskAction, validateTaskAction, meetingEventData, type Decision, type Slot, type TaskState } from '@dj/domain';
+import { caseActivities, nextPass, projectionsInFlight, tracked } from './projection-tracking';
+import { CaseEnded, StepCancelled, classifiedCause, refuse, rejectAs } from './case-outcomes';
+import { watchCaseDeadline, type CaseDeadlineSpec } from './case-deadline';
 
-/** Timeouts and retries of every case activity (each is idempotent, so retries are safe). */
-export const activityOptions = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-} as const;
-
-/**
- * Projection activities in flight. The workflow is *stable* (every projection a reader may look at is
- * written) when none is: it then waits only for a person, a timer or a signal. Module state is per
- * workflow execution (the SDK keeps one module cache per workflow).
- */
-let inflight = 0;
-
-/** Wraps activity stubs so that the runtime knows when the case's projections are up to date. */
-export function tracked<T extends object>(stubs: T): T {
-  return new Proxy(stubs, {
-    get(target, prop) {
-      const fn = Reflect.get(target, prop) as unknown;
-      if (typeof fn !== 'function') return fn;
-      return (...args: unknown[]) => {
-        inflight += 1;
-        return (fn as (...a: unknown[]) => Promise<unknown>)(...args).finally(() => {
-          inflight -= 1;
-        });
-      };
-    },
-  });
-}
-
-/** Activity stubs of a process, with the shared options; always use these (not proxyActivities) in case workflows. */
-export function caseActivities<T extends object>(): T {
-  return tracked(proxyActivities<T>(activityOptions) as T);
-}
+export { activityOptions, caseActivities, tracked } from './projection-tracking';
+export { StepCancelled, refuse } from './case-outcomes';
 
 const activities = caseActivities<CaseActivities>();
-const deadlineActivities = caseActivities<CaseDeadlineActivities>();
 /**
  * The action of a person is recorded by a local activity inside the Update, so the answer comes after
  * one database transaction. Bounded: a database that stays down fails the action (the caller may retry)
@@ -105,41 +67,12 @@ export type HumanStepSpec = {
 
 export type CaseStatus = CaseSnapshot['status'];
 
-/** Thrown out of humanStep when the case is ended early (撤回 by the initiator, or cancelled); run() turns it into the end of the case. */
-class CaseEnded extends Error {
-  constructor(
-    readonly status: 'withdrawn' | 'cancelled',
-    readonly by: Person,
-    readonly comment: string | undefined,
-  ) {
-    super(`case ${status}`);
-    this.name = 'CaseEnded';
-  }
-}
-
-/** Thrown out of humanStep when the process cancelled that step (e.g. the case went back). */
-export class StepCancelled extends Error {
-  constructor(readonly taskId: string) {
-    super('step cancelled');
-    this.name = 'StepCancelled';
-  }
-}
-
 /** A case-level action a process offers (besides 撤回): who may, and what it does. */
 export type CaseActionDefinition = {
   /** Throws an ApplicationFailure (via `refuse`) when the actor may not. */
   validate(req: CaseActionRequest): void;
   handle(req: CaseActionRequest): Promise<void>;
 };
-
-export function refuse(code: string, message?: string): never {
-  throw ApplicationFailure.create({ type: code, message: message ?? code, nonRetryable: true });
-}
-
-function rejectAs(e: unknown): never {
-  if (e instanceof ActionRejected) throw ApplicationFailure.create({ type: e.code, message: e.message, nonRetryable: true });
-  throw e;
-}
 
 export type CaseRuntimeInit = { caseId: string; initiator: Person; stage: string };
 
@@ -221,37 +154,9 @@ export class CaseRuntime {
     return this.status === 'open' && !this.ending;
   }
 
-  /**
-   * Watches a case-level deadline apart from the steps: a warning at `warnMonths`, and at `months` the
-   * case is marked overdue and `supervisor` gets a 督办 task; the process goes on either way.
-   */
-  watchDeadline(spec: { months: number; warnMonths: number; warn: OrgRole[]; supervisor: OrgRole; title: string }): void {
-    const openUntil = async (at: number) => {
-      const wait = at - Date.now();
-      if (wait > 0) await condition(() => !this.isOpen(), wait);
-      return this.isOpen();
-    };
-    const watch = async () => {
-      const { warnAt, deadlineAt } = await deadlineActivities.setCaseDeadline({ caseId: this.caseId, months: spec.months, warnMonths: spec.warnMonths });
-      if (!(await openUntil(warnAt))) return;
-      await deadlineActivities.warnCaseDeadline({ caseId: this.caseId, recipients: spec.warn, deadlineAt });
-      if (!(await openUntil(deadlineAt))) return;
-      const supervision: TaskState = {
-        id: uuid4(),
-        kind: 'supervision',
-        stepKey: 'case-deadline',
-        round: 1,
-        title: spec.title,
-        orgId: spec.supervisor.orgId,
-        mode: 'any',
-        actions: ['urge', 'comment'],
-        slots: [{ id: uuid4(), orgId: spec.supervisor.orgId, role: spec.supervisor.role, status: 'pending' }],
-        status: 'open',
-      };
-      await deadlineActivities.caseDeadlinePassed({ caseId: this.caseId, supervisionTaskId: supervision.id, supervisor: spec.supervisor, title: spec.title });
-      if (this.isOpen()) this.tasks.set(supervision.id, supervision);
-    };
-    void watch();
+  /** Watches the case-level deadline (see case-deadline.ts); the process goes on either way. */
+  watchDeadline(spec: CaseDeadlineSpec): void {
+    void watchCaseDeadline({ caseId: this.caseId, isOpen: () => this.isOpen(), addTask: (t) => this.tasks.set(t.id, t) }, spec);
   }
 
   get caseId(): string {
@@ -299,7 +204,7 @@ export class CaseRuntime {
    * open(): nothing counts as stable before the case's first write.
    */
   private async untilStable(also: () => boolean): Promise<void> {
-    const stable = () => this.opening && inflight === 0 && also();
+    const stable = () => this.opening && projectionsInFlight() === 0 && also();
     for (;;) {
       await condition(stable);
       await nextPass();
@@ -566,26 +471,6 @@ export class CaseRuntime {
     await this.caseActions.get(req.action)!.handle(req);
     return this.snapshot();
   }
-}
-
-/** The classified failure (e.g. DATA_ERROR) inside an activity's failure, if any. */
-function classifiedCause(e: unknown): { type: string; message: string } | undefined {
-  for (let c: unknown = e; c instanceof Error; c = c.cause) {
-    const type = (c as { type?: unknown }).type;
-    if (typeof type === 'string' && type) return { type, message: c.message };
-  }
-  return undefined;
-}
-
-/**
- * Resolves at the SDK's next evaluation of blocked conditions, which comes after the microtasks of the
- * current one have all run (the predicate is false when condition() evaluates it eagerly).
- */
-function nextPass(): Promise<void> {
-  let eager = true;
-  const passed = condition(() => !eager);
-  eager = false;
-  return passed;
 }
 
 function summaryOf(t: TaskState): TaskSummary {
