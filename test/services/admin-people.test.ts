@@ -108,6 +108,9 @@ describe('roster and committees', () => {
     const bad: [string, string, object, string][] = [
       ['POST', '/api/admin/people', { name: '某人', gender: 'female', birthDate: '2000-01-01', joinedOn: '1999-01-01', branchId: 'branch-a1-1', startOn: '2020-01-01' }, 'PERSON_INVALID'],
       ['POST', '/api/admin/people', { name: '某人', gender: 'female', birthDate: '1990-01-01', joinedOn: '2015-01-01', fullOn: '2014-01-01', branchId: 'branch-a1-1', startOn: '2020-01-01' }, 'PERSON_INVALID'],
+      // 党章第一条: joined the day before the 18th birthday (the import refuses the same row).
+      ['POST', '/api/admin/people', { name: '某人', gender: 'female', birthDate: '2000-03-15', joinedOn: '2018-03-14', branchId: 'branch-a1-1', startOn: '2020-01-01' }, 'PERSON_INVALID'],
+      ['PATCH', `/api/admin/people/${probationary}`, { birthDate: '2010-01-01' }, 'PERSON_INVALID'],
       ['POST', '/api/admin/people', { name: '某人', gender: 'female', birthDate: '1990-01-01', joinedOn: '2015-01-01', phone: '12345', branchId: 'branch-a1-1', startOn: '2020-01-01' }, 'VALIDATION_FAILED'],
       ['POST', '/api/admin/people', { name: '某人', gender: 'x', birthDate: '1990-01-01', joinedOn: '2015-01-01', branchId: 'branch-a1-1', startOn: '2020-01-01' }, 'VALIDATION_FAILED'],
       ['POST', '/api/admin/people', { name: '某人', gender: 'male', birthDate: '1990-01-01', joinedOn: '2015-01-01', branchId: 'village-a1-1', startOn: '2020-01-01' }, 'PERSON_INVALID'],

@@ -8,7 +8,7 @@
  * (one INSERT or UPDATE per table for the whole file), so a county of 10,000 members takes seconds.
  */
 import { randomUUID } from 'node:crypto';
-import { statusOn, toChinaDate } from '@dj/domain';
+import { joinedUnderAge, statusOn, toChinaDate } from '@dj/domain';
 import type { Db } from './client';
 import { Prisma } from './generated/client';
 import { subtreeLike, type AdminContext } from './org-admin';
@@ -126,8 +126,7 @@ function checkRow(get: (f: RosterField) => SheetCell | undefined, line: number, 
   const { birthDate, joinedOn, fullOn } = dates;
   if (birthDate && joinedOn) {
     if (birthDate >= joinedOn) m.push('入党日期须晚于出生日期');
-    // 党章第一条: 年满十八岁的中国工人、农民、军人、知识分子和其他社会阶层的先进分子 may apply to join.
-    else if (joinedOn < `${Number(birthDate.slice(0, 4)) + 18}${birthDate.slice(4)}`) m.push('入党时须年满十八岁（《中国共产党章程》第一条）');
+    else if (joinedUnderAge(birthDate, joinedOn)) m.push('入党时须年满十八岁（《中国共产党章程》第一条）');
   }
   if (joinedOn && joinedOn > today) m.push('入党日期不能晚于今天');
   if (fullOn && joinedOn && (fullOn <= joinedOn || fullOn > today)) m.push('转正日期须晚于入党日期且不晚于今天');

@@ -5,7 +5,7 @@
  * `committeeMembers(db, orgId, on)` is what collective decisions read to check a quorum.
  */
 import { randomUUID } from 'node:crypto';
-import { orgRoleNames, periodsOverlap, rolesOf, statusOn, toChinaDate, type MeetingBody, type MeetingRosterMember, type MemberStatus, type OrgRoleName, type OrgType } from '@dj/domain';
+import { joinedUnderAge, orgRoleNames, periodsOverlap, rolesOf, statusOn, toChinaDate, type MeetingBody, type MeetingRosterMember, type MemberStatus, type OrgRoleName, type OrgType } from '@dj/domain';
 import type { Db } from './client';
 import { Prisma } from './generated/client';
 import { OrgAdminError, recordAdminAction, type AdminContext, type OrgAdminErrorCode } from './org-admin';
@@ -31,6 +31,7 @@ export const maskPhone = (phone: string | null) => (phone ? (phone.length > 4 ? 
 function checkPerson(p: PersonInput) {
   const today = toChinaDate(new Date());
   if (p.birthDate >= p.joinedOn) throw refuse('PERSON_INVALID', '入党日期须晚于出生日期 / joined before birth');
+  if (joinedUnderAge(p.birthDate, p.joinedOn)) throw refuse('PERSON_INVALID', '入党时须年满十八岁（《中国共产党章程》第一条） / a member joins at 18 or older (Party Constitution, Art. 1)');
   if (p.joinedOn > today) throw refuse('PERSON_INVALID', '入党日期不能晚于今天 / joined in the future');
   if (p.fullOn && (p.fullOn <= p.joinedOn || p.fullOn > today)) throw refuse('PERSON_INVALID', '转正日期须晚于入党日期且不晚于今天 / full membership date out of range');
 }

@@ -30,6 +30,14 @@ export function statusOn(person: { fullOn: string | null }, on: string): MemberS
   return person.fullOn && person.fullOn <= on ? 'full' : 'probationary';
 }
 
+/**
+ * Whether a roster entry says the member joined before the age of 18 (党章第一条: 年满十八岁的…先进分子
+ * may apply to join): refused by the roster form and by the import alike. Dates are YYYY-MM-DD.
+ */
+export function joinedUnderAge(birthDate: string, joinedOn: string): boolean {
+  return birthDate < joinedOn && joinedOn < `${Number(birthDate.slice(0, 4)) + 18}${birthDate.slice(4)}`;
+}
+
 /** Whether two date ranges [start, end) overlap (end null = open). */
 export function periodsOverlap(a: { startOn: string; endOn: string | null }, b: { startOn: string; endOn: string | null }): boolean {
   return (a.endOn === null || b.startOn < a.endOn) && (b.endOn === null || a.startOn < b.endOn);

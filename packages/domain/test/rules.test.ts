@@ -7,6 +7,7 @@ import {
   defaultEscalation,
   isEscalationPolicy,
   isStepDuration,
+  joinedUnderAge,
   scheduleStep,
   supervisingChain,
   type OrgNode,
@@ -84,5 +85,20 @@ describe('policy validation and who may start a case', () => {
     expect(canStartCase(def, { id: 'branch', type: 'branch' }, m)).toBe(true);
     expect(canStartCase(def, { id: 'other', type: 'branch' }, m)).toBe(false);
     expect(canStartCase(def, { id: 'town', type: 'township' }, [{ orgId: 'town', role: 'branch_secretary' }])).toBe(false);
+  });
+});
+
+describe('roster: joined at 18 or older (党章第一条)', () => {
+  it('refuses a join date before the 18th birthday and accepts the birthday itself', () => {
+    expect(joinedUnderAge('2000-03-15', '2018-03-14')).toBe(true);
+    expect(joinedUnderAge('2000-03-15', '2018-03-15')).toBe(false);
+    expect(joinedUnderAge('1960-12-31', '1985-07-01')).toBe(false);
+  });
+  it('counts a 29 February birthday as reached on 1 March of a common year', () => {
+    expect(joinedUnderAge('2000-02-29', '2018-02-28')).toBe(true);
+    expect(joinedUnderAge('2000-02-29', '2018-03-01')).toBe(false);
+  });
+  it('leaves a join date before the birth date to its own rule', () => {
+    expect(joinedUnderAge('2000-01-01', '1999-01-01')).toBe(false);
   });
 });
