@@ -10,7 +10,7 @@ import { createDb, meetingRoster, type Db } from '@dj/db';
 import { seedDemo } from '@dj/db/seed-demo';
 import type { ActionResult, Actor, CaseActionRequest, CaseSnapshot, MeetingBody, TaskActionRequest } from '@dj/contracts';
 import { caseActionUpdate, snapshotQuery, stableStateUpdate, taskActionUpdate, type RequestReportInput } from '@dj/process-api';
-import { supervisoryRoles } from '@dj/domain';
+import { supervisoryRoles, type CalendarClock } from '@dj/domain';
 import { createActivities } from '../src/processes/activities';
 import { workflowsPath } from '../src/worker-paths';
 
@@ -36,7 +36,8 @@ export type Harness = {
 };
 
 /** `workflows`: another bundle entry (tests of the primitives add probe workflows to the production ones); `workflowBundlePath`: a prebuilt bundle, as production loads it. */
-export async function startHarness(options: { workingDaySeconds: number; quarterSeconds?: number; workflows?: string; workflowBundlePath?: string }): Promise<Harness> {
+/** `calendarClock` instead of `workingDaySeconds`: compressed time that keeps the holiday calendar (the test may move its epoch before starting a case). */
+export async function startHarness(options: { workingDaySeconds?: number; calendarClock?: CalendarClock; quarterSeconds?: number; workflows?: string; workflowBundlePath?: string }): Promise<Harness> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: makeTelemetryFilterString({ core: 'ERROR' }) } } });
     runtimeInstalled = true;
@@ -51,7 +52,7 @@ export async function startHarness(options: { workingDaySeconds: number; quarter
     connection: env.nativeConnection,
     taskQueue,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: options.workflows ?? workflowsPath }),
-    activities: createActivities({ db, workingDaySeconds: options.workingDaySeconds, quarterSeconds: options.quarterSeconds }),
+    activities: createActivities({ db, workingDaySeconds: options.workingDaySeconds, quarterSeconds: options.quarterSeconds, calendarClock: options.calendarClock }),
   });
   const running = worker.run();
   const harness: Harness = {

@@ -21,6 +21,7 @@ export const recordEventNames: Record<string, string> = {
   'task.closed': '环节完成',
   'task.reminded': '到期提醒',
   'task.escalated': '超期督办',
+  'task.rescheduled': '办理期限重算',
   'task.overdue': '超期',
   ...Object.fromEntries(taskActions.map((a) => [`task.${a}`, actionNames[a]])),
   'notice.published': '发布公示',

@@ -59,3 +59,30 @@ export function scheduleStepUntil(input: Omit<ScheduleInput, 'workingDays'> & { 
   );
   return { dueAt, remindAt, rungAt, provisional: false };
 }
+
+/**
+ * A compressed clock that keeps the holiday calendar (tests of calendar-dependent behaviour, e.g. the
+ * rescheduling of provisional due dates when a year is published): from the real instant `realEpochMs`
+ * on, China calendar time runs from `virtualEpochMs` with one calendar day lasting `daySeconds` of wall
+ * time. Unlike `workingDaySeconds` (which ignores the calendar), weekends and holidays take their share.
+ */
+export type CalendarClock = { realEpochMs: number; virtualEpochMs: number; daySeconds: number };
+
+const DAY_SECONDS = 86_400;
+
+/** The calendar instant a real instant stands for on this clock. */
+export function clockToVirtual(clock: CalendarClock, realMs: number): Date {
+  return new Date(clock.virtualEpochMs + ((realMs - clock.realEpochMs) * DAY_SECONDS) / clock.daySeconds);
+}
+
+/** The real instant a calendar instant falls at on this clock. */
+export function clockToReal(clock: CalendarClock, virtual: Date): Date {
+  return new Date(Math.round(clock.realEpochMs + ((virtual.getTime() - clock.virtualEpochMs) * clock.daySeconds) / DAY_SECONDS));
+}
+
+/** Computes a schedule in calendar time on the clock (`compute` receives the opening as calendar time) and maps it back to real instants. */
+export function scheduleOnClock(clock: CalendarClock | undefined, openedAt: Date, compute: (openedAt: Date) => StepSchedule): StepSchedule {
+  if (!clock) return compute(openedAt);
+  const s = compute(clockToVirtual(clock, openedAt.getTime()));
+  return { dueAt: clockToReal(clock, s.dueAt), remindAt: clockToReal(clock, s.remindAt), rungAt: s.rungAt.map((r) => clockToReal(clock, r)), provisional: s.provisional };
+}

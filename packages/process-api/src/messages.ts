@@ -16,6 +16,12 @@ export const caseActionUpdate = defineUpdate<CaseSnapshot, [CaseActionRequest]>(
 export const stableStateUpdate = defineUpdate<CaseSnapshot, []>('stableState');
 /** The notice board stored an objection (异议) to a notice of this case; the case opens a 核实 task for it. */
 export const objectionFiledSignal = defineSignal<[{ objectionId: string; noticeId: string }]>('objectionFiled');
+/**
+ * A calendar year was published (issue 16): every open step of the case whose due date was computed
+ * provisionally (across a year without its holidays) recomputes it, and its reminder and 督办 timers follow.
+ * Sent by the cases service after `PUT /api/calendar/years/:year[/published]`.
+ */
+export const calendarPublishedSignal = defineSignal<[{ year: number }]>('calendarPublished');
 export const snapshotQuery = defineQuery<CaseSnapshot>('snapshot');
 
 export const workflowIdOf = (type: string, caseId: string) => `${type}:${caseId}`;

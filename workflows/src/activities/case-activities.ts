@@ -2,8 +2,22 @@
  * Activities of the human-step primitive: each writes a projection change and its record event in
  * one transaction, and is idempotent (keyed rows), so Temporal's retries never duplicate anything.
  */
-import { anchorCase, appendCaseEvent, uncachedReferenceData, type Db, type Prisma, type ReferenceData } from '@dj/db';
-import { addCalendarMonths, isMonthDuration, scheduleMonthStep, scheduleStep, scheduleStepUntil, stepName, type EscalationPolicy, type MonthDuration, type StepDuration } from '@dj/domain';
+import { anchorCase, appendCaseEvent, loadWorkingCalendar, uncachedReferenceData, type Db, type Prisma, type ReferenceData } from '@dj/db';
+import {
+  addCalendarMonths,
+  isMonthDuration,
+  scheduleMonthStep,
+  scheduleOnClock,
+  scheduleStep,
+  scheduleStepUntil,
+  stepName,
+  type CalendarClock,
+  type EscalationPolicy,
+  type MonthDuration,
+  type StepDuration,
+  type StepSchedule,
+  type WorkingCalendar,
+} from '@dj/domain';
 import type {
   CaseActivities,
   CaseDeadlineActivities,
@@ -14,6 +28,8 @@ import type {
   OpenTaskInput,
   OpenedTask,
   RecordTaskActionInput,
+  RescheduledTask,
+  Rung,
   UpdateCaseInput,
 } from '../human-step/activity-types';
 import type { Slot } from '@dj/domain';
@@ -26,6 +42,8 @@ export type CaseActivitiesConfig = {
   workingDaySeconds?: number | undefined;
   /** Calendar, policies and org chains; the worker passes its cache (listenReferenceCache). */
   reference?: ReferenceData | undefined;
+  /** Tests only: compressed time that keeps the holiday calendar (see CalendarClock); ignored with workingDaySeconds. */
+  calendarClock?: CalendarClock | undefined;
 };
 
 const SYSTEM = { actorId: null, actorName: '系统' };
@@ -91,7 +109,38 @@ async function closeTaskIn(t: Prisma.TransactionClient, input: CloseTaskInput, n
   });
 }
 
-export function createCaseActivities({ db, workingDaySeconds, reference = uncachedReferenceData(db) }: CaseActivitiesConfig): CaseActivities & CaseDeadlineActivities {
+type ScheduleArgs = {
+  openedAt: Date;
+  duration: StepDuration | MonthDuration;
+  /** A due date fixed by a person (epoch ms): kept as it is. */
+  fixedDueAt?: number | undefined;
+  escalation: EscalationPolicy;
+  levels: number;
+  calendar: WorkingCalendar;
+  workingDaySeconds?: number | undefined;
+  calendarClock?: CalendarClock | undefined;
+};
+
+/** Due date, reminder and 督办 rungs of a step: its fixed due date, or its policy duration in working days or months. */
+function scheduleOf(a: ScheduleArgs): StepSchedule {
+  const common = { escalation: a.escalation, levels: a.levels, calendar: a.calendar, workingDaySeconds: a.workingDaySeconds };
+  if (a.fixedDueAt !== undefined) return scheduleStepUntil({ ...common, openedAt: a.openedAt, dueAt: new Date(a.fixedDueAt) });
+  const duration = a.duration;
+  return scheduleOnClock(a.workingDaySeconds === undefined ? a.calendarClock : undefined, a.openedAt, (openedAt) =>
+    isMonthDuration(duration) ? scheduleMonthStep({ ...common, openedAt, months: duration.months }) : scheduleStep({ ...common, openedAt, workingDays: duration.workingDays }),
+  );
+}
+
+function openedOf(schedule: StepSchedule, chain: Omit<Rung, 'at'>[]): OpenedTask {
+  return {
+    dueAt: schedule.dueAt.getTime(),
+    remindAt: schedule.remindAt.getTime(),
+    rungs: schedule.rungAt.map((at, i) => ({ at: at.getTime(), ...chain[i]! })),
+    provisional: schedule.provisional,
+  };
+}
+
+export function createCaseActivities({ db, workingDaySeconds, reference = uncachedReferenceData(db), calendarClock }: CaseActivitiesConfig): CaseActivities & CaseDeadlineActivities {
   const tx = <T>(fn: (tx: Prisma.TransactionClient) => Promise<T>) => db.$transaction(fn, { timeout: 20_000, maxWait: 10_000 });
 
   return {
@@ -138,19 +187,8 @@ export function createCaseActivities({ db, workingDaySeconds, reference = uncach
         reference.supervisingChain(input.orgId),
       ]);
       const openedAt = existing?.openedAt ?? new Date();
-      const common = { openedAt, escalation, levels: chain.length, calendar, workingDaySeconds };
-      const schedule =
-        input.dueAt !== undefined
-          ? scheduleStepUntil({ ...common, dueAt: new Date(input.dueAt) })
-          : isMonthDuration(duration)
-            ? scheduleMonthStep({ ...common, months: duration.months })
-            : scheduleStep({ ...common, workingDays: duration.workingDays });
-      const result: OpenedTask = {
-        dueAt: schedule.dueAt.getTime(),
-        remindAt: schedule.remindAt.getTime(),
-        rungs: schedule.rungAt.map((at, i) => ({ at: at.getTime(), ...chain[i]! })),
-        provisional: schedule.provisional,
-      };
+      const schedule = scheduleOf({ openedAt, duration, fixedDueAt: input.dueAt, escalation, levels: chain.length, calendar, workingDaySeconds, calendarClock });
+      const result = openedOf(schedule, chain);
       if (existing) return result;
       await tx(async (t) => {
         // Lock the case first: the task insert's foreign-key share lock would otherwise deadlock with
@@ -362,6 +400,56 @@ export function createCaseActivities({ db, workingDaySeconds, reference = uncach
         });
         await notify(t, { idemKey: `task.overdue:${task.id}:${input.level}`, userIds: await usersOf(t, pending), kind: 'task.overdue', title: `已超期：${task.title}`, caseId: input.caseId, taskId: task.id, at: now });
         await notify(t, { idemKey: `supervision:${input.supervisionTaskId}`, userIds: await usersOf(t, [input.supervisor]), kind: 'supervision', title: `督办：${task.title}`, caseId: input.caseId, taskId: input.supervisionTaskId, at: now });
+      });
+    },
+
+    /**
+     * A calendar year was published (issue 16): the step's provisional due date is recomputed from the same
+     * inputs — its opening and the duration recorded when it opened (task.opened), the calendar as it is now
+     * (read fresh, not from the cache the publishing transaction's NOTIFY may not have reached yet) — and
+     * written with a `task.rescheduled` record event in one transaction. A step already marked overdue keeps
+     * the due date its 督办 went out at. Idempotent: a retry after the commit answers from the record event.
+     */
+    async rescheduleTask({ caseId, taskId, idemKey }): Promise<RescheduledTask> {
+      const [calendar, escalation] = await Promise.all([loadWorkingCalendar(db), reference.policy<EscalationPolicy>('escalation.default')]);
+      return tx(async (t) => {
+        await t.$queryRaw`SELECT id FROM "case" WHERE id = ${caseId}::uuid FOR UPDATE`;
+        const [done] = await t.$queryRaw<{ data: { opened: OpenedTask } }[]>`SELECT data FROM case_event WHERE case_id = ${caseId}::uuid AND idem_key = ${idemKey}`;
+        if (done) return { keep: false, changed: true, ...done.data.opened };
+        const [task] = await t.$queryRaw<{ status: string; orgId: string; title: string; dueAt: Date; dueProvisional: boolean; overdue: boolean; openedAt: Date }[]>`
+          SELECT status, org_id AS "orgId", title, due_at AS "dueAt", due_provisional AS "dueProvisional", overdue, opened_at AS "openedAt"
+          FROM task WHERE id = ${taskId}::uuid AND case_id = ${caseId}::uuid AND kind = 'step' FOR UPDATE`;
+        if (!task || task.status !== 'open' || task.overdue || !task.dueProvisional) return { keep: true };
+        const [opened] = await t.$queryRaw<{ data: { workingDays?: number; months?: number } }[]>`
+          SELECT data FROM case_event WHERE case_id = ${caseId}::uuid AND idem_key = ${`task.opened:${taskId}`}`;
+        const recorded = opened?.data;
+        const duration: StepDuration | MonthDuration | undefined =
+          recorded?.months !== undefined ? { months: recorded.months } : recorded?.workingDays !== undefined ? { workingDays: recorded.workingDays } : undefined;
+        if (!duration) return { keep: true };
+        const chain = await reference.supervisingChain(task.orgId);
+        const schedule = scheduleOf({ openedAt: task.openedAt, duration, escalation, levels: chain.length, calendar, workingDaySeconds, calendarClock });
+        const result = openedOf(schedule, chain);
+        const changed = schedule.dueAt.getTime() !== task.dueAt.getTime() || schedule.provisional !== task.dueProvisional;
+        if (!changed) return { keep: false, changed, ...result };
+        await t.$executeRaw`UPDATE task SET due_at = ${schedule.dueAt.toISOString()}::timestamptz(3), due_provisional = ${schedule.provisional} WHERE id = ${taskId}::uuid`;
+        await appendCaseEvent(t, {
+          caseId,
+          idemKey,
+          type: 'task.rescheduled',
+          ...SYSTEM,
+          orgId: task.orgId,
+          taskId,
+          data: {
+            title: task.title,
+            reason: 'calendar-published',
+            fromDueAt: task.dueAt.toISOString(),
+            dueAt: schedule.dueAt.toISOString(),
+            provisional: schedule.provisional,
+            opened: result,
+          },
+          at: new Date(),
+        });
+        return { keep: false, changed, ...result };
       });
     },
 

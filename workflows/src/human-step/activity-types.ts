@@ -34,6 +34,13 @@ export type OpenTaskInput = Pick<TaskState, 'stepKey' | 'round' | 'title' | 'org
 export type Rung = { at: number; orgId: string; role: string; orgName: string };
 export type OpenedTask = { dueAt: number; remindAt: number; rungs: Rung[]; provisional: boolean };
 
+/**
+ * The schedule of an open step whose due date was provisional, recomputed with the calendar now in force
+ * (`keep`: nothing to recompute — the task closed, was already marked overdue, or is no longer provisional —
+ * and the step keeps the instants it has).
+ */
+export type RescheduledTask = { keep: true } | ({ keep: false; changed: boolean } & OpenedTask);
+
 export type RecordTaskActionInput = {
   caseId: string;
   taskId: string;
@@ -106,6 +113,8 @@ export type CaseActivities = {
   closeTask(input: CloseTaskInput): Promise<void>;
   remindTask(input: { caseId: string; taskId: string }): Promise<void>;
   escalateTask(input: EscalateTaskInput): Promise<void>;
+  /** Recomputes a provisional due date (a calendar year was published); writes it with its record event in one transaction. */
+  rescheduleTask(input: { caseId: string; taskId: string; idemKey: string }): Promise<RescheduledTask>;
   updateCase(input: UpdateCaseInput): Promise<void>;
   /** Closes the case and every task still open, in one transaction. */
   finishCase(input: FinishCaseInput): Promise<void>;

@@ -18,12 +18,13 @@ import {
   uuid4,
 } from '@temporalio/workflow';
 import type { ActionResult, AssigneeRef, CaseActionRequest, CaseSnapshot, MeetingRecord, TaskAction, TaskSummary } from '@dj/contracts';
-import { caseActionUpdate, snapshotQuery, stableStateUpdate, taskActionUpdate } from '@dj/process-api';
+import { calendarPublishedSignal, caseActionUpdate, snapshotQuery, stableStateUpdate, taskActionUpdate } from '@dj/process-api';
 import type { CaseActivities, OpenCaseInput, Person, Rung } from './activity-types';
 import { applyTaskAction, validateTaskAction, meetingEventData, type Decision, type Slot, type TaskState } from '@dj/domain';
 import { caseActivities, nextPass, projectionsInFlight, tracked } from './projection-tracking';
 import { CaseEnded, StepCancelled, classifiedCause, refuse, rejectAs } from './case-outcomes';
 import { watchCaseDeadline, type CaseDeadlineSpec } from './case-deadline';
+import { CalendarWatch, runStepTimers } from './step-timers';
 
 export { activityOptions, caseActivities, tracked } from './projection-tracking';
 export { StepCancelled, refuse } from './case-outcomes';
@@ -89,10 +90,13 @@ export class CaseRuntime {
   private ending: CaseEnded | undefined;
   private readonly caseActions = new Map<string, CaseActionDefinition>();
   private readonly cancelledSteps = new Set<string>();
+  private readonly calendar = new CalendarWatch();
 
   constructor(private readonly init: CaseRuntimeInit) {
     this.stage = init.stage;
     setHandler(snapshotQuery, () => this.snapshot());
+    // A calendar year was published: open steps with a provisional due date reschedule (step-timers.ts).
+    setHandler(calendarPublishedSignal, () => this.calendar.published());
     // Whoever needs the state after the process moved on (the next step opened, the case closed) asks for it.
     setHandler(stableStateUpdate, async () => {
       await this.untilStable(() => !this.stagePending);
@@ -269,20 +273,16 @@ export class CaseRuntime {
     }));
     this.tasks.set(task.id, task);
 
-    type Rung0 = { at: number; fire: () => Promise<void> };
-    const timers: Rung0[] = [
-      { at: opened.remindAt, fire: () => activities.remindTask({ caseId: this.caseId, taskId: task.id }) },
-      ...opened.rungs.map((rung, i) => ({ at: rung.at, fire: () => this.escalate(task, i + 1, rung, opened.rungs[i + 1]?.at ?? rung.at) })),
-    ].sort((a, b) => a.at - b.at);
-
     const decidedOrWithdrawn = () => task.decision !== undefined || this.ending !== undefined || this.cancelledSteps.has(task.id);
     try {
-      for (const timer of timers) {
-        const wait = timer.at - Date.now();
-        if (wait > 0 && (await condition(decidedOrWithdrawn, wait))) break;
-        if (decidedOrWithdrawn()) break;
-        await CancellationScope.nonCancellable(() => timer.fire());
-      }
+      await runStepTimers({
+        opened,
+        done: decidedOrWithdrawn,
+        remind: () => activities.remindTask({ caseId: this.caseId, taskId: task.id }),
+        escalate: (level, rung, nextAt) => this.escalate(task, level, rung, nextAt),
+        watch: this.calendar,
+        reschedule: () => activities.rescheduleTask({ caseId: this.caseId, taskId: task.id, idemKey: `task.rescheduled:${task.id}:${uuid4()}` }),
+      });
       await condition(decidedOrWithdrawn);
     } catch (e) {
       // The process cancelled the scope this step runs in (a parallel branch failed): the task closes as cancelled.

@@ -3,6 +3,7 @@
  * Registering a process's activities is one line in `processActivities`.
  */
 import type { Db, ReferenceData } from '@dj/db';
+import type { CalendarClock } from '@dj/domain';
 import { createCaseActivities } from '../activities/case-activities';
 import { createNoticeActivities } from '../activities/notice-activities';
 import { classifyActivityErrors } from '../activities/classify-errors';
@@ -18,6 +19,8 @@ export type ActivityDeps = {
   quarterSeconds?: number | undefined;
   /** Calendar, policies and org chains; the worker passes its cache (listenReferenceCache). */
   reference?: ReferenceData | undefined;
+  /** Tests only: compressed time that keeps the holiday calendar (provisional due dates and their rescheduling). */
+  calendarClock?: CalendarClock | undefined;
 };
 
 const processActivities = [createSecretaryActivities, createMemberActivities, createJointMeetingActivities] as const;
