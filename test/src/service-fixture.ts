@@ -15,6 +15,9 @@ import { buildCasesApp } from '@dj/cases';
 import { buildNoticeBoardApp } from '@dj/notice-board';
 import { createActivities } from '@dj/workflows';
 import { TASK_QUEUE } from '@dj/process-api';
+
+/** The workflows' compressed clock that keeps the holiday calendar (`CalendarClock` of @dj/domain). */
+export type CalendarClock = NonNullable<Parameters<typeof createActivities>[0]['calendarClock']>;
 import { workflowsPath } from '@dj/workflows/worker-paths';
 
 export type Fixture = {
@@ -36,7 +39,8 @@ let runtimeInstalled = false;
 /** Compressed quarters of the service tests (one quarter ≈ 11.6 days, so none ends during a run). */
 export const JOINT_QUARTER_SECONDS = 1_000_000;
 
-export async function startServices(options: { workingDaySeconds?: number } = {}): Promise<Fixture> {
+/** `calendarClock` instead of compressed working days: compressed time that keeps the holiday calendar (the test may move it between cases). */
+export async function startServices(options: { workingDaySeconds?: number; calendarClock?: CalendarClock } = {}): Promise<Fixture> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -52,7 +56,13 @@ export async function startServices(options: { workingDaySeconds?: number } = {}
     connection: nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowsPath,
-    activities: createActivities({ db, workingDaySeconds: options.workingDaySeconds ?? 3600, quarterSeconds: JOINT_QUARTER_SECONDS, reference }),
+    activities: createActivities({
+      db,
+      workingDaySeconds: options.calendarClock ? undefined : (options.workingDaySeconds ?? 3600),
+      calendarClock: options.calendarClock,
+      quarterSeconds: JOINT_QUARTER_SECONDS,
+      reference,
+    }),
   });
   const running = worker.run();
   const connection = await Connection.connect({ address });

@@ -149,7 +149,7 @@ export async function buildCasesApp(
     async (request, reply) => idempotentCaseAction(request, reply, request.params.id, { action: 'withdraw', comment: request.body?.comment }),
   );
 
-  registerCalendarRoutes(app, db);
+  registerCalendarRoutes(app, db, temporal);
   registerReportRoutes(app, db);
   const jointConfig: JointMeetingsConfig = { taskQueue: TASK_QUEUE, ...deps.jointMeetings };
   registerJointMeetingRoutes(app, { db, temporal, config: jointConfig });

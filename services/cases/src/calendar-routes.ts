@@ -2,7 +2,9 @@ import { Type } from '@sinclair/typebox';
 import { Prisma, type Db } from '@dj/db';
 import { toChinaDate } from '@dj/domain';
 import { StringEnum, errorResponses, httpError, supervisoryPaths, type App, type AuthUser } from '@dj/service-kit';
+import type { Client } from '@temporalio/client';
 import { monitoringScope, requireRootAdmin, withinScope } from './admin-scope';
+import { countReschedulable, rescheduleInBackground } from './calendar-reschedule';
 
 const security = [{ bearer: [] }];
 const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
@@ -68,7 +70,7 @@ export async function calendarWarnings(db: Db, user: AuthUser, published: Readon
 }
 
 /** The working-day calendar: read by anyone signed in; a year replaced by an administrator when the State Council publishes it. */
-export function registerCalendarRoutes(app: App, db: Db) {
+export function registerCalendarRoutes(app: App, db: Db, temporal: Client) {
   app.get(
     '/api/calendar/years',
     { onRequest: app.authenticate, schema: { tags: ['calendar'], security, response: { 401: errorResponses[401] } } },
@@ -123,8 +125,11 @@ export function registerCalendarRoutes(app: App, db: Db) {
       const holidays = await db.calendarDay.count({ where: { kind: 'holiday', date: { gte: new Date(`${year}-01-01`), lt: new Date(`${year + 1}-01-01`) } } });
       if (!holidays) throw httpError('CALENDAR_YEAR_EMPTY', `${year}年：请先在日历上录入元旦、春节等节假日 / enter the holidays of ${year} first`);
       await db.calendarYear.upsert({ where: { year }, create: { year, source }, update: { source, publishedAt: new Date() } });
-      request.log.info({ event: 'calendar.year.published', year, holidays, userId: request.auth.id }, 'calendar year confirmed as published');
-      return { year, source, holidays };
+      // Open steps whose due dates were computed across this year without its holidays are rescheduled by their cases (issue 16).
+      const rescheduled = await countReschedulable(db);
+      request.log.info({ event: 'calendar.year.published', year, holidays, rescheduled, userId: request.auth.id }, 'calendar year confirmed as published');
+      rescheduleInBackground(db, temporal, year, request.log);
+      return { year, source, holidays, rescheduled };
     },
   );
 
@@ -160,8 +165,10 @@ export function registerCalendarRoutes(app: App, db: Db) {
         await tx.calendarDay.createMany({ data: days.map((d) => ({ date: new Date(`${d.date}T00:00:00Z`), kind: d.kind, name: d.name })) });
         await tx.calendarYear.upsert({ where: { year }, create: { year, source }, update: { source, publishedAt: new Date() } });
       });
-      request.log.info({ event: 'calendar.year.replaced', year, days: days.length, userId: request.auth.id }, 'calendar year replaced');
-      return { year, days: days.length };
+      const rescheduled = await countReschedulable(db);
+      request.log.info({ event: 'calendar.year.replaced', year, days: days.length, rescheduled, userId: request.auth.id }, 'calendar year replaced');
+      rescheduleInBackground(db, temporal, year, request.log);
+      return { year, days: days.length, rescheduled };
     },
   );
 }

@@ -185,8 +185,9 @@ function CalendarTab({ initialYear, coverage, onYearPublished }: { initialYear?:
   const confirmPublished = async () => {
     const v = await confirmForm.validateFields();
     try {
-      await api.put(`/api/calendar/years/${year}/published`, { source: v.source.trim() });
-      message.success(`已确认${year}年节假日安排录入完毕`);
+      const r = await api.put<{ rescheduled: number }>(`/api/calendar/years/${year}/published`, { source: v.source.trim() });
+      // Open steps whose due dates were computed without these holidays are rescheduled in the background (issue 16).
+      message.success(`已确认${year}年节假日安排录入完毕${r.rescheduled ? `，${r.rescheduled}项待办的办理期限将按新日历重新计算` : ''}`);
       setConfirming(false);
       onYearPublished();
     } catch (e) {
