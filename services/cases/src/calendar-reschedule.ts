@@ -3,9 +3,9 @@
  * (weekends only, no holidays: packages/domain/src/calendar.ts) are rescheduled by their case workflows
  * (issue 16). The publishing request answers at once with how many; the signals go out afterwards.
  *
- * Cost: both the count and the walk are ranges of the partial index `task_open_provisional_due`
- * (migration 20261202130000_task_provisional_index: open steps with a provisional due date only): they
- * grow with the provisional tasks, never with all tasks. The walk is
+ * Cost: both the count and the walk are one range of the index task(due_provisional, status, due_at, id)
+ * (migration 20261202130000_task_provisional_due_index) — the open tasks with a provisional due date — so
+ * they grow with those, never with all tasks. The walk is
  * keyset-paged, and each page's cases are signalled a bounded number at a time.
  */
 import type { Db } from '@dj/db';
