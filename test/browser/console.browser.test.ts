@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, expectCodedError, expectStatus } from '../e2e/http-client';
 import { useStack } from '../e2e/stack';
-import { launchBrowser, newPage, screenshot, signIn } from './browser';
+import { fillLogin, launchBrowser, newPage, screenshot, signIn } from './browser';
 
 // Two seconds per working day: the 5-working-day township review is overdue after ~10 s.
 const stack = useStack({ databaseSuffix: '_browser', workingDaySeconds: 2 });
@@ -213,11 +213,30 @@ describe('web console', () => {
 
     const token = (await page.evaluate("localStorage.getItem('dj.token')")) as string;
     expectStatus(await http.call('GET', '/api/me', { token }), 200);
+    // A request still in flight at 退出登录 (held here for 2 s) comes back 401 for the ended session: that says
+    // nothing about the session of whoever uses the console next, so no "登录已过期" and no second logout.
+    await page.goto('/inbox');
+    await page.getByTestId('tab-todo').waitFor();
+    let held = 0;
+    await page.route('**/api/inbox**', async (route) => {
+      held += 1;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await route.continue();
+    });
+    await page.getByTestId('tab-done').click();
+    await expect.poll(() => held).toBeGreaterThan(0);
     await page.getByTestId('user-menu').hover();
     await page.getByText('退出登录').click();
     await page.getByPlaceholder('用户名').waitFor();
     expect(await page.evaluate("localStorage.getItem('dj.token')")).toBeNull();
+    await expect.poll(async () => (await http.call('GET', '/api/me', { token })).status).toBe(401);
     expectCodedError(await http.call('GET', '/api/me', { token }), 401, 'UNAUTHENTICATED');
+    await page.waitForTimeout(2_500); // the held request has answered 401 by now
+    await page.unroute('**/api/inbox**');
+    expect(await page.getByText('登录已过期').count()).toBe(0);
+    await fillLogin(page, 'zhang.zhibu', 'Dangjian@2026');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.getByTestId('user-menu').waitFor();
     await page.close();
   });
 });

@@ -66,7 +66,9 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
   }
   if (!res.ok) {
     const err = (json ?? {}) as { code?: string; message?: string };
-    if (res.status === 401 && token && !path.startsWith('/api/auth/')) onExpired();
+    // Only the session this request was made with: a request still in flight when the person logged out
+    // (or logged out and in again) answers 401 for the old token, which says nothing about the current one.
+    if (res.status === 401 && token && token === getToken() && !path.startsWith('/api/auth/')) onExpired();
     // "中文 / English: the rule" → "中文：the rule" (the refusal names the rule, issue 16 point 3).
     const readable = readableError(err.message ?? `请求失败（${res.status}）`);
     throw new ApiError(res.status, err.code ?? `HTTP_${res.status}`, readable.text, readable.fields);

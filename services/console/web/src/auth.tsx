@@ -60,9 +60,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const logout = useCallback(async () => {
-    // Forgotten locally even when the server cannot be reached; the server ends it when it can.
-    await api.post('/api/auth/logout').catch(() => {});
+    // Forgotten here first, so that requests still in flight cannot report the ending session as expired;
+    // then ended on the server (its token stops working), which the console does not wait for.
+    const token = getToken();
     clear();
+    if (token) await api.post('/api/auth/logout', {}, { authorization: `Bearer ${token}` }).catch(() => {});
   }, [clear]);
 
   const reload = useCallback(async () => {

@@ -117,7 +117,11 @@ export function AppLayout() {
     onClick: ({ key }: { key: string }) => {
       if (key === 'password') setChangingPassword(true);
       else if (key === 'two-step') setTwoStepOpen(true);
-      else void logout().then(() => navigate('/login', { replace: true }));
+      else {
+        // logout() forgets the session at once (the server is told in the background): one move to the login page.
+        void logout();
+        navigate('/login', { replace: true });
+      }
     },
   };
   const banner = (
