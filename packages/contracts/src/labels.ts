@@ -49,6 +49,7 @@ export const recordEventNames: Record<string, string> = {
   'approval.due': '审批时限',
   'approval.time-extended': '延长审批时间',
   'probation.set': '确定预备期',
+  'member.oath': '入党宣誓、编入党小组',
   'probation.assessed': '预备期考察',
   'probation.extended': '延长预备期',
   'filing.returned': '备案退回补正',
