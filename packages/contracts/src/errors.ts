@@ -31,6 +31,7 @@ export const errorCatalogue = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, zh: '该幂等键已用于另一请求', en: 'This Idempotency-Key was used for a different request' },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests' },
   UNAVAILABLE: { status: 503, zh: '服务暂不可用，请稍后重试', en: 'Service temporarily unavailable' },
+  WORKER_UNAVAILABLE: { status: 503, zh: '流程引擎的工作进程未在运行，新办理的事项暂时无法推进，请稍后重试', en: 'No workflow worker is polling the task queue; cases cannot move on until one is back' },
   ACTION_NOT_RECORDED: { status: 503, zh: '操作未能保存，请稍后重试', en: 'The action could not be recorded; try again' },
   INTERNAL: { status: 500, zh: '系统内部错误', en: 'Internal error' },
   // 党建联席会议
