@@ -26,8 +26,9 @@ export function workerReadinessCheck(client: Client, options: WorkerReadinessOpt
     const checkedAt = new Date(now).toISOString();
     try {
       return { ...(await workerPollers(client, options.taskQueue, options.boundSeconds, now)), boundSeconds: options.boundSeconds, checkedAt };
-    } catch (error) {
-      return { taskQueue: options.taskQueue, polling: false, error: (error as Error).message.slice(0, 200), boundSeconds: options.boundSeconds, checkedAt };
+    } catch {
+      // Not the server's message: readiness is public (through the gateway) and says nothing internal.
+      return { taskQueue: options.taskQueue, polling: false, error: 'DescribeTaskQueue failed', boundSeconds: options.boundSeconds, checkedAt };
     }
   };
   return async () => {
