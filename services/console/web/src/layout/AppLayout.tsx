@@ -63,6 +63,9 @@ export function AppLayout() {
   const [changingPassword, setChangingPassword] = useState(false);
   const mustChangePassword = user?.mustChangePassword === true;
   const [twoStepOpen, setTwoStepOpen] = useState(false);
+  // An administrator reset the account's two-step verification: set it up again before anything else
+  // (every other request answers 403 TWO_STEP_ENROLMENT_REQUIRED); after the password, if both.
+  const mustEnrolTwoStep = !mustChangePassword && user?.twoStep?.enrolmentRequired === true;
   const [drawerOpen, setDrawerOpen] = useState(false);
   const narrow = useNarrow();
   useProcessTypeNames(); // re-renders the pages once every process type has its name
@@ -144,7 +147,7 @@ export function AppLayout() {
   const dialogs = (
     <>
       <PasswordDialog open={changingPassword || mustChangePassword} forced={mustChangePassword} onClose={() => setChangingPassword(false)} />
-      <TwoStepDialog open={twoStepOpen} onClose={() => setTwoStepOpen(false)} />
+      <TwoStepDialog open={twoStepOpen || mustEnrolTwoStep} forced={mustEnrolTwoStep} onClose={() => setTwoStepOpen(false)} />
     </>
   );
 
@@ -199,7 +202,7 @@ export function AppLayout() {
         <Content style={narrow ? { padding: 8, paddingBottom: TAB_BAR_HEIGHT + 16 } : { padding: 24 }}>
           {banner}
           {/* Every other request answers 403 PASSWORD_CHANGE_REQUIRED until then: no page behind the dialog. */}
-          {mustChangePassword ? null : <Outlet />}
+          {mustChangePassword || mustEnrolTwoStep ? null : <Outlet />}
         </Content>
         {narrow && (
           <>
