@@ -184,4 +184,21 @@ describe('书记选配: the election as the rules have it', () => {
     expect((await h.db.case.findUniqueOrThrow({ where: { id: caseId } })).result).toMatchObject({ secretary: chosen.name, path: 'direct', rounds: 3 });
     await captureHistory(handle, 'secretary-replacement-election-direct');
   });
+
+  it('the township 党委会 does not approve: 驳回 with its meeting sends the case back to 提出人选; the secretary stays as it was', async () => {
+    const branch = await makeBranch(5);
+    const chosen = branch.people[1]!;
+    const { handle, caseId } = await openCase(branch);
+    await throughNotice(handle, candidate(chosen), 'general-meeting-election');
+    await act(handle, 'general-meeting-election', 'li.zuzhi', 'approve', await election(branch.id, { for: 4 }));
+    await stepOpen(handle, 'approval');
+    // Not one click: a 驳回 carries the 党委会's meeting whose vote did not carry the approval.
+    expect(await rejection(act(handle, 'approval', 'wang.shuji', 'reject', { comment: '选举程序有瑕疵' }))).toBe('INVALID_FORM');
+    const back = await act(handle, 'approval', 'wang.shuji', 'reject', { comment: '选举程序有瑕疵，重新提出人选', ...(await h.meeting('town-a1', {}, { meetingDate: '2026-11-24', for: 1 })) });
+    expect(back.case.stage).toBe('propose-candidates');
+    expect((await events(caseId, 'case.sent-back')).at(-1)).toMatchObject({ from: 'approval', reason: '选举程序有瑕疵，重新提出人选' });
+    expect((await h.db.orgUnit.findUniqueOrThrow({ where: { id: branch.id } })).secretaryName).toBe('原书记');
+    expect((await committeeMembers(h.db, branch.id)).map((m) => [m.name, m.role])).toEqual([[branch.people[0]!.name, 'secretary']]);
+    expect(await h.db.caseEvent.count({ where: { caseId, type: 'branch.secretary-updated' } })).toBe(0);
+  });
 });
