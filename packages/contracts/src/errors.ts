@@ -76,6 +76,11 @@ export const errorCatalogue = {
   MEETING_VOTES_INCONSISTENT: { status: 400, zh: '赞成、反对、弃权票数之和不能超过到会人数', en: 'For, against and abstain together cannot exceed those present' },
   MEETING_NOT_CARRIED: { status: 400, zh: '决议未通过：赞成票须超过应到会人数的半数（少数服从多数；党员大会：《中国共产党支部工作条例（试行）》第十一条）', en: 'Not carried: the votes for must exceed half of the members expected' },
   MEETING_CARRIED: { status: 400, zh: '表决已获通过（赞成票超过应到会人数的半数），不能驳回', en: 'The proposal carried: it cannot be rejected' },
+  // elections in meetings (issue 14 point 3): thresholds from the policy secretary.election, defaults as cited
+  ELECTION_NO_QUORUM: { status: 400, zh: '选举无效：有选举权的到会人数须超过应到会人数的五分之四（《中国共产党基层组织选举工作条例》），请重新召开会议', en: 'The election is void: more than 4/5 of the members with a vote must be present; hold the meeting again' },
+  ELECTION_NOT_ELECTED: { status: 400, zh: '未当选：赞成票须超过实到会有选举权人数的一半（《中国共产党基层组织选举工作条例》），请以“驳回”记录未当选', en: 'Not elected: the votes for must exceed half of those present; record it as not elected (reject)' },
+  ELECTION_ELECTED: { status: 400, zh: '赞成票已超过实到会人数的一半，人选已当选，不能记录为未当选', en: 'The candidate was elected: it cannot be recorded as not elected' },
+  ELECTION_BALLOT_NOT_SECRET: { status: 400, zh: '选举须采用无记名投票（党章第十一条）', en: 'An election is by secret ballot' },
   MEETING_DATE_INVALID: { status: 400, zh: '会议日期无效（不能晚于今天）', en: 'Invalid meeting date (not in the future)' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

@@ -10,7 +10,7 @@ import { forms, isFormId } from '@dj/contracts';
 
 const DECISIONS = ['task.approve', 'task.forward', 'task.reject', 'task.return'];
 /** Process events that state what a rule found (the record's own findings, not people's submissions). */
-const FINDINGS = new Set(['candidates.screened', 'vote.counted', 'election.counted', 'meeting.counted', 'case.sent-back', 'approval.due', 'probation.set', 'probation.extended']);
+const FINDINGS = new Set(['candidates.screened', 'vote.counted', 'election.counted', 'meeting.counted', 'case.sent-back', 'approval.due', 'probation.set', 'probation.extended', 'election.path', 'candidate.membership-checked']);
 
 export type Submission = { seq: number; taskId: string | null; stepKey: string | null; title: string; action: string; formId: string | null; form: Record<string, unknown> | null; comment: string | null; actor: string | null; at: string };
 export type Finding = { seq: number; type: string; data: Record<string, unknown>; actor: string | null; at: string };
