@@ -301,6 +301,8 @@ try {
     const search: [string, string][] = [
       ['case search, root, no filter', ''],
       ['case search, root, overdue', '&overdue=true&status=open'],
+      ['case search, root, ever late (曾超期)', '&wasLate=true'],
+      ['case search, township, ever late, closed', '&orgId=town-a1&wasLate=true&status=completed'],
       ['case search, township subtree', '&orgId=town-a1'],
       ['case search, county, type + status', '&orgId=vc-03&type=request-report&status=completed'],
       ['case search, stage', '&stage=county-decision'],

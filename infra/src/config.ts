@@ -38,6 +38,11 @@ export interface OrchestratorConfig {
   recordAnchorFile: string;
   /** Absolute path of the SQLite file, or the literal 'memory' for no persistence. */
   temporalDbFile: string;
+  /**
+   * The dev server's long-poll interval (TEMPORAL_DEV_LONG_POLL_SECONDS; its own default, a minute, when
+   * unset): how often an idle worker renews its poll, which readiness sees (tests set it short).
+   */
+  temporalDevLongPollSeconds: number | undefined;
   logLevel: string;
   /** Open a few demo cases through the API when the database has none (DEMO_CASES=0 turns it off). */
   demoCases: boolean;
@@ -137,6 +142,7 @@ export function loadConfig(env: Env = process.env): OrchestratorConfig {
     recordKey: str(env, 'RECORD_KEY', '') || persistentSecret(dataDir, 'record-key'),
     recordAnchorFile: path.resolve(str(env, 'RECORD_ANCHOR_FILE', path.join(dataDir, 'record-anchors.log'))),
     temporalDbFile: temporalDb === 'memory' ? 'memory' : path.resolve(temporalDb),
+    temporalDevLongPollSeconds: optionalPositive(env, 'TEMPORAL_DEV_LONG_POLL_SECONDS'),
     logLevel: str(env, 'LOG_LEVEL', 'info'),
     demoCases: str(env, 'DEMO_CASES', '1') !== '0',
   };

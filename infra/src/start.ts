@@ -166,6 +166,7 @@ async function main(): Promise<void> {
       dbFile: config.temporalDbFile,
       namespace: config.temporalNamespace,
       logFile: path.join(config.dataDir, 'temporal.log'),
+      longPollSeconds: config.temporalDevLongPollSeconds,
     });
     temporalAddress = temporal.address;
     temporalUiUrl = temporal.uiUrl;

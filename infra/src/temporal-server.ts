@@ -31,6 +31,8 @@ export interface TemporalDevServerOptions {
   /** Run the bootstrap (namespace, search attributes) once the server is healthy; default true. */
   bootstrap?: boolean;
   startTimeoutMs?: number;
+  /** `matching.longPollExpirationInterval` in seconds (server default 60): how long a worker's poll waits for a task. */
+  longPollSeconds?: number | undefined;
 }
 
 export interface TemporalDevServer {
@@ -150,6 +152,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   for (const key of ['frontend.enableUpdateWorkflowExecution', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted', 'frontend.enableExecuteMultiOperation']) {
     args.push('--dynamic-config-value', `${key}=true`);
   }
+  if (options.longPollSeconds !== undefined) args.push('--dynamic-config-value', `matching.longPollExpirationInterval="${options.longPollSeconds}s"`);
 
   mkdirSync(path.dirname(logFile), { recursive: true });
   const logFd = openSync(logFile, 'w');

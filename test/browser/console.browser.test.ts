@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpClient, expectCodedError, expectStatus } from '../e2e/http-client';
 import { useStack } from '../e2e/stack';
-import { launchBrowser, newPage, screenshot, signIn } from './browser';
+import { fillLogin, launchBrowser, newPage, screenshot, signIn } from './browser';
 
 // Two seconds per working day: the 5-working-day township review is overdue after ~10 s.
 const stack = useStack({ databaseSuffix: '_browser', workingDaySeconds: 2 });
@@ -26,6 +26,24 @@ async function pageFor(username: string): Promise<Page> {
 }
 
 let overdueCaseTitle: string;
+
+/**
+ * Lets the console's first request to `url` reach the service and take effect, then drops its answer on
+ * the way back (the connection resets, as when a network drops); later requests pass. Returns the
+ * Idempotency-Key of each request and whether the answer to each later one was a replay.
+ */
+async function loseFirstAnswer(page: Page, url: string): Promise<{ keys: string[]; bodies: string[]; replayed: (string | undefined)[] }> {
+  const seen = { keys: [] as string[], bodies: [] as string[], replayed: [] as (string | undefined)[] };
+  await page.route(url, async (route) => {
+    seen.keys.push(route.request().headers()['idempotency-key'] ?? '(none)');
+    seen.bodies.push(route.request().postData() ?? '');
+    const response = await route.fetch();
+    if (seen.keys.length === 1) return route.abort('connectionreset');
+    seen.replayed.push(response.headers()['idempotent-replayed']);
+    return route.fulfill({ response });
+  });
+  return seen;
+}
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -185,6 +203,58 @@ describe('web console', () => {
     await page.close();
   });
 
+  it('批量同意 and 撤回 send one Idempotency-Key per click: after an answer lost on the way the retry gets the original result', async () => {
+    const stamp = Date.now();
+    const titles = [`幂等批量请示甲-${stamp}`, `幂等批量请示乙-${stamp}`];
+    const approved = [await startRequest(titles[0]!), await startRequest(titles[1]!)];
+    const withdrawn = await startRequest(`幂等撤回请示-${stamp}`);
+
+    const page = await pageFor('li.zuzhi');
+    const bulk = await loseFirstAnswer(page, '**/api/tasks/bulk-actions');
+    for (const t of titles) await page.getByRole('row').filter({ hasText: t }).getByRole('checkbox').check();
+    await page.getByRole('button', { name: /批量同意（2）/ }).click();
+    await page.getByRole('dialog').getByRole('button', { name: /^同\s*意$/ }).click();
+    // Not "0 项已同意，2 项未成功 任务已办结": the retry is answered with what the first request did.
+    await page.getByText('已同意 2 项').waitFor();
+    expect(bulk.keys).toHaveLength(2);
+    expect(bulk.keys[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(bulk.keys[1]).toBe(bulk.keys[0]);
+    expect(bulk.replayed).toEqual(['true']);
+    for (const id of approved) {
+      const c = await http.asUser('li.zuzhi', 'GET', `/api/cases/${id}`);
+      expect((c.body.record as { type: string }[]).filter((e) => e.type === 'task.approve')).toHaveLength(1);
+    }
+    // The same request under that key, from any client of that user, answers the original result
+    // (both approved) and approves nothing again; another request under it is refused.
+    const { token: liToken } = await http.login('li.zuzhi');
+    const sent = JSON.parse(bulk.bodies[0]!) as { taskIds: string[] };
+    const again = await http.call('POST', '/api/tasks/bulk-actions', { token: liToken, headers: { 'idempotency-key': bulk.keys[0]! }, rawBody: bulk.bodies[0]! });
+    expectStatus(again, 200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((again.body.results as { ok: boolean }[]).map((r) => r.ok)).toEqual([true, true]);
+    const other = await http.call('POST', '/api/tasks/bulk-actions', { token: liToken, headers: { 'idempotency-key': bulk.keys[0]! }, body: { taskIds: sent.taskIds.slice(0, 1), action: 'approve' } });
+    expectCodedError(other, 422, 'IDEMPOTENCY_KEY_REUSED');
+    await page.close();
+
+    const owner = await pageFor('zhang.zhibu');
+    const withdraw = await loseFirstAnswer(owner, `**/api/cases/${withdrawn}/withdraw`);
+    await owner.goto(`/cases/${withdrawn}`);
+    await owner.getByRole('button', { name: /^撤\s*回$/ }).click();
+    await owner.locator('.ant-popconfirm').getByRole('button', { name: /^撤\s*回$/ }).click();
+    // Not 409 事项已结束: the retry is answered as the first withdrawal was.
+    await owner.getByText('已撤回', { exact: true }).waitFor();
+    expect(withdraw.keys).toHaveLength(2);
+    expect(withdraw.keys[1]).toBe(withdraw.keys[0]);
+    expect(withdraw.replayed).toEqual(['true']);
+    const { token: zhangToken } = await http.login('zhang.zhibu');
+    const replay = await http.call('POST', `/api/cases/${withdrawn}/withdraw`, { token: zhangToken, headers: { 'idempotency-key': withdraw.keys[0]! }, body: {} });
+    expectStatus(replay, 200);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    const fresh = await http.call('POST', `/api/cases/${withdrawn}/withdraw`, { token: zhangToken, body: {} });
+    expect(fresh.status).toBe(409); // without the key a repeat is a new request, refused: the case has ended
+    await owner.close();
+  });
+
   it('works under its Content-Security-Policy, and 退出登录 ends the session: the token the console kept answers 401', async () => {
     const page = await newPage(browser, stack().baseUrl);
     const violations: string[] = [];
@@ -213,11 +283,30 @@ describe('web console', () => {
 
     const token = (await page.evaluate("localStorage.getItem('dj.token')")) as string;
     expectStatus(await http.call('GET', '/api/me', { token }), 200);
+    // A request still in flight at 退出登录 (held here for 2 s) comes back 401 for the ended session: that says
+    // nothing about the session of whoever uses the console next, so no "登录已过期" and no second logout.
+    await page.goto('/inbox');
+    await page.getByTestId('tab-todo').waitFor();
+    let held = 0;
+    await page.route('**/api/inbox**', async (route) => {
+      held += 1;
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      await route.continue();
+    });
+    await page.getByTestId('tab-done').click();
+    await expect.poll(() => held).toBeGreaterThan(0);
     await page.getByTestId('user-menu').hover();
     await page.getByText('退出登录').click();
     await page.getByPlaceholder('用户名').waitFor();
     expect(await page.evaluate("localStorage.getItem('dj.token')")).toBeNull();
+    await expect.poll(async () => (await http.call('GET', '/api/me', { token })).status).toBe(401);
     expectCodedError(await http.call('GET', '/api/me', { token }), 401, 'UNAUTHENTICATED');
+    await page.waitForTimeout(2_500); // the held request has answered 401 by now
+    await page.unroute('**/api/inbox**');
+    expect(await page.getByText('登录已过期').count()).toBe(0);
+    await fillLogin(page, 'zhang.zhibu', 'Dangjian@2026');
+    await page.getByRole('button', { name: /登\s*录/ }).click();
+    await page.getByTestId('user-menu').waitFor();
     await page.close();
   });
 });

@@ -38,7 +38,7 @@ async function choose(page: Page, scope: ReturnType<Page['locator']>, label: str
 }
 
 const clean = { criminalRecord: false, disciplinePeriod: false, underInvestigation: false, blackEvilForces: false, clanForces: false, illegalReligion: false };
-const candidate = (name: string, extra: Record<string, unknown> = {}) => ({ name, gender: 'male', birthDate: '1985-06-01', education: 'bachelor', source: 'members-masses', resume: '长期在村工作，群众基础好。', declarations: clean, ...extra });
+const candidate = (name: string, extra: Record<string, unknown> = {}) => ({ name, gender: 'male', birthDate: '1985-06-01', education: 'bachelor', source: 'members-masses', resume: '长期在村工作，群众基础好。', declarations: clean, joinedOn: '2008-07-01', fullOn: '2009-07-01', ...extra });
 
 describe('书记选配 through the console', () => {
   let caseId: string;
@@ -60,6 +60,14 @@ describe('书记选配 through the console', () => {
     await choose(page, card, '人选来源', '从本村党员群众中选');
     await card.getByLabel('简历').fill('曾任村委会委员。');
     await card.getByLabel('曾受刑事处罚').click();
+    await card.getByLabel('入党日期').fill('2005-07-01');
+    await card.getByLabel('入党日期').press('Enter');
+    // Without 转正日期 the candidate is a probationary member: refused, naming the rule (issue 14 point 3).
+    await page.getByRole('button', { name: /^同\s*意$/ }).click();
+    await expect.poll(() => page.locator('body').textContent(), { timeout: 15_000 }).toContain('人选须为正式党员');
+    expect(await page.locator('body').textContent()).toContain('党章第七条');
+    await card.getByLabel('转正日期（预备党员不填）').fill('2006-07-01');
+    await card.getByLabel('转正日期（预备党员不填）').press('Enter');
     await screenshot(page, 'secretary-propose');
     await page.getByRole('button', { name: /^同\s*意$/ }).click();
     const banner = page.getByTestId('action-result');
@@ -78,7 +86,7 @@ describe('书记选配 through the console', () => {
     const page = await pageFor('qian.minzheng');
     await page.goto(`/tasks/${review}`);
     const cards = page.getByTestId('candidate-card');
-    await expect.poll(() => cards.count()).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => cards.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     const wang = cards.filter({ hasText: '王建设' }).last();
     await wang.getByText('通过负面清单审查').waitFor();
     expect(await wang.textContent()).toContain('从本村党员群众中选');

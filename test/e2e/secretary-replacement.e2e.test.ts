@@ -80,6 +80,12 @@ async function committeeMeeting(username: string, caseId: string, stepKey: strin
   return { action: 'approve', form: { meetingDate: '2026-11-20', place: '东湖镇党委会议室', attendees, ballotMethod: 'show-of-hands', for: attendees.length, against: 0, abstain: 0, resolution: '同意该人选。', ...extra } };
 }
 
+/** An election in the branch's body (党员大会 or 支委会) as the console builds it: its roster, everyone present, secret ballot, all for. */
+async function electionMeeting(caseId: string, stepKey: string): Promise<Json> {
+  const meeting = await committeeMeeting('li.zuzhi', caseId, stepKey, { ballotMethod: 'secret-ballot', resolution: '选举有效，人选当选。' });
+  return meeting;
+}
+
 async function getCase(username: string, caseId: string): Promise<Json> {
   const r = await asUser(username, 'GET', `/api/cases/${caseId}`);
   expectStatus(r, 200);
@@ -92,11 +98,13 @@ async function getCase(username: string, caseId: string): Promise<Json> {
 const clean = { criminalRecord: false, disciplinePeriod: false, underInvestigation: false, blackEvilForces: false, clanForces: false, illegalReligion: false };
 
 function candidate(name: string, overrides: Json = {}): Json {
-  return { name, gender: 'male', birthDate: '1985-06-01', education: 'bachelor', source: 'members-masses', resume: '长期在村工作，群众基础好。', declarations: clean, ...overrides };
+  return { name, gender: 'male', birthDate: '1985-06-01', education: 'bachelor', source: 'members-masses', resume: '长期在村工作，群众基础好。', declarations: clean, joinedOn: '2008-07-01', fullOn: '2009-07-01', ...overrides };
 }
 
+/** 周文 of the demo roster: a full member of 东湖村第一党支部, not on its committee (issue 14: a branch elects its own full members). */
+const ROSTER_CANDIDATE: Json = { birthDate: '1985-04-17', joinedOn: '2010-07-01', fullOn: '2011-07-01' };
+
 const JOINT_REVIEWERS = ['zhao.xianwei', 'qian.minzheng', 'zheng.jiwei', 'feng.zhengfa', 'wu.sifa'];
-const ELECTION = { meetingDate: '2026-11-20', eligible: 30, present: 28, for: 25, against: 2, abstain: 1, effectiveDate: '2026-11-21' };
 
 /** Candidate names unique to this run, so a notice is recognised by the name in its body. */
 let nameCounter = 0;
@@ -175,11 +183,11 @@ async function verificationTasks(caseId: string): Promise<Json[]> {
 describe('村党组织书记选配 end to end (stack started like the README)', () => {
   it('happy path: proposal, 联审 countersign, interview, decision, filing, public notice, election, new secretary in office', async () => {
     const li = await login('li.zuzhi');
-    const chosen = uniqueName('赵');
+    const chosen = '周文';
     const { caseId } = await openCase();
 
-    // Proposal: one clean candidate from among the members and the masses.
-    const proposal = await act('li.zuzhi', caseId, 'propose-candidates', { action: 'approve', form: { candidates: [candidate(chosen)] } });
+    // Proposal: one clean candidate from among the members and the masses, a full member of the branch.
+    const proposal = await act('li.zuzhi', caseId, 'propose-candidates', { action: 'approve', form: { candidates: [candidate(chosen, ROSTER_CANDIDATE)] } });
     expect(proposal.reply.body.task).toMatchObject({ status: 'closed', outcome: 'approve' });
     expect(proposal.reply.body.case).toMatchObject({ caseId, stage: 'joint-review' });
 
@@ -220,8 +228,8 @@ describe('村党组织书记选配 end to end (stack started like the README)', 
     const published = (await getCase('li.zuzhi', caseId)).record.find((e: Json) => e.type === 'notice.published');
     expect(published?.data?.noticeId).toBe(listed.id);
 
-    // After the notice ends, the election result is entered.
-    const election = await todoTask('li.zuzhi', caseId, 'election', 20_000);
+    // After the notice ends the branch elects (8 full members: a committee) — 补选 by the 党员大会, then the 支委会.
+    const election = await todoTask('li.zuzhi', caseId, 'by-election', 20_000);
     expect(Date.now(), 'the election step opens only after the notice ends').toBeGreaterThanOrEqual(endsAt);
     const ended = await call('GET', `/api/notices/${listed.id}`);
     expectStatus(ended, 200);
@@ -229,9 +237,13 @@ describe('村党组织书记选配 end to end (stack started like the README)', 
     const stillListed = await call('GET', '/api/notices?orgId=branch-a1-1&active=true');
     expect((stillListed.body.items as Json[]).map((n) => n.id)).not.toContain(listed.id);
 
-    const elected = await asUser('li.zuzhi', 'POST', `/api/tasks/${election.taskId}/actions?wait=next`, { action: 'approve', form: ELECTION });
+    const elected = await asUser('li.zuzhi', 'POST', `/api/tasks/${election.taskId}/actions?wait=next`, await electionMeeting(caseId, 'by-election'));
     expectStatus(elected, 200);
-    expect(elected.body.case).toMatchObject({ caseId, status: 'completed' });
+    expect(elected.body.case).toMatchObject({ caseId, status: 'open' });
+    await act('li.zuzhi', caseId, 'committee-election', await electionMeeting(caseId, 'committee-election'));
+    // 上级党组织批准: the township 党委会; only then is the secretary in office.
+    const approved = await act('wang.shuji', caseId, 'approval', await committeeMeeting('wang.shuji', caseId, 'approval', { meetingDate: '2026-11-24', effectiveDate: '2026-11-25', resolution: '批准选举结果。' }));
+    expect(approved.reply.body.case).toMatchObject({ caseId, status: 'completed' });
 
     const c = await getCase('li.zuzhi', caseId);
     expect(c.case).toMatchObject({ id: caseId, type: 'secretary-replacement', status: 'completed', initiatorId: li.userId });
@@ -239,7 +251,8 @@ describe('村党组织书记选配 end to end (stack started like the README)', 
     expect(c.openTasks).toEqual([]);
     expect(c.recordVerification).toMatchObject({ valid: true, events: c.record.length });
     const types = (c.record as Json[]).map((e) => e.type as string);
-    expect(types).toEqual(expect.arrayContaining(['candidates.screened', 'notice.published', 'notice.closed', 'election.counted', 'branch.secretary-updated']));
+    expect(types).toEqual(expect.arrayContaining(['candidates.screened', 'notice.published', 'notice.closed', 'candidate.membership-checked', 'election.path', 'election.counted', 'committee.member-added', 'election.approval-pending', 'branch.secretary-updated']));
+    expect(types.indexOf('branch.secretary-updated')).toBeGreaterThan(types.indexOf('election.approval-pending'));
     expect(types.indexOf('notice.closed')).toBeGreaterThan(types.indexOf('notice.published'));
     expect(types.indexOf('election.counted')).toBeGreaterThan(types.indexOf('notice.closed'));
     const screened = (c.record as Json[]).find((e) => e.type === 'candidates.screened')!;
@@ -326,15 +339,16 @@ describe('村党组织书记选配 end to end (stack started like the README)', 
     expect(Date.now(), 'the inputs were sent during the notice period').toBeLessThan(Date.parse(notice.endsAt as string));
 
     // None stored: an objection stored without a signal would still be picked up when the notice ends
-    // (pendingObjections) and hold the case in its notice with a 核实 task; instead the election opens.
-    await todoTask('li.zuzhi', caseId, 'election', 20_000);
+    // (pendingObjections) and hold the case in its notice with a 核实 task; instead the case moves on to the
+    // election, whose membership check sends this candidate (not on the branch's roster) back to the proposal.
+    await todoTask('li.zuzhi', caseId, 'propose-candidates', 20_000);
     expect(await verificationTasks(caseId)).toEqual([]);
     expect((await inbox('li.zuzhi', 'todo')).filter((i) => i.stepKey === 'verify-objection')).toHaveLength(liVerificationsBefore);
     const c = await getCase('li.zuzhi', caseId);
     const types = (c.record as Json[]).map((e) => e.type as string);
     expect(types.filter((t) => t.startsWith('objection.'))).toEqual([]);
     expect(types).toContain('notice.closed');
-    expect(types).not.toContain('case.sent-back');
+    expect((c.record as Json[]).filter((e) => e.type === 'case.sent-back').map((e) => e.data.from)).toEqual(['candidate-membership']);
     expect((await call('GET', `/api/notices/${noticeId}`)).body).toMatchObject({ status: 'closed' });
   }, 120_000);
 

@@ -111,7 +111,7 @@ describe('case types a user may start', () => {
       { code: 'county-decision', name: '县委组织部审批' },
     ]);
     expect(stagesOf('member-development').map((s) => s.name)).toEqual(['入党申请', '入党积极分子', '发展对象', '接收预备党员', '预备党员考察和转正']);
-    expect(stagesOf('secretary-replacement').map((s) => s.code)).toEqual(['propose-candidates', 'joint-review', 'interview', 'township-decision', 'county-filing', 'public-notice', 'election', 'appointment']);
+    expect(stagesOf('secretary-replacement').map((s) => s.code)).toEqual(['propose-candidates', 'joint-review', 'interview', 'township-decision', 'county-filing', 'public-notice', 'election', 'approval', 'appointment']);
     for (const t of types) {
       expect(t.stages.length, t.type).toBeGreaterThan(0);
       for (const s of t.stages) expect(s.name, `${t.type}.${s.code}`).toMatch(/^\p{Script=Han}/u);

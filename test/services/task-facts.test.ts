@@ -97,7 +97,7 @@ describe('task facts', () => {
 });
 
 const clean = { criminalRecord: false, disciplinePeriod: false, underInvestigation: false, blackEvilForces: false, clanForces: false, illegalReligion: false };
-const candidate = (name: string, extra: Record<string, unknown> = {}) => ({ name, gender: 'male', birthDate: '1985-06-01', education: 'bachelor', source: 'members-masses', resume: '长期在村工作，群众基础好。', declarations: clean, ...extra });
+const candidate = (name: string, extra: Record<string, unknown> = {}) => ({ name, gender: 'male', birthDate: '1985-06-01', education: 'bachelor', source: 'members-masses', resume: '长期在村工作，群众基础好。', declarations: clean, joinedOn: '2008-07-01', fullOn: '2009-07-01', ...extra });
 const caseView = async (user: string, caseId: string) => f.cases.inject({ method: 'GET', url: `/api/cases/${caseId}`, headers: bearer(tokens[user]!) });
 
 describe('书记选配: candidates with their screening, every signer in the 纪实表, the case actions offered', () => {

@@ -113,7 +113,25 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   return { ...loadCommonConfig(env), recordAnchorIntervalSeconds, metricsAddress, workflowBundlePath: env.WORKFLOW_BUNDLE_PATH?.trim() || undefined };
 }
 
-export type ServiceConfig = CommonConfig & { host: string; port: number; jwtSecret: string; tokenTtlSeconds: number };
+export type ServiceConfig = CommonConfig & {
+  host: string;
+  port: number;
+  jwtSecret: string;
+  tokenTtlSeconds: number;
+  /**
+   * Readiness requires a worker that polled the case task queue within this many seconds (README,
+   * Configuration); default 90 (a healthy idle worker renews its poll about once a minute); 0 = no check.
+   */
+  workerReadyBoundSeconds: number;
+};
+
+function workerReadyBound(env: Env): number {
+  const raw = env.WORKER_READY_BOUND_SECONDS?.trim();
+  if (!raw) return 90;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new ConfigError(`WORKER_READY_BOUND_SECONDS must be a number of seconds (0 = no check), got "${raw}"`);
+  return n;
+}
 
 export function loadServiceConfig(defaultPort: number, env: Env = process.env): ServiceConfig {
   const jwtSecret = str(env, 'JWT_SECRET');
@@ -124,6 +142,7 @@ export function loadServiceConfig(defaultPort: number, env: Env = process.env): 
     port: int(env, 'PORT', defaultPort),
     jwtSecret,
     tokenTtlSeconds: int(env, 'TOKEN_TTL_SECONDS', 8 * 3600),
+    workerReadyBoundSeconds: workerReadyBound(env),
   };
 }
 

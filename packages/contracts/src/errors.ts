@@ -19,6 +19,9 @@ export const errorCatalogue = {
   OTP_INVALID: { status: 401, zh: '动态验证码错误或已使用', en: 'The one-time code is wrong or was already used' },
   SECOND_FACTOR_REQUIRED: { status: 403, zh: '管理员须启用两步验证并以动态验证码登录后方可进行管理操作', en: 'Administrators must enable two-step verification and sign in with a one-time code to administer' },
   WRONG_OTP: { status: 403, zh: '动态验证码错误或已使用，请输入身份验证器上当前显示的6位数字', en: 'The one-time code is wrong or was already used' },
+  RECOVERY_CODE_INVALID: { status: 401, zh: '恢复码错误或已使用', en: 'The recovery code is wrong or was already used' },
+  TWO_STEP_ENROLMENT_REQUIRED: { status: 403, zh: '管理员已重置您的两步验证，须先重新启用两步验证才能继续操作', en: 'An administrator reset your two-step verification; set it up again before doing anything else' },
+  TWO_STEP_NOT_ENABLED: { status: 409, zh: '该账号未启用两步验证', en: 'Two-step verification is not enabled on this account' },
   TOTP_NOT_PENDING: { status: 409, zh: '请先生成两步验证密钥', en: 'Start the two-step verification setup first' },
   FORBIDDEN: { status: 403, zh: '无权执行该操作', en: 'Not allowed' },
   NOT_ASSIGNEE: { status: 403, zh: '您不是该任务的办理人', en: 'You are not an assignee of this task' },
@@ -31,6 +34,7 @@ export const errorCatalogue = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, zh: '该幂等键已用于另一请求', en: 'This Idempotency-Key was used for a different request' },
   RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests' },
   UNAVAILABLE: { status: 503, zh: '服务暂不可用，请稍后重试', en: 'Service temporarily unavailable' },
+  WORKER_UNAVAILABLE: { status: 503, zh: '流程引擎的工作进程未在运行，新办理的事项暂时无法推进，请稍后重试', en: 'No workflow worker is polling the task queue; cases cannot move on until one is back' },
   ACTION_NOT_RECORDED: { status: 503, zh: '操作未能保存，请稍后重试', en: 'The action could not be recorded; try again' },
   INTERNAL: { status: 500, zh: '系统内部错误', en: 'Internal error' },
   // 党建联席会议
@@ -72,6 +76,11 @@ export const errorCatalogue = {
   MEETING_VOTES_INCONSISTENT: { status: 400, zh: '赞成、反对、弃权票数之和不能超过到会人数', en: 'For, against and abstain together cannot exceed those present' },
   MEETING_NOT_CARRIED: { status: 400, zh: '决议未通过：赞成票须超过应到会人数的半数（少数服从多数；党员大会：《中国共产党支部工作条例（试行）》第十一条）', en: 'Not carried: the votes for must exceed half of the members expected' },
   MEETING_CARRIED: { status: 400, zh: '表决已获通过（赞成票超过应到会人数的半数），不能驳回', en: 'The proposal carried: it cannot be rejected' },
+  // elections in meetings (issue 14 point 3): thresholds from the policy secretary.election, defaults as cited
+  ELECTION_NO_QUORUM: { status: 400, zh: '选举无效：有选举权的到会人数须超过应到会人数的五分之四（《中国共产党基层组织选举工作条例》），请重新召开会议', en: 'The election is void: more than 4/5 of the members with a vote must be present; hold the meeting again' },
+  ELECTION_NOT_ELECTED: { status: 400, zh: '未当选：赞成票须超过实到会有选举权人数的一半（《中国共产党基层组织选举工作条例》），请以“驳回”记录未当选', en: 'Not elected: the votes for must exceed half of those present; record it as not elected (reject)' },
+  ELECTION_ELECTED: { status: 400, zh: '赞成票已超过实到会人数的一半，人选已当选，不能记录为未当选', en: 'The candidate was elected: it cannot be recorded as not elected' },
+  ELECTION_BALLOT_NOT_SECRET: { status: 400, zh: '选举须采用无记名投票（党章第十一条）', en: 'An election is by secret ballot' },
   MEETING_DATE_INVALID: { status: 400, zh: '会议日期无效（不能晚于今天）', en: 'Invalid meeting date (not in the future)' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

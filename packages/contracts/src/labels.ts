@@ -32,6 +32,10 @@ export const recordEventNames: Record<string, string> = {
   // 村党组织书记选配
   'candidates.screened': '负面清单资格审查',
   'election.counted': '选举计票',
+  'election.path': '确定选举程序',
+  'candidate.membership-checked': '人选党员身份核对',
+  'committee.member-added': '补选为支部委员',
+  'election.approval-pending': '选举结果报上级党组织批准',
   'branch.secretary-updated': '更新支部书记',
   'branch.first-secretary': '选派第一书记',
   // 发展党员
@@ -50,6 +54,7 @@ export const recordEventNames: Record<string, string> = {
   'approval.due': '审批时限',
   'approval.time-extended': '延长审批时间',
   'probation.set': '确定预备期',
+  'member.oath': '入党宣誓、编入党小组',
   'probation.assessed': '预备期考察',
   'probation.extended': '延长预备期',
   'filing.returned': '备案退回补正',

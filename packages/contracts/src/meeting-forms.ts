@@ -71,6 +71,9 @@ export const meetingBodyOfForm: Record<string, MeetingBody> = {
   'meeting.committee-decision': 'committee',
   'member.approval-meeting': 'committee',
   'secretary.appointment-meeting': 'committee',
+  'secretary.general-meeting-election': 'general-meeting',
+  'secretary.committee-election': 'committee',
+  'secretary.approval-meeting': 'committee',
 };
 
 export function meetingBodyOf(formId: string | undefined | null): MeetingBody | undefined {

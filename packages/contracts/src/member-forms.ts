@@ -145,6 +145,22 @@ export const MemberApprovalMeetingForm = Type.Object(
 );
 export type MemberApprovalMeetingForm = Static<typeof MemberApprovalMeetingForm>;
 
+/**
+ * 入党宣誓 and 编入党支部和党小组 after the superior committee's approval (domain.md §2 step 5; 党章第六条:
+ * 预备党员必须面向党旗进行入党宣誓). The 党小组 is one of the branch's own (the console offers a picker of
+ * them; the server checks it, and asks for one when the branch has 党小组).
+ */
+export const MemberOathForm = Type.Object(
+  {
+    oathDate: DateOf('入党宣誓日期'),
+    administeredBy: titled(Text(40), '领誓人'),
+    place: Type.Optional(Type.String({ maxLength: 100, title: '宣誓地点' })),
+    groupId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, title: '编入党小组', 'x-picker': 'branch-group' })),
+  },
+  { additionalProperties: false, title: '入党宣誓及编入党小组' },
+);
+export type MemberOathForm = Static<typeof MemberOathForm>;
+
 export const MemberArchiveForm = Type.Object({ archiveNumber: titled(Text(100), '档案编号') }, { additionalProperties: false, title: '材料归档' });
 export type MemberArchiveForm = Static<typeof MemberArchiveForm>;
 
@@ -163,5 +179,6 @@ export const memberForms = {
   'member.full-meeting': MemberFullMeetingForm,
   'member.approval': MemberApprovalForm,
   'member.approval-meeting': MemberApprovalMeetingForm,
+  'member.oath': MemberOathForm,
   'member.archive': MemberArchiveForm,
 } satisfies Record<string, TSchema>;

@@ -104,6 +104,13 @@ export const SecretaryCandidate = Type.Object(
     ),
     resume: titled(Text(5000), '简历'),
     declarations: CandidateDeclarations,
+    /**
+     * 入党日期 / 转正日期: a candidate must be a full member (正式党员) — 党章第七条, 《中国共产党基层组织选举工作条例》
+     * 第五条 — and the party age (党龄) counts from 转正 (党章第七条). Optional in the schema so cases proposed before
+     * these fields existed keep validating; the process requires them (rules.ts `candidateMembershipErrors`).
+     */
+    joinedOn: Type.Optional(DateOf('入党日期')),
+    fullOn: Type.Optional(DateOf('转正日期（预备党员不填）')),
   },
   { additionalProperties: false, title: '书记人选' },
 );
@@ -170,6 +177,28 @@ export const SecretaryAppointmentMeetingForm = Type.Object(
 );
 export type SecretaryAppointmentMeetingForm = Static<typeof SecretaryAppointmentMeetingForm>;
 
+/**
+ * An election in a meeting (issue 14 point 3): the 党员大会 electing the candidate into the branch committee
+ * (补选) or, in a branch without a committee, as its secretary; and the 支委会 electing the secretary from its
+ * members. The roster is the body's at the meeting date (the branch's full members, or its committee);
+ * the thresholds are the election rules' (rules.ts in @dj/domain), applied by the step.
+ */
+export const SecretaryMeetingElectionForm = Type.Object({ ...meetingFields }, { additionalProperties: false, title: '选举会议记录' });
+export type SecretaryMeetingElectionForm = Static<typeof SecretaryMeetingElectionForm>;
+
+/**
+ * 上级党组织批准 (党章第三十条: 书记、副书记选举产生后，应报上级党组织批准): the township 党委会's meeting that
+ * approves the election result, and the date the secretary takes office.
+ */
+export const SecretaryApprovalMeetingForm = Type.Object(
+  {
+    effectiveDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', title: '任职生效日期' }),
+    ...meetingFields,
+  },
+  { additionalProperties: false, title: '批准选举结果（党委会决定）' },
+);
+export type SecretaryApprovalMeetingForm = Static<typeof SecretaryApprovalMeetingForm>;
+
 /** 核实: the township committee's finding on an objection raised during the public notice (任前公示). */
 export const ObjectionVerificationForm = Type.Object(
   {
@@ -189,6 +218,9 @@ export const secretaryForms = {
   'secretary.election': SecretaryElectionForm,
   'secretary.appointment': SecretaryAppointmentForm,
   'secretary.appointment-meeting': SecretaryAppointmentMeetingForm,
+  'secretary.general-meeting-election': SecretaryMeetingElectionForm,
+  'secretary.committee-election': SecretaryMeetingElectionForm,
+  'secretary.approval-meeting': SecretaryApprovalMeetingForm,
   'objection.verification': ObjectionVerificationForm,
 } satisfies Record<string, TSchema>;
 export type SecretaryFormId = keyof typeof secretaryForms;

@@ -67,6 +67,31 @@ export async function resetPassword(db: Db, ctx: AdminContext, input: { userId: 
 }
 
 /**
+ * An administrator's reset of an account's two-step verification (its authenticator and recovery codes
+ * lost): the secret, a pending set-up and every recovery code are removed and the account must set up
+ * two-step verification again at its next login before anything else (`twoStepEnrolRequired`). The
+ * caller ends the account's sessions. Refused when two-step verification is not on.
+ */
+export async function resetTwoStep(db: Db, ctx: AdminContext, input: { userId: string; auditOrgId: string; reason: string }): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const [before] = await tx.$queryRaw<{ enabled: boolean }[]>`SELECT totp_enabled_at IS NOT NULL AS enabled FROM app_user WHERE id = ${input.userId}::uuid FOR UPDATE`;
+    if (!before) throw new OrgAdminError('NOT_FOUND', input.userId);
+    if (!before.enabled) throw new OrgAdminError('TWO_STEP_NOT_ENABLED', '该账号未启用两步验证 / two-step verification is not on');
+    await tx.user.update({ where: { id: input.userId }, data: { totpSecret: null, totpPending: null, totpEnabledAt: null, totpLastStep: null, twoStepEnrolRequired: true } });
+    await tx.totpRecoveryCode.deleteMany({ where: { userId: input.userId } });
+    await recordAdminAction(tx, ctx, {
+      action: 'account.reset-two-step',
+      objectType: 'app_user',
+      objectId: input.userId,
+      orgId: input.auditOrgId,
+      before: { twoStep: true },
+      after: { twoStep: false, enrolmentRequired: true },
+      reason: input.reason,
+    });
+  });
+}
+
+/**
  * Disables or re-enables an account. A disabled account cannot log in and its tokens stop working at
  * once (authentication reads the flag on every request).
  */

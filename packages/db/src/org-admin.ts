@@ -25,7 +25,8 @@ export type OrgAdminErrorCode =
   | 'PERSON_INVALID'
   | 'ROLE_INVALID'
   | 'ACCOUNT_USERNAME_TAKEN'
-  | 'ACCOUNT_STATE';
+  | 'ACCOUNT_STATE'
+  | 'TWO_STEP_NOT_ENABLED';
 
 /** A refusal the caller turns into a coded 4xx; nothing was written. */
 export class OrgAdminError extends Error {

@@ -14,6 +14,11 @@
  *   — so a committee's resolution carries when "for" exceeds half of its members expected, the stricter
  *   reading (it also exceeds half of those present).
  * "半数以上" is read as "more than half", as domain.md states it.
+ *
+ * An **election** in a meeting (a step given `election` thresholds: the 党员大会 electing a committee member
+ * or a secretary, 书记选配) follows 《中国共产党基层组织选举工作条例》 instead: "有选举权的到会人数超过应到会人数的
+ * 五分之四，会议有效" and "被选举人获得的赞成票超过实到会有选举权的人数的一半，始得当选" (the policy
+ * `secretary.election`, these its defaults), by secret ballot (党章第十一条: 选举采用无记名投票的方式).
  */
 import type { ErrorCode, MeetingBody, MeetingRecord, MeetingRosterMember } from '@dj/contracts';
 
@@ -41,6 +46,21 @@ export type MeetingJudgement = {
 };
 export type MeetingRefusal = { ok: false; code: ErrorCode; message: string };
 
+/**
+ * The thresholds of an election (the same shape as the policy `secretary.election`): valid when
+ * present × quorumDenominator > expected × quorumNumerator; elected when for × passDenominator >
+ * present × passNumerator. Both strict ("超过").
+ */
+export type ElectionThresholds = { quorumNumerator: number; quorumDenominator: number; passNumerator: number; passDenominator: number };
+
+const electionQuorumRule = (t: ElectionThresholds) => `有选举权的到会人数超过应到会人数的${fraction(t.quorumNumerator, t.quorumDenominator)}，会议有效（《中国共产党基层组织选举工作条例》）`;
+const electionPassRule = (t: ElectionThresholds) => `赞成票超过实到会有选举权人数的${fraction(t.passNumerator, t.passDenominator)}，始得当选（同条例）；选举采用无记名投票（党章第十一条）`;
+function fraction(n: number, d: number): string {
+  if (n === 1 && d === 2) return '一半';
+  const zh = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+  return n <= 10 && d <= 10 ? `${zh[d]}分之${zh[n]}` : `${n}/${d}`;
+}
+
 const QUORUM_RULE: Record<MeetingBody, string> = {
   committee: '须有半数以上委员到会方可进行（《中国共产党支部工作条例（试行）》第十二条）',
   'general-meeting': '表决必须有半数以上有表决权的党员到会方可进行（《中国共产党支部工作条例（试行）》第十一条）',
@@ -55,7 +75,12 @@ const MAJORITY_RULE: Record<MeetingBody, string> = {
  * the full members of the branch for a 党员大会). Refused when an attendee is not on the roster, the
  * roster is empty, the quorum is missed or the counts exceed those present; otherwise valid, carried or not.
  */
-export function judgeMeeting(body: MeetingBody, roster: readonly MeetingRosterMember[], record: Pick<MeetingRecord, 'attendees' | 'for' | 'against' | 'abstain'>): MeetingJudgement | MeetingRefusal {
+export function judgeMeeting(
+  body: MeetingBody,
+  roster: readonly MeetingRosterMember[],
+  record: Pick<MeetingRecord, 'attendees' | 'for' | 'against' | 'abstain'> & { ballotMethod?: MeetingRecord['ballotMethod'] },
+  election?: ElectionThresholds,
+): MeetingJudgement | MeetingRefusal {
   const expected = roster.length;
   if (!expected) return { ok: false, code: 'MEETING_ROSTER_EMPTY', message: '会议日期没有应到会人员' };
   const onRoster = new Set(roster.map((m) => m.id));
@@ -63,6 +88,7 @@ export function judgeMeeting(body: MeetingBody, roster: readonly MeetingRosterMe
   if (strangers.length) return { ok: false, code: 'MEETING_ATTENDEE_NOT_ON_ROSTER', message: `${strangers.length} 名出席人员不在应到会名单中` };
   const attended = new Set(record.attendees);
   const present = attended.size;
+  if (election) return judgeElection(roster, record, present, attended, election);
   // 支部工作条例 第十一条 / 第十二条: more than half of those expected present.
   if (present * 2 <= expected) return { ok: false, code: 'MEETING_NO_QUORUM', message: `应到会 ${expected} 人，实到 ${present} 人：${QUORUM_RULE[body]}` };
   const cast = record.for + record.against + record.abstain;
@@ -77,6 +103,32 @@ export function judgeMeeting(body: MeetingBody, roster: readonly MeetingRosterMe
   };
 }
 
+/** An election: the 选举工作条例's quorum counted against those expected, the majority against those present. */
+function judgeElection(
+  roster: readonly MeetingRosterMember[],
+  record: Pick<MeetingRecord, 'for' | 'against' | 'abstain'> & { ballotMethod?: MeetingRecord['ballotMethod'] },
+  present: number,
+  attended: Set<string>,
+  t: ElectionThresholds,
+): MeetingJudgement | MeetingRefusal {
+  const expected = roster.length;
+  // 党章第十一条: 选举采用无记名投票的方式.
+  if (record.ballotMethod !== 'secret-ballot') return { ok: false, code: 'ELECTION_BALLOT_NOT_SECRET', message: '表决方式须为无记名投票' };
+  if (present * t.quorumDenominator <= expected * t.quorumNumerator) {
+    return { ok: false, code: 'ELECTION_NO_QUORUM', message: `应到会 ${expected} 人，实到 ${present} 人：${electionQuorumRule(t)}` };
+  }
+  const cast = record.for + record.against + record.abstain;
+  if (cast > present) return { ok: false, code: 'MEETING_VOTES_INCONSISTENT', message: `票数合计 ${cast}，到会 ${present} 人` };
+  return {
+    ok: true,
+    expected,
+    present,
+    absent: roster.filter((m) => !attended.has(m.id)).map((m) => m.id),
+    carried: record.for * t.passDenominator > present * t.passNumerator,
+    rule: `${electionQuorumRule(t)}；${electionPassRule(t)}`,
+  };
+}
+
 /**
  * Why a meeting cannot decide the step as submitted, or undefined: the meeting must be valid, and its vote
  * must match the action — 同意 when the proposal carried, 驳回 when it did not (the outcome follows the vote).
@@ -84,19 +136,25 @@ export function judgeMeeting(body: MeetingBody, roster: readonly MeetingRosterMe
 export function meetingRefusal(
   body: MeetingBody,
   roster: readonly MeetingRosterMember[],
-  record: Pick<MeetingRecord, 'attendees' | 'for' | 'against' | 'abstain'>,
+  record: Pick<MeetingRecord, 'attendees' | 'for' | 'against' | 'abstain'> & { ballotMethod?: MeetingRecord['ballotMethod'] },
   outcome: 'carried' | 'not-carried' = 'carried',
+  election?: ElectionThresholds,
 ): MeetingRefusal | undefined {
-  const j = judgeMeeting(body, roster, record);
+  const j = judgeMeeting(body, roster, record, election);
   if (!j.ok) return j;
+  if (election) {
+    if (outcome === 'carried' && !j.carried) return { ok: false, code: 'ELECTION_NOT_ELECTED', message: `实到会 ${j.present} 人，赞成 ${record.for} 票` };
+    if (outcome === 'not-carried' && j.carried) return { ok: false, code: 'ELECTION_ELECTED', message: `实到会 ${j.present} 人，赞成 ${record.for} 票` };
+    return undefined;
+  }
   if (outcome === 'carried' && !j.carried) return { ok: false, code: 'MEETING_NOT_CARRIED', message: `应到会 ${j.expected} 人，赞成 ${record.for} 票：${MAJORITY_RULE[body]}` };
   if (outcome === 'not-carried' && j.carried) return { ok: false, code: 'MEETING_CARRIED', message: `应到会 ${j.expected} 人，赞成 ${record.for} 票，已超过半数：${MAJORITY_RULE[body]}` };
   return undefined;
 }
 
 /** What the record (case event) keeps of a meeting beside the form: the body, the roster expected at its date, who was absent, the outcome and the rule. */
-export function meetingEventData(meeting: { body: MeetingBody; orgId: string; on: string; roster: MeetingRosterMember[] }, record: MeetingRecord) {
-  const j = judgeMeeting(meeting.body, meeting.roster, record);
+export function meetingEventData(meeting: { body: MeetingBody; orgId: string; on: string; roster: MeetingRosterMember[] }, record: MeetingRecord, election?: ElectionThresholds) {
+  const j = judgeMeeting(meeting.body, meeting.roster, record, election);
   return {
     body: meeting.body,
     orgId: meeting.orgId,
@@ -106,5 +164,6 @@ export function meetingEventData(meeting: { body: MeetingBody; orgId: string; on
     absent: j.ok ? j.absent : [],
     carried: j.ok && j.carried,
     rule: j.ok ? j.rule : null,
+    ...(election ? { election: true } : {}),
   };
 }

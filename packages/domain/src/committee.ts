@@ -2,7 +2,7 @@
  * Committees and the roster (issue 13). Sources:
  * - 《中国共产党章程》第七条: a probationary member has no right to vote, to elect or to be elected —
  *   so a committee post (书记, 副书记, 委员) is held by a full member only;
- * - 《中国共产党支部工作条例（试行）》第八条: a branch with 7 or more full members sets up a 支部委员会
+ * - 《中国共产党支部工作条例（试行）》第六章 (党支部委员会建设): a branch with 7 or more full members sets up a 支部委员会
  *   (书记, and where needed 副书记, and 委员); a branch with fewer has a secretary (and where needed a
  *   deputy); 党小组 have a 组长;
  * - 党委 / 党总支 (township, village-level and above) are likewise committees of 书记, 副书记 and 委员

@@ -15,7 +15,7 @@ import {
   type MeetingRecord,
   type TaskActionRequest,
 } from '@dj/contracts';
-import { meetingRefusal } from './collective-decision';
+import { meetingRefusal, type ElectionThresholds } from './collective-decision';
 
 export type SlotStatus = 'pending' | 'approved' | 'rejected' | 'waiting';
 
@@ -57,6 +57,8 @@ export type TaskState = {
   decision?: Decision | undefined;
   /** Process-specific checks of the submitted form beyond its schema (e.g. the chosen candidate exists). */
   checkForm?: ((form: Record<string, unknown>) => string[]) | undefined;
+  /** A meeting step that is an election: its thresholds (选举工作条例) instead of a decision's (collective-decision.ts). */
+  election?: ElectionThresholds | undefined;
 };
 
 export class ActionRejected extends Error {
@@ -166,7 +168,7 @@ function checkMeeting(task: TaskState, body: NonNullable<ReturnType<typeof meeti
   const record = req.form as unknown as MeetingRecord;
   const m = req.meeting;
   if (!m || m.body !== body || m.orgId !== task.orgId || m.on !== record.meetingDate) throw new ActionRejected('MEETING_ROSTER_EMPTY', '未取得会议日期该组织的应到会名单');
-  const refusal = meetingRefusal(body, m.roster, record, approving ? 'carried' : 'not-carried');
+  const refusal = meetingRefusal(body, m.roster, record, approving ? 'carried' : 'not-carried', task.election);
   if (refusal) throw new ActionRejected(refusal.code, refusal.message);
 }
 

@@ -49,7 +49,7 @@ export function actorFor(user: AuthUser, caseOrgPath: string): Actor {
   };
 }
 
-type SessionRow = { id: string; username: string; display_name: string; second_factor: boolean; must_change_password: boolean; memberships: AuthMembership[] };
+type SessionRow = { id: string; username: string; display_name: string; second_factor: boolean; must_change_password: boolean; two_step_enrol_required: boolean; memberships: AuthMembership[] };
 
 /**
  * What a session holding an administrator's one-time password may do: read who it is, choose its own
@@ -57,6 +57,13 @@ type SessionRow = { id: string; username: string; display_name: string; second_f
  * (等保 2.0: a password set by someone else is changed at first login).
  */
 const ROUTES_BEFORE_PASSWORD_CHANGE = new Set(['/api/me', '/api/auth/password', '/api/auth/logout']);
+
+/**
+ * What a session of an account whose two-step verification an administrator reset may do: set it up
+ * again (and what it may do before the password is changed). Everything else answers 403
+ * TWO_STEP_ENROLMENT_REQUIRED until a new authenticator is confirmed.
+ */
+const ROUTES_BEFORE_TWO_STEP_ENROLMENT = new Set([...ROUTES_BEFORE_PASSWORD_CHANGE, '/api/me/two-step/setup', '/api/me/two-step/confirm']);
 
 /**
  * Bearer-token authentication. A token names its session (`sid`); one query per request reads the
@@ -79,7 +86,7 @@ export const authPlugin = fp<{ db: Db; secret: string; ttlSeconds: number }>(asy
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
     if (typeof payload.sid !== 'string' || typeof payload.sub !== 'string' || !uuid.test(payload.sid) || !uuid.test(payload.sub)) throw httpError('UNAUTHENTICATED');
     const [row] = await db.$queryRaw<SessionRow[]>`
-      SELECT u.id, u.username, u.display_name, s.second_factor, u.must_change_password,
+      SELECT u.id, u.username, u.display_name, s.second_factor, u.must_change_password, u.two_step_enrol_required,
         COALESCE(json_agg(json_build_object('orgId', m.org_id, 'role', m.role, 'orgPath', o.path, 'orgType', o.type, 'orgName', o.name) ORDER BY o.path, m.role)
           FILTER (WHERE m.org_id IS NOT NULL), '[]') AS memberships
       FROM user_session s
@@ -92,6 +99,10 @@ export const authPlugin = fp<{ db: Db; secret: string; ttlSeconds: number }>(asy
     if (row.must_change_password && !ROUTES_BEFORE_PASSWORD_CHANGE.has(request.routeOptions.url ?? '')) {
       request.log.warn({ event: 'auth.password-change-required', userId: row.id }, 'refused until the one-time password is changed');
       throw httpError('PASSWORD_CHANGE_REQUIRED');
+    }
+    if (row.two_step_enrol_required && !ROUTES_BEFORE_TWO_STEP_ENROLMENT.has(request.routeOptions.url ?? '')) {
+      request.log.warn({ event: 'auth.two-step-enrolment-required', userId: row.id }, 'refused until two-step verification is set up again');
+      throw httpError('TWO_STEP_ENROLMENT_REQUIRED');
     }
     request.auth = { id: row.id, username: row.username, displayName: row.display_name, memberships: row.memberships, secondFactor: row.second_factor };
     request.sessionId = payload.sid;

@@ -15,6 +15,7 @@ import { ErrorBody } from './schemas';
 import { registerMetrics } from './metrics';
 import { temporalUnavailable } from './temporal-errors';
 import { unstorableTextAt } from './text-guard';
+import { workerReadinessCheck, type WorkerReadinessOptions } from './worker-readiness';
 
 export type ServiceDeps = {
   db: Db;
@@ -22,6 +23,8 @@ export type ServiceDeps = {
   jwtSecret: string;
   tokenTtlSeconds?: number;
   logLevel?: string;
+  /** Readiness also requires a worker polling this task queue (worker-readiness.ts); unset = no such check. */
+  workerReadiness?: WorkerReadinessOptions | undefined;
 };
 
 export type ServiceOptions = ServiceDeps & {
@@ -92,6 +95,7 @@ export async function buildService(options: ServiceOptions) {
   const base = `/api/${options.name}`;
   app.get(`${base}/openapi.json`, { schema: { hide: true } }, async () => app.swagger());
   app.get(`${base}/health/live`, { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  const workerCheck = options.temporal && options.workerReadiness ? workerReadinessCheck(options.temporal, options.workerReadiness) : undefined;
   app.get(`${base}/health/ready`, { schema: { hide: true } }, async (_request, reply) => {
     const database = await options.db.$queryRaw`SELECT 1`.then(
       () => true,
@@ -99,8 +103,18 @@ export async function buildService(options: ServiceOptions) {
     );
     const checks = options.temporal ? await temporalReadiness(options.temporal) : undefined;
     const temporal = checks ? checks.reachable && checks.namespace && checks.searchAttributes : true;
-    const ready = database && temporal;
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', database, temporal, ...(checks ? { temporalChecks: checks } : {}) });
+    // A service is no use without a worker: cases started or acted on would wait silently for one.
+    const worker = workerCheck && temporal ? await workerCheck() : undefined;
+    const ready = database && temporal && (worker?.polling ?? true);
+    const code = ready ? undefined : database && temporal ? 'WORKER_UNAVAILABLE' : 'UNAVAILABLE';
+    return reply.status(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'unavailable',
+      ...(code ? { code, message: errorMessage(code) } : {}),
+      database,
+      temporal,
+      ...(checks ? { temporalChecks: checks } : {}),
+      ...(worker ? { worker } : {}),
+    });
   });
   return app;
 }

@@ -10,7 +10,7 @@ import { forms, isFormId } from '@dj/contracts';
 
 const DECISIONS = ['task.approve', 'task.forward', 'task.reject', 'task.return'];
 /** Process events that state what a rule found (the record's own findings, not people's submissions). */
-const FINDINGS = new Set(['candidates.screened', 'vote.counted', 'election.counted', 'meeting.counted', 'case.sent-back', 'approval.due', 'probation.set', 'probation.extended']);
+const FINDINGS = new Set(['candidates.screened', 'vote.counted', 'election.counted', 'meeting.counted', 'case.sent-back', 'approval.due', 'probation.set', 'probation.extended', 'election.path', 'candidate.membership-checked']);
 
 export type Submission = { seq: number; taskId: string | null; stepKey: string | null; title: string; action: string; formId: string | null; form: Record<string, unknown> | null; comment: string | null; actor: string | null; at: string };
 export type Finding = { seq: number; type: string; data: Record<string, unknown>; actor: string | null; at: string };
@@ -59,7 +59,9 @@ export async function caseFacts(db: Db, c: { id: string; orgId: string; input: u
   const idsIn = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   const userIds = [...new Set(submissions.flatMap((s) => [...idsIn(s.form?.userIds), ...idsIn(s.form?.attendees)]))];
   const input = (c.input ?? {}) as Record<string, unknown>;
-  const orgIds = [c.orgId, ...(typeof (input.second as { orgId?: unknown } | undefined)?.orgId === 'string' ? [(input.second as { orgId: string }).orgId] : [])];
+  // Organizations: the case's, the second branch of 两地管理, and a 党小组 a form names (入党宣誓、编入党小组).
+  const groupIds = submissions.flatMap((s) => (typeof s.form?.groupId === 'string' ? [s.form.groupId] : []));
+  const orgIds = [c.orgId, ...(typeof (input.second as { orgId?: unknown } | undefined)?.orgId === 'string' ? [(input.second as { orgId: string }).orgId] : []), ...groupIds];
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   const personIds = userIds.filter((id) => uuid.test(id));
   const [users, people, orgs] = await Promise.all([

@@ -17,3 +17,4 @@ export * from './idempotency';
 export * from './metrics';
 export * from './totp';
 export * from './case-facts';
+export * from './worker-readiness';

@@ -6,7 +6,7 @@
  * a copy of the database alone yields no codes. A code is accepted for the current time step or the one
  * before or after (clock drift), and each time step only once per account (`lastStep`).
  */
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 
 const ISSUER = '党建流程';
@@ -51,4 +51,31 @@ export function acceptTotp(base32: string, code: string, lastStep: bigint | null
 /** The code of the current time step (tests; an administrator never sees one). */
 export function totpCode(base32: string, now = Date.now()): string {
   return totpOf(base32).generate({ timestamp: now });
+}
+
+/**
+ * Recovery codes: one-time codes used instead of the authenticator's when it is lost (NIST SP 800-63B
+ * §5.1.2 look-up secrets: at least 64 bits from an approved random generator, each used once). Ten codes
+ * of 16 characters of the RFC 4648 base32 alphabet, lower case (80 bits each), shown grouped as
+ * xxxx-xxxx-xxxx-xxxx; stored only as HMAC-SHA256 under a key derived from JWT_SECRET, so a copy of the
+ * database yields none and a guess cannot be checked offline.
+ */
+export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+
+export function newRecoveryCodes(count = RECOVERY_CODE_COUNT): string[] {
+  return Array.from({ length: count }, () => {
+    const chars = Array.from(randomBytes(16), (b) => RECOVERY_ALPHABET[b & 31]).join('');
+    return chars.match(/.{4}/g)!.join('-');
+  });
+}
+
+/** What a person may type: any case, with or without the hyphens and spaces (0 and 1 read as o and l). */
+export function normalizeRecoveryCode(typed: string): string {
+  return typed.toLowerCase().replace(/[\s-]/g, '').replaceAll('0', 'o').replaceAll('1', 'l');
+}
+
+export function recoveryCodeHash(jwtSecret: string, code: string): string {
+  const key = Buffer.from(hkdfSync('sha256', jwtSecret, 'dangjian-flow', 'totp-recovery-code', 32));
+  return createHmac('sha256', key).update(normalizeRecoveryCode(code)).digest('base64url');
 }

@@ -5,6 +5,7 @@ import { CASE_SEARCH_ATTRIBUTES, INDEXED_VALUE_TYPE } from './search-attributes'
 
 export { connectionSecurity, type ConnectionSecurity } from './connection';
 export { CASE_SEARCH_ATTRIBUTES, INDEXED_VALUE_TYPE, type SearchAttributeType } from './search-attributes';
+export { workerPollers, type WorkerPollers } from './worker-pollers';
 export { bootstrapTemporal, bootstrapTemporalAt, missingSearchAttributes, type BootstrapOptions } from './bootstrap';
 
 export type TemporalClientOptions = TemporalSettings;

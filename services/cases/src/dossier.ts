@@ -39,6 +39,7 @@ const factNames: Record<string, string> = {
   'political-review.concluded': '政治审查结论',
   'training.concentrated': '集中培训',
   'probation.set': '预备期',
+  'member.oath': '入党宣誓、编入党小组',
   'probation.assessed': '预备期考察',
   'probation.extended': '延长预备期',
   'approval.time-extended': '审批期限延长',

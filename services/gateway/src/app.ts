@@ -138,14 +138,22 @@ export async function buildGateway(upstreams: Upstreams, options: GatewayOptions
       healthUrls.map(async ([name, url]) => {
         try {
           const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
-          return [name, res.ok] as const;
+          const body = (await res.json().catch(() => ({}))) as { code?: unknown };
+          return [name, res.ok, body.code === 'WORKER_UNAVAILABLE'] as const;
         } catch {
-          return [name, false] as const;
+          return [name, false, false] as const;
         }
       }),
     );
     const ready = checks.every(([, ok]) => ok);
-    return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'unavailable', services: Object.fromEntries(checks) });
+    // Services up but no worker polling: said so, as cases would wait for it without an error.
+    const code = ready ? undefined : checks.every(([, ok, noWorker]) => ok || noWorker) ? 'WORKER_UNAVAILABLE' : 'UNAVAILABLE';
+    return reply.status(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'unavailable',
+      ...(code ? { code, message: errorMessage(code) } : {}),
+      services: Object.fromEntries(checks.map(([name, ok]) => [name, ok])),
+      ...(checks.some(([, , noWorker]) => noWorker) ? { worker: false } : {}),
+    });
   });
   app.get('/api', async () => ({
     name: 'Dangjian Flow',

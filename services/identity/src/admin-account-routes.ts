@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Prisma, changeMembership, createAccount, resetPassword, setAccountDisabled, subtreeLike, type Db } from '@dj/db';
+import { Prisma, changeMembership, createAccount, resetPassword, resetTwoStep, setAccountDisabled, subtreeLike, type Db } from '@dj/db';
 import { Role, roleNames } from '@dj/domain';
 import { StringEnum, errorResponses, httpError, revokeSessions, type App, type AuthUser } from '@dj/service-kit';
 import { ADMIN_ROLE, adminContext, adminScope, orgChange, unitInScope } from './admin-scope';
@@ -21,10 +21,12 @@ const Account = Type.Object({
   displayName: Type.String(),
   disabled: Type.Boolean(),
   mustChangePassword: Type.Boolean(),
+  /** Two-step verification is on (an administrator can reset it). */
+  twoStep: Type.Boolean(),
   memberships: Type.Array(Type.Object({ orgId: Type.String(), orgName: Type.String(), role: Type.String(), roleName: Type.String() })),
 });
 
-type AccountRow = { id: string; username: string; displayName: string; disabled: boolean; mustChangePassword: boolean };
+type AccountRow = { id: string; username: string; displayName: string; disabled: boolean; mustChangePassword: boolean; twoStep: boolean };
 
 /**
  * SQL predicate on user `u`: every membership of the account lies in the scope (and it has one).
@@ -44,11 +46,12 @@ async function withMemberships(db: Db, rows: AccountRow[]) {
     displayName: r.displayName,
     disabled: r.disabled,
     mustChangePassword: r.mustChangePassword,
+    twoStep: r.twoStep,
     memberships: ms.filter((m) => m.userId === r.id).map((m) => ({ orgId: m.orgId, orgName: m.org.name, role: m.role, roleName: accountRoleNames[m.role] ?? m.role })),
   }));
 }
 
-const select = Prisma.sql`SELECT u.id, u.username, u.display_name AS "displayName", u.disabled, u.must_change_password AS "mustChangePassword" FROM app_user u`;
+const select = Prisma.sql`SELECT u.id, u.username, u.display_name AS "displayName", u.disabled, u.must_change_password AS "mustChangePassword", u.totp_enabled_at IS NOT NULL AS "twoStep" FROM app_user u`;
 
 /** The account if all of its memberships lie in the administrator's scope; 404 otherwise. */
 async function accountFor(db: Db, user: AuthUser, id: string) {
@@ -160,6 +163,30 @@ export function registerAdminAccountRoutes(app: App, db: Db) {
       await revokeSessions(db, account.id, { reason: 'admin' });
       request.log.warn({ event: 'admin.account.reset-password', userId: request.auth.id, accountId: account.id }, 'password reset by an administrator');
       return { oneTimePassword: password };
+    },
+  );
+
+  app.post(
+    '/api/admin/accounts/:id/reset-two-step',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags,
+        security,
+        summary: 'resets two-step verification (authenticator lost): secret and recovery codes removed, sessions ended, the account sets it up again at its next login',
+        params: Id,
+        body: Type.Object({ reason: Reason }, { additionalProperties: false }),
+        response: { 200: Type.Object({ account: Account, endedSessions: Type.Integer() }), ...responses },
+      },
+    },
+    async (request) => {
+      const account = await accountFor(db, request.auth, request.params.id);
+      // Not one's own: that is the owner's 关闭 with password and code, or another administrator's reset.
+      if (account.id === request.auth.id) throw httpError('ACCOUNT_SELF', '不能重置自己的两步验证 / you cannot reset your own two-step verification');
+      await orgChange(() => resetTwoStep(db, adminContext(request), { userId: account.id, auditOrgId: auditOrgOf(account), reason: request.body.reason }));
+      const endedSessions = await revokeSessions(db, account.id, { reason: 'admin' });
+      request.log.warn({ event: 'admin.account.reset-two-step', userId: request.auth.id, accountId: account.id, endedSessions }, 'two-step verification reset by an administrator');
+      return { account: await accountFor(db, request.auth, account.id), endedSessions };
     },
   );
 

@@ -46,7 +46,7 @@ const rosterView = (r: RosterRow) => ({ ...r, birthDate: day(r.birthDate)!, join
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** A file to download (the console names it in Chinese itself). */
-const sendFile = (reply: FastifyReply, bytes: Buffer, type: string, filename: string) =>
+const sendFile = (reply: FastifyReply, bytes: Buffer | string, type: string, filename: string) =>
   reply.header('content-type', type).header('content-disposition', `attachment; filename="${filename}"`).send(bytes);
 
 const scopeSql = (scope: string[]) => Prisma.join(scope.map((p) => Prisma.sql`b.path LIKE ${subtreeLike(p)}`), ' OR ');
@@ -125,38 +125,30 @@ export function registerAdminPeopleRoutes(app: App, db: Db) {
     },
   );
 
-  app.get(
-    '/api/admin/people/export.csv',
-    {
-      onRequest: app.authenticate,
-      schema: { tags, security, summary: 'the current roster of a unit’s subtree as CSV (the import’s columns; phones in full, logged)', querystring: Type.Object({ orgId: OrgRef }, { additionalProperties: false }), response: responses },
-    },
-    async (request, reply) => {
-      const unit = await unitInScope(db, request.auth, request.query.orgId);
-      const { csv, rows } = await rosterCsv(db, unit.path);
-      request.log.info({ event: 'personal-data.export', userId: request.auth.id, orgId: unit.id, rows }, 'roster exported');
-      await db.$transaction((tx) => recordAdminAction(tx, adminContext(request), { action: 'person.export', objectType: 'org_unit', objectId: unit.id, orgId: unit.id, after: { rows } }));
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="roster-${unit.id}.csv"`)
-        .send(csv);
-    },
-  );
-
-  app.get(
-    '/api/admin/people/export.xlsx',
-    {
-      onRequest: app.authenticate,
-      schema: { tags, security, summary: 'the current roster of a unit’s subtree as xlsx (the import’s columns, dates as Excel dates, phones in full as text; logged) with the 填写说明 sheet', querystring: Type.Object({ orgId: OrgRef }, { additionalProperties: false }), response: responses },
-    },
-    async (request, reply) => {
-      const unit = await unitInScope(db, request.auth, request.query.orgId);
-      const { xlsx, rows } = await rosterXlsx(db, unit.path);
-      request.log.info({ event: 'personal-data.export', userId: request.auth.id, orgId: unit.id, rows, format: 'xlsx' }, 'roster exported');
-      await db.$transaction((tx) => recordAdminAction(tx, adminContext(request), { action: 'person.export', objectType: 'org_unit', objectId: unit.id, orgId: unit.id, after: { rows, format: 'xlsx' } }));
-      return sendFile(reply, xlsx, XLSX_TYPE, `roster-${unit.id}.xlsx`);
-    },
-  );
+  // The roster of a subtree in the import's columns, phones in full: every export is logged and audited.
+  const exports = {
+    csv: { summary: 'the current roster of a unit’s subtree as CSV (the import’s columns; phones in full, logged)', build: async (path: string) => {
+      const { csv, rows } = await rosterCsv(db, path);
+      return { body: csv, rows, type: 'text/csv; charset=utf-8' };
+    } },
+    xlsx: { summary: 'the current roster of a unit’s subtree as xlsx (the import’s columns, dates as Excel dates, phones in full as text; logged) with the 填写说明 sheet', build: async (path: string) => {
+      const { xlsx, rows } = await rosterXlsx(db, path);
+      return { body: xlsx, rows, type: XLSX_TYPE };
+    } },
+  } as const;
+  for (const [format, { summary, build }] of Object.entries(exports)) {
+    app.get(
+      `/api/admin/people/export.${format}`,
+      { onRequest: app.authenticate, schema: { tags, security, summary, querystring: Type.Object({ orgId: OrgRef }, { additionalProperties: false }), response: responses } },
+      async (request, reply) => {
+        const unit = await unitInScope(db, request.auth, request.query.orgId);
+        const file = await build(unit.path);
+        request.log.info({ event: 'personal-data.export', userId: request.auth.id, orgId: unit.id, rows: file.rows, format }, 'roster exported');
+        await db.$transaction((tx) => recordAdminAction(tx, adminContext(request), { action: 'person.export', objectType: 'org_unit', objectId: unit.id, orgId: unit.id, after: { rows: file.rows, format } }));
+        return sendFile(reply, file.body, file.type, `roster-${unit.id}.${format}`);
+      },
+    );
+  }
 
   app.get(
     '/api/admin/people/template.xlsx',

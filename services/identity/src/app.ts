@@ -5,6 +5,7 @@ import { DEMO_PASSWORD } from '@dj/db/seed-demo';
 import {
   acceptTotp,
   buildService,
+  recoveryCodeHash,
   decryptTotpSecret,
   clearThrottle,
   clientAddress,
@@ -42,7 +43,15 @@ const UserView = Type.Object({
   // Issue 13: an administrator created the account or reset its password; a new one must be chosen.
   mustChangePassword: Type.Boolean(),
   /** Two-step verification is on for the account; this session passed it; the account must turn it on (administrators). */
-  twoStep: Type.Object({ enabled: Type.Boolean(), thisSession: Type.Boolean(), required: Type.Boolean() }),
+  twoStep: Type.Object({
+    enabled: Type.Boolean(),
+    thisSession: Type.Boolean(),
+    required: Type.Boolean(),
+    /** Unused recovery codes left. */
+    recoveryCodesLeft: Type.Integer(),
+    /** An administrator reset it: set it up again before anything else (403 TWO_STEP_ENROLMENT_REQUIRED). */
+    enrolmentRequired: Type.Boolean(),
+  }),
 });
 const security = [{ bearer: [] }];
 const UUID = Type.String({ format: 'uuid' });
@@ -71,12 +80,19 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
 
   async function userView(userId: string, thisSession = false) {
     const user = await db.user.findUniqueOrThrow({ where: { id: userId }, include: { memberships: { include: { org: true } } } });
+    const recoveryCodesLeft = user.totpEnabledAt ? await db.totpRecoveryCode.count({ where: { userId, usedAt: null } }) : 0;
     return {
       id: user.id,
       username: user.username,
       displayName: user.displayName,
       mustChangePassword: user.mustChangePassword,
-      twoStep: { enabled: user.totpEnabledAt !== null, thisSession, required: secondFactorRequired && user.memberships.some((m) => m.role === ADMIN_ROLE) },
+      twoStep: {
+        enabled: user.totpEnabledAt !== null,
+        thisSession,
+        required: secondFactorRequired && user.memberships.some((m) => m.role === ADMIN_ROLE),
+        recoveryCodesLeft,
+        enrolmentRequired: user.twoStepEnrolRequired,
+      },
       memberships: user.memberships.map((m) => ({ orgId: m.orgId, orgName: m.org.name, orgType: m.org.type, role: m.role })),
     };
   }
@@ -98,6 +114,8 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
             password: Type.String({ minLength: 1, maxLength: 256 }),
             // The authenticator's code, for an account with two-step verification (else OTP_REQUIRED).
             otp: Type.Optional(Type.String({ minLength: 1, maxLength: 12 })),
+            // Or, the authenticator lost, one of the account's recovery codes (each works once).
+            recoveryCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
           },
           { additionalProperties: false },
         ),
@@ -125,7 +143,17 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
       // Two-step verification: the password alone is not enough. A missing code says so; a wrong or
       // replayed one is a failed login like a wrong password (the throttles above counted it).
       let secondFactor = false;
-      if (user.totpEnabledAt && user.totpSecret) {
+      if (user.totpEnabledAt && user.totpSecret && request.body.recoveryCode !== undefined) {
+        // Spent by a conditional update: two logins racing with one code cannot both pass.
+        const spent = await db.totpRecoveryCode.updateMany({ where: { userId: user.id, codeHash: recoveryCodeHash(deps.jwtSecret, request.body.recoveryCode), usedAt: null }, data: { usedAt: new Date() } });
+        if (spent.count !== 1) {
+          request.log.warn({ event: 'login.failed', userId: user.id, reason: 'recovery code' }, 'login failed');
+          throw httpError('RECOVERY_CODE_INVALID');
+        }
+        const left = await db.totpRecoveryCode.count({ where: { userId: user.id, usedAt: null } });
+        request.log.warn({ event: 'login.recovery-code-used', userId: user.id, recoveryCodesLeft: left }, 'signed in with a recovery code');
+        secondFactor = true;
+      } else if (user.totpEnabledAt && user.totpSecret) {
         if (!request.body.otp) throw httpError('OTP_REQUIRED');
         const step = acceptTotp(decryptTotpSecret(deps.jwtSecret, user.totpSecret), request.body.otp.trim(), user.totpLastStep);
         // Taken only if no concurrent login took this step or a later one first.

@@ -30,6 +30,8 @@ export function describeOutcome(events: FollowingEvent[]): Outcome | null {
     const v = election.data.votes as Votes;
     // 《中国共产党基层组织选举工作条例》: 到会超过应到会人数的五分之四会议有效; 赞成票超过实到会人数的一半始得当选 (the policy's defaults).
     if (!election.data.quorumMet) return { tone: 'warning', text: `未通过，重新选举：到会 ${v.present} 人，未达应到 ${v.eligible} 人的法定人数，选举无效` };
+    // The 支委会 electing the secretary (issue 14): its meeting rule, more than half of the members (支部工作条例 第十二条; collective-decision.ts).
+    if (!election.data.elected && election.data.step === 'committee-election') return { tone: 'error', text: `未当选：赞成 ${v.for} 票，未超过应到委员的半数${sentBack ? '，退回重新提出人选' : ''}` };
     if (!election.data.elected) return { tone: 'error', text: `未当选：赞成 ${v.for} 票，未超过实到 ${v.present} 人的半数${sentBack ? '，退回重新提出人选' : ''}` };
     return { tone: 'success', text: `通过：${String(election.data.candidate ?? '')}当选（赞成 ${v.for} 票，实到 ${v.present} 人）` };
   }

@@ -32,3 +32,17 @@ export async function peopleErrors(db: Db, task: { formId: string | null; stepKe
   const article = task.stepKey === 'assign-introducers' ? '党章第五条、《发展党员工作细则》第十三条' : '《发展党员工作细则》第十条';
   return [`/userIds: ${who}不是本支部的正式党员，不能作${role}（${article}） (${role === '入党介绍人' ? 'introducers' : 'contacts'} must be full members of the branch)`];
 }
+
+/**
+ * 入党宣誓、编入党小组 (form member.oath): the new member joins one of the step's branch's own active
+ * 党小组 (domain.md §2 step 5: 编入党支部和党小组); a branch that has 党小组 must name one, a branch
+ * without any names none. Returns the errors (Chinese (English)); empty when fine or not this form.
+ */
+export async function oathGroupErrors(db: Db, task: { formId: string | null; orgId: string }, form: Record<string, unknown> | undefined): Promise<string[]> {
+  if (task.formId !== 'member.oath' || !form || formErrors(task.formId, form).length) return [];
+  const groups = await db.orgUnit.findMany({ where: { parentId: task.orgId, type: 'group', status: 'active' }, select: { id: true } });
+  const groupId = form.groupId as string | undefined;
+  if (groupId === undefined) return groups.length ? ['/groupId: 本支部设有党小组，须选择编入的党小组 (the branch has 党小组: choose the one the member joins)'] : [];
+  if (!groups.some((g) => g.id === groupId)) return ['/groupId: 所选不是本支部现有的党小组 (not a current 党小组 of this branch)'];
+  return [];
+}

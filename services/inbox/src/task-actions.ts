@@ -5,7 +5,7 @@ import { meetingRoster, type Db } from '@dj/db';
 import { isCalendarDate, toChinaDate } from '@dj/domain';
 import { actorFor, awaitStableState, callWorkflow, caseVisibleTo, HttpError, httpError, type AuthUser } from '@dj/service-kit';
 import { snapshotQuery, stableStateUpdate, taskActionUpdate } from '@dj/process-api';
-import { peopleErrors } from './people-check';
+import { oathGroupErrors, peopleErrors } from './people-check';
 import { describeOutcome } from './outcome';
 
 export type TaskActionBody = {
@@ -37,7 +37,7 @@ export async function performTaskAction(
   if (task.status !== 'open' && !idempotencyKey) throw httpError('TASK_NOT_OPEN');
   const { action, comment, form } = body;
   if (task.status === 'open' && (action === 'approve' || action === 'forward')) {
-    const errors = await peopleErrors(db, task, form);
+    const errors = [...(await peopleErrors(db, task, form)), ...(await oathGroupErrors(db, task, form))];
     if (errors.length) throw httpError('INVALID_FORM', errors.join('; '));
   }
   const to = body.to?.length ? await resolveTargets(db, task.orgId, body.to) : undefined;

@@ -11,6 +11,12 @@ describe('describeOutcome: what an action led to', () => {
     expect(describeOutcome([{ type: 'election.counted', data: { candidate: '王建设', votes: { eligible: 50, present: 45, for: 40 }, quorumMet: true, elected: true } }])).toMatchObject({ tone: 'success', text: expect.stringContaining('王建设当选') });
   });
 
+  it('an election that did not elect goes back to 提出人选; the 支委会 is judged against its members (issue 14)', () => {
+    const back = { type: 'case.sent-back', data: { from: 'general-meeting-election', reason: 'x' } };
+    expect(describeOutcome([{ type: 'election.counted', data: { step: 'general-meeting-election', candidate: '王建设', votes: { present: 5, for: 2 }, quorumMet: true, elected: false } }, back])).toEqual({ tone: 'error', text: '未当选：赞成 2 票，未超过实到 5 人的半数，退回重新提出人选' });
+    expect(describeOutcome([{ type: 'election.counted', data: { step: 'committee-election', candidate: '王建设', votes: { present: 3, for: 2 }, quorumMet: true, elected: false } }, back])).toEqual({ tone: 'error', text: '未当选：赞成 2 票，未超过应到委员的半数，退回重新提出人选' });
+  });
+
   it('every candidate on the negative list: 不符合负面清单，退回提出人选 with the rule', () => {
     const o = describeOutcome([
       { type: 'candidates.screened', data: { results: [{ name: '赵有为', hits: [{ label: '受过刑事处罚', detail: '申报：曾受刑事处罚' }] }] } },

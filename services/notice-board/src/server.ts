@@ -1,6 +1,7 @@
 import { ConfigError, loadServiceConfig } from '@dj/config';
 import { createDb } from '@dj/db';
 import { runService } from '@dj/service-kit';
+import { TASK_QUEUE } from '@dj/process-api';
 import { connectTemporal } from '@dj/temporal';
 import { buildNoticeBoardApp } from './app';
 import { parsePublicBaseUrl } from './public/base-url';
@@ -14,5 +15,7 @@ try {
 }
 const db = createDb(config.databaseUrl);
 const temporal = connectTemporal(config.temporal);
-const app = await buildNoticeBoardApp({ db, temporal, jwtSecret: config.jwtSecret, tokenTtlSeconds: config.tokenTtlSeconds, logLevel: config.logLevel, publicBaseUrl });
+// Ready only while a worker polls the case task queue (README, Configuration: WORKER_READY_BOUND_SECONDS).
+const workerReadiness = config.workerReadyBoundSeconds > 0 ? { taskQueue: TASK_QUEUE, boundSeconds: config.workerReadyBoundSeconds } : undefined;
+const app = await buildNoticeBoardApp({ db, temporal, workerReadiness, jwtSecret: config.jwtSecret, tokenTtlSeconds: config.tokenTtlSeconds, logLevel: config.logLevel, publicBaseUrl });
 await runService(app, { host: config.host, port: config.port, onClose: async () => { await temporal.connection.close(); await db.$disconnect(); } });

@@ -153,8 +153,23 @@ export type NoticeActivities = {
 export type SecretaryActivities = {
   /** The negative list and election rules in force (policy table, defaults in @dj/domain). */
   loadSecretaryPolicies(): Promise<{ negativeList: unknown; election: unknown }>;
-  /** The branch's secretary is updated when the case closes (vacancy filled). */
-  setBranchSecretary(input: { caseId: string; branchId: string; name: string; since: string; method: 'election' | 'appointment' }): Promise<void>;
+  /**
+   * The branch's secretary is updated when the case closes (vacancy filled). With `personId` (a member of the
+   * roster, elected and approved) the committee posts follow: the previous secretary's post ends and the member
+   * holds the post of 书记 from `since` (their other post in the branch ends the same day).
+   */
+  setBranchSecretary(input: { caseId: string; branchId: string; name: string; since: string; method: 'election' | 'appointment'; personId?: string }): Promise<void>;
+  /**
+   * What the election needs from the roster on `on` (issue 14 point 3): the branch's full members (the path:
+   * committee or not), its committee, and the roster member matching the candidate by name and birth date.
+   */
+  branchElectionFacts(input: { branchId: string; on: string; candidate: { name: string; birthDate: string } }): Promise<{
+    fullMembers: number;
+    committee: { personId: string; name: string; role: string }[];
+    match?: { personId: string; name: string; birthDate: string; joinedOn: string; fullOn: string | null };
+  }>;
+  /** 补选: the member elected by the 党员大会 holds a committee post (委员) of the branch from `since` (报上级党组织备案). */
+  addCommitteeMember(input: { caseId: string; branchId: string; personId: string; name: string; since: string }): Promise<void>;
   /** A 第一书记 dispatched by the county to the branch while the case runs. */
   recordFirstSecretary(input: { caseId: string; branchId: string; name: string; unit: string; actor: Person; idemKey: string }): Promise<void>;
 };

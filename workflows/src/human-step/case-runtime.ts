@@ -20,7 +20,7 @@ import {
 import type { ActionResult, AssigneeRef, CaseActionRequest, CaseSnapshot, MeetingRecord, TaskAction, TaskSummary } from '@dj/contracts';
 import { calendarPublishedSignal, caseActionUpdate, snapshotQuery, stableStateUpdate, taskActionUpdate } from '@dj/process-api';
 import type { CaseActivities, OpenCaseInput, Person, Rung } from './activity-types';
-import { applyTaskAction, validateTaskAction, meetingEventData, type Decision, type Slot, type TaskState } from '@dj/domain';
+import { applyTaskAction, validateTaskAction, meetingEventData, type Decision, type ElectionThresholds, type Slot, type TaskState } from '@dj/domain';
 import { caseActivities, nextPass, projectionsInFlight, tracked } from './projection-tracking';
 import { CaseEnded, StepCancelled, classifiedCause, refuse, rejectAs } from './case-outcomes';
 import { watchCaseDeadline, type CaseDeadlineSpec } from './case-deadline';
@@ -60,6 +60,8 @@ export type HumanStepSpec = {
   subject?: { type: string; id: string };
   /** Checks of the submitted form beyond its schema; returns error messages. */
   checkForm?: (form: Record<string, unknown>) => string[];
+  /** A meeting step that is an election: the thresholds of 《中国共产党基层组织选举工作条例》 (the policy secretary.election). */
+  election?: ElectionThresholds;
   /** A time limit in calendar months fixed by the process (e.g. a 6–12-month probation extension), instead of the policy's. */
   durationMonths?: number;
   /** A due date fixed by a person (epoch ms) instead of the policy's duration; reminders and 督办 follow it. */
@@ -252,6 +254,7 @@ export class CaseRuntime {
       slots: spec.assignees.map((a) => ({ id: uuid4(), status: 'pending', ...a })),
       status: 'open',
       checkForm: spec.checkForm,
+      election: spec.election,
     };
     // Never abandoned half-way by a cancelled scope: the task row and this state agree.
     const opened = await CancellationScope.nonCancellable(() => activities.openTask({
@@ -450,7 +453,7 @@ export class CaseRuntime {
         data: req.to
           ? { to: req.to, viaTaskId: effect.targetTaskId !== task.id ? task.id : undefined }
           : req.meeting && req.form && effect.decided
-            ? { meeting: meetingEventData(req.meeting, req.form as unknown as MeetingRecord) }
+            ? { meeting: meetingEventData(req.meeting, req.form as unknown as MeetingRecord, task.election) }
             : undefined,
         ...(effect.decided ? { close: { outcome: effect.decided } } : {}),
       });

@@ -16,6 +16,7 @@ export const processCatalogues: readonly ProcessCatalogue[] = [
 
 export { defineProcess, type CatalogueStart, type CatalogueStep, type ProcessCatalogue } from './catalogue';
 export * from './secretary-replacement/rules';
+export * from './secretary-replacement/election';
 export * from './member-development/rules';
 export * from './joint-meeting/rules';
 export { requestReportCatalogue, secretaryReplacementCatalogue, memberDevelopmentCatalogue, jointMeetingCatalogue, jointMeetingExtraordinaryCatalogue, jointMeetingDecisionCatalogue };

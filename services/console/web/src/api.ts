@@ -66,7 +66,9 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
   }
   if (!res.ok) {
     const err = (json ?? {}) as { code?: string; message?: string };
-    if (res.status === 401 && token && !path.startsWith('/api/auth/')) onExpired();
+    // Only the session this request was made with: a request still in flight when the person logged out
+    // (or logged out and in again) answers 401 for the old token, which says nothing about the current one.
+    if (res.status === 401 && token && token === getToken() && !path.startsWith('/api/auth/')) onExpired();
     // "中文 / English: the rule" → "中文：the rule" (the refusal names the rule, issue 16 point 3).
     const readable = readableError(err.message ?? `请求失败（${res.status}）`);
     throw new ApiError(res.status, err.code ?? `HTTP_${res.status}`, readable.text, readable.fields);
@@ -74,7 +76,46 @@ async function request<T>(method: string, path: string, body?: unknown, query?: 
   return json as T;
 }
 
+/** A random Idempotency-Key (getRandomValues also works on plain-http intranet hosts, randomUUID does not). */
+export function newIdempotencyKey(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Keys of intents sent but not answered yet, by request (method, path and body). */
+const unansweredKeys = new Map<string, string>();
+/** Pauses before the console's own retries of a request that got no answer (connection lost, 502/503/504). */
+const RETRY_PAUSES_MS = [500, 1500, 3000];
+const noAnswer = (e: unknown) => !(e instanceof ApiError) || e.status === 502 || e.status === 503 || e.status === 504;
+
+/**
+ * A mutating request that must take effect once: one Idempotency-Key per user intent (one click). The
+ * key is made when the request is first sent and sent again with every retry of that same request — the
+ * console's own (up to three, after a lost connection or a 502/503/504) and the person's, who presses
+ * again after the console gave up (same path and body, no answer received yet) — so the server answers
+ * the original result instead of acting twice. An answer (success or refusal) ends the intent: the next
+ * click is a new one with a new key.
+ */
+async function postOnce<T>(path: string, body: unknown = {}): Promise<T> {
+  const signature = `POST ${path}\n${JSON.stringify(body)}`;
+  const key = unansweredKeys.get(signature) ?? newIdempotencyKey();
+  unansweredKeys.set(signature, key);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const answer = await request<T>('POST', path, body, undefined, { 'idempotency-key': key });
+      unansweredKeys.delete(signature);
+      return answer;
+    } catch (e) {
+      if (!noAnswer(e)) unansweredKeys.delete(signature);
+      const pause = RETRY_PAUSES_MS[attempt];
+      if (!noAnswer(e) || pause === undefined) throw e;
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
+}
+
 export const api = {
+  /** For the endpoints that take an `Idempotency-Key` (task and case actions, case starts, bulk approval). */
+  postOnce,
   get: <T>(path: string, query?: Query) => request<T>('GET', path, undefined, query),
   post: <T>(path: string, body?: unknown, headers?: Record<string, string>) => request<T>('POST', path, body ?? {}, undefined, headers),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),

@@ -9,7 +9,8 @@ export type AuthState = {
   user: User | null;
   /** Set when the last session ended by itself (expired token), shown on the login page. */
   expiredMessage: string | null;
-  login(username: string, password: string, otp?: string): Promise<void>;
+  /** `second`: the authenticator's code, or one of the account's recovery codes (two-step verification). */
+  login(username: string, password: string, second?: { otp?: string; recoveryCode?: string }): Promise<void>;
   /** Reads the signed-in user again (after two-step verification was turned on or off). */
   reload(): Promise<void>;
   /** Ends the session on the server (its token stops working), then forgets it here. */
@@ -60,9 +61,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const logout = useCallback(async () => {
-    // Forgotten locally even when the server cannot be reached; the server ends it when it can.
-    await api.post('/api/auth/logout').catch(() => {});
+    // Forgotten here first, so that requests still in flight cannot report the ending session as expired;
+    // then ended on the server (its token stops working), which the console does not wait for.
+    const token = getToken();
     clear();
+    if (token) await api.post('/api/auth/logout', {}, { authorization: `Bearer ${token}` }).catch(() => {});
   }, [clear]);
 
   const reload = useCallback(async () => {
@@ -71,8 +74,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setUser(me);
   }, []);
 
-  const login = useCallback(async (username: string, password: string, otp?: string) => {
-    const res = await api.post<{ token: string; user: User }>('/api/auth/login', { username, password, ...(otp ? { otp } : {}) });
+  const login = useCallback(async (username: string, password: string, second?: { otp?: string; recoveryCode?: string }) => {
+    const res = await api.post<{ token: string; user: User }>('/api/auth/login', {
+      username,
+      password,
+      ...(second?.otp ? { otp: second.otp } : {}),
+      ...(second?.recoveryCode ? { recoveryCode: second.recoveryCode } : {}),
+    });
     setToken(res.token);
     localStorage.setItem(USER_KEY, JSON.stringify(res.user));
     setExpiredMessage(null);

@@ -8,7 +8,7 @@ export type User = {
   memberships: Membership[];
   mustChangePassword?: boolean;
   /** Two-step verification: on for the account, passed by this session, required of the account (administrators). */
-  twoStep?: { enabled: boolean; thisSession: boolean; required: boolean };
+  twoStep?: { enabled: boolean; thisSession: boolean; required: boolean; recoveryCodesLeft?: number; enrolmentRequired?: boolean };
 };
 export type Org = { id: string; name: string; type: string; parentId: string | null; path: string };
 

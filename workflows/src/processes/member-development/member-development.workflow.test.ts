@@ -113,6 +113,10 @@ async function throughApproval(handle: WorkflowHandle) {
   await act(handle, 'superior-talk', 'li.zuzhi', 'approve', approve({ talkerName: '李晓梅', talkDate: '2027-12-01', summary: '入党动机端正。' }));
   await act(handle, 'admission-approval', 'wang.shuji', 'approve', await townshipMeeting({ decision: 'approve' }));
   await act(handle, 'admission-filing', 'zhao.xianwei', 'approve', approve());
+  // 入党宣誓 (党章第六条): not before the admitting 支部大会, not in the future; then recorded.
+  expect(await rejection(act(handle, 'oath', 'zhang.zhibu', 'approve', approve({ oathDate: '2026-11-24', administeredBy: '张志斌' })))).toBe('INVALID_FORM');
+  expect(await rejection(act(handle, 'oath', 'zhang.zhibu', 'approve', approve({ oathDate: '2999-01-01', administeredBy: '张志斌' })))).toBe('INVALID_FORM');
+  await act(handle, 'oath', 'zhang.zhibu', 'approve', approve({ oathDate: goodMeeting.meetingDate, administeredBy: '张志斌', place: '东湖村党群服务中心' }));
 }
 
 async function fullMembership(handle: WorkflowHandle, proposal: 'convert' | 'extend', extensionMonths?: number) {
@@ -214,6 +218,8 @@ describe.concurrent('发展党员 workflow', () => {
     await throughAdmissionMeeting(handle);
     await throughApproval(handle);
     expect((await snapshot(handle)).stage).toBe('probation');
+    const oath = await h.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'member.oath' } });
+    expect(oath).toMatchObject({ actorName: '张志斌', data: { oathDate: '2026-11-25', administeredBy: '张志斌', place: '东湖村党群服务中心', groupId: null } });
     const set = await h.db.caseEvent.findFirstOrThrow({ where: { caseId, type: 'probation.set' } });
     expect(set.data).toMatchObject({ start: '2026-11-25', end: '2027-11-24' });
     // The probation year runs from the 支部大会 (党章 Art. 7, domain.md §2), not from the county filing:
@@ -229,7 +235,7 @@ describe.concurrent('发展党员 workflow', () => {
     const probationTask = await until(() => h.db.task.findFirst({ where: { caseId, stepKey: 'probation-assessment', kind: 'step' } }), 40_000);
     expect(probationTask.openedAt.getTime()).toBeGreaterThanOrEqual(probationOpensAt);
     expect(probationTask.dueAt.getTime() - probationTask.openedAt.getTime()).toBeLessThan(MONTH_MS);
-    await captureHistory(handle, 'member-development-probation-dated-steps');
+    await captureHistory(handle, 'member-development-probation-oath');
 
     const done = await fullMembership(handle, 'convert');
     expect(done.case.stage).toBe('probation');
@@ -242,7 +248,7 @@ describe.concurrent('发展党员 workflow', () => {
     expect(types).toEqual(expect.arrayContaining(['talk.recorded', 'vote.counted', 'mass-recommendation.recorded', 'notice.published', 'assign-contacts.assigned', 'training.evaluated', 'political-review.concluded', 'training.concentrated', 'meeting.counted', 'probation.set', 'probation.assessed', 'case.closed']));
     expect(types.filter((t) => t === 'notice.published')).toHaveLength(4); // activist, target, admission, full membership
     expect((await verifyCaseRecord(h.db, caseId)).valid).toBe(true);
-    await captureHistory(handle, 'member-development-full-member-dated-steps');
+    await captureHistory(handle, 'member-development-full-member-oath');
   });
 
   it("a failed members' recommendation is recorded and the vote is held again; inconsistent counts are refused", async () => {
@@ -407,6 +413,6 @@ describe.concurrent('发展党员 workflow', () => {
     const closed = await act(handle, 'archive', 'zhang.zhibu', 'approve', approve({ archiveNumber: 'DH-DA-2029-02' }));
     expect(closed.case.status).toBe('completed');
     expect((await h.db.case.findUniqueOrThrow({ where: { id: caseId } })).result).toMatchObject({ outcome: 'full-member', fullMemberSince: '2028-05-24', extensions: 1 });
-    await captureHistory(handle, 'member-development-extended-converted-dated-steps');
+    await captureHistory(handle, 'member-development-extended-converted-oath');
   });
 });

@@ -14,6 +14,7 @@ import type {
   MemberEvaluationForm,
   MemberFullMeetingForm,
   MemberMassRecommendationForm,
+  MemberOathForm,
   MemberPeopleForm,
   MemberPoliticalReviewForm,
   MemberTalkForm,
@@ -33,6 +34,7 @@ import {
   fullMembershipProposalLabels,
   isVoteThreshold,
   massOrganizationErrors,
+  oathDateErrors,
   probationPeriod,
   trainingEvaluationIntervalMonths,
   trainingEvaluationsBeforeTarget,
@@ -55,6 +57,8 @@ const PROBATION_FROM_MEETING = 'probation-from-meeting';
  * too early until it was already overdue (issue 16 point 6).
  */
 const DATED_STEPS_OPEN_AT_THEIR_DATE = 'dated-steps-open-at-their-date';
+/** Patch: after the approval and its filing, the branch records the oath (入党宣誓) and the 党小组 the new member joins (issue 14). */
+const OATH_AND_GROUP = 'member-development-oath-and-group';
 
 const member = caseActivities<MemberActivities>();
 
@@ -367,6 +371,23 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
     let probation = probationPeriod(meeting.meetingDate);
     await rt.recordEvent('probation.set', { ...probation, meetingDate: meeting.meetingDate }, approval.actor);
     await step({ key: 'admission-filing', title: `报县委组织部备案（预备期 ${probation.start} 至 ${probation.end}）：${name}`, orgId: countyId, assignees: [{ orgId: countyId, role: 'county_org_dept' }], form: 'member.decision', policy: 'member-development.filing' });
+
+    // 入党宣誓 facing the Party flag (党章第六条) and 编入党支部和党小组 (domain.md §2 step 5), recorded before
+    // the probation's 考察 goes on; the probation year itself already runs from the 支部大会.
+    if (patched(OATH_AND_GROUP)) {
+      rt.setStage('probation');
+      const oath = await step({
+        key: 'oath',
+        title: `组织入党宣誓、编入党小组：${name}`,
+        orgId: branchId,
+        assignees: branch(),
+        form: 'member.oath',
+        policy: 'member-development.oath',
+        checkForm: (form) => oathDateErrors((form as unknown as MemberOathForm).oathDate, meeting.meetingDate, chinaDate(now())),
+      });
+      const f = oath.form as MemberOathForm;
+      await rt.recordEvent('member.oath', { oathDate: f.oathDate, administeredBy: f.administeredBy, place: f.place ?? null, groupId: f.groupId ?? null }, oath.actor);
+    }
 
     // 5. 预备期考察和转正: 1 year (or the extension) → 转正申请 and assessment → 支委会 → 公示 → 支部大会 → 审批 (3 months).
     let extensions = 0;

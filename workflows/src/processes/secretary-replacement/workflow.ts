@@ -6,6 +6,8 @@
  */
 import { patched, uuid4, workflowInfo } from '@temporalio/workflow';
 import type {
+  MeetingRecord,
+  SecretaryApprovalMeetingForm,
   SecretaryAppointmentForm,
   SecretaryCandidate,
   SecretaryCandidatesForm,
@@ -16,8 +18,14 @@ import {
   ageOn,
   caseDeadlineMonths,
   caseWarningMonths,
+  candidateMembershipErrors,
   checkElection,
   defaultElectionPolicy,
+  electionEligibility,
+  electionPathOf,
+  electionPathRule,
+  electionSteps,
+  partyAgeOn,
   defaultNegativeList,
   isCalendarDate,
   isElectionPolicy,
@@ -35,6 +43,8 @@ import { publicNotice, receiveObjections } from '../../human-step/public-notice'
 
 /** Patch: the township's decision and appointment are recorded as the 党委会's meeting (issue 14). */
 const COLLECTIVE_DECISIONS = 'collective-decisions';
+/** Patch: candidates' membership checked, the election path by branch and the township's approval before the secretary changes (issue 14 point 3). */
+const ELECTION_RULES = 'election-rules';
 
 const secretary = caseActivities<SecretaryActivities>();
 
@@ -96,6 +106,8 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
   return rt.run(async () => {
     for (let round = 1; ; round++) {
       rt.setStage('propose-candidates');
+      // Steps opened before the patch keep the old check; from it the candidates' membership is checked at the proposal.
+      const membershipChecked = patched(ELECTION_RULES);
       const proposal = await rt.humanStep({
         key: 'propose-candidates',
         title: '提出书记人选（三选三任）',
@@ -104,14 +116,20 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
         form: 'secretary.candidates',
         actions: ['approve', 'transfer', 'cc', 'comment', 'claim', 'urge'],
         policy: 'secretary-replacement.propose',
-        checkForm: (form) => candidateErrors((form as SecretaryCandidatesForm).candidates),
+        checkForm: (form) => {
+          const { candidates } = form as SecretaryCandidatesForm;
+          // 党章第七条, 选举工作条例第五条: only a full member may be elected (or appointed) secretary.
+          return [...candidateErrors(candidates), ...(membershipChecked ? candidateMembershipErrors(candidates, toChinaDate(new Date())) : [])];
+        },
       });
       const candidates = (proposal.form as SecretaryCandidatesForm).candidates;
 
       // 资格审查 (1): the automatic negative-list screen, every hit on the record with its rule.
       const asOf = toChinaDate(new Date());
       const screened = candidates.map((c) => ({ candidate: c, hits: screenCandidate(c, negativeList, asOf) }));
-      await rt.recordEvent('candidates.screened', { round, asOf, results: screened.map((s) => ({ name: s.candidate.name, source: s.candidate.source, hits: s.hits })) });
+      // The party age (党龄, from 转正: 党章第七条) is recorded with each candidate once the proposal states it.
+      const membership = (c: SecretaryCandidate) => (membershipChecked ? { joinedOn: c.joinedOn ?? null, fullOn: c.fullOn ?? null, partyAgeYears: partyAgeOn(c.fullOn, asOf) ?? null } : {});
+      await rt.recordEvent('candidates.screened', { round, asOf, results: screened.map((s) => ({ name: s.candidate.name, source: s.candidate.source, hits: s.hits, ...membership(s.candidate) })) });
       const eligible = screened.filter((s) => s.hits.length === 0).map((s) => s.candidate);
       if (!eligible.length) {
         await sendBack('negative-list', '所有人选均触及负面清单 / every candidate hit the negative list');
@@ -195,7 +213,25 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
         continue;
       }
 
-      const outcome = isAppointedSource(chosen.source) ? await appoint(chosen) : await elect(chosen);
+      if (isAppointedSource(chosen.source)) {
+        const outcome = await appoint(chosen);
+        await secretary.setBranchSecretary({ caseId, branchId, name: chosen.name, since: outcome.effectiveDate, method: outcome.method });
+        return { status: 'completed', result: { secretary: chosen.name, source: chosen.source, ...outcome, rounds: round } };
+      }
+      if (patched(ELECTION_RULES)) {
+        const elected = await electByRules(chosen);
+        if ('failed' in elected) {
+          await sendBack(elected.failed, elected.reason, elected.actor);
+          continue;
+        }
+        // 上级党组织批准 (党章第三十条; 支部工作条例 第六章): only then does the branch's secretary change.
+        const approval = await approve(chosen, elected.meetingDate);
+        if (!approval) continue;
+        await secretary.setBranchSecretary({ caseId, branchId, name: chosen.name, since: approval.effectiveDate, method: 'election', personId: elected.personId });
+        const { personId: _personId, ...result } = elected;
+        return { status: 'completed', result: { secretary: chosen.name, source: chosen.source, method: 'election', ...result, approvedOn: approval.meetingDate, effectiveDate: approval.effectiveDate, rounds: round } };
+      }
+      const outcome = await elect(chosen);
       if (!outcome) {
         await sendBack('election', '人选未获当选 / the candidate was not elected');
         continue;
@@ -229,6 +265,76 @@ export async function secretaryReplacement(input: SecretaryReplacementInput) {
     });
     const form = d.form as SecretaryAppointmentForm;
     return { method: 'appointment' as const, orderNumber: form.orderNumber, effectiveDate: form.effectiveDate };
+  }
+
+  /**
+   * The election as the rules have it (patch election-rules): the candidate a full member of the branch on its
+   * roster; a branch with a committee → 党员大会 补选 (unless already a 委员) → 支委会 elects the secretary; without
+   * one → the 党员大会 elects the secretary. Each is the body's meeting: an invalid one (4/5 not present) is
+   * refused and held again; a failed vote is recorded as 驳回 with its meeting and sends the case back to 提出人选.
+   */
+  async function electByRules(chosen: SecretaryCandidate): Promise<{ failed: string; reason: string; actor?: Person } | { personId: string; meetingDate: string; path: string; partyAgeYears: number }> {
+    rt.setStage('election');
+    const today = toChinaDate(new Date());
+    const facts = await secretary.branchElectionFacts({ branchId, on: today, candidate: { name: chosen.name, birthDate: chosen.birthDate } });
+    const eligibility = electionEligibility(chosen, facts.match, today);
+    await rt.recordEvent('candidate.membership-checked', { candidate: chosen.name, on: today, ...eligibility });
+    if (!eligibility.eligible) return { failed: 'candidate-membership', reason: `${eligibility.reason}（${eligibility.rule}）` };
+    const path = electionPathOf(facts.fullMembers);
+    const onCommittee = facts.committee.some((c) => c.personId === eligibility.personId);
+    await rt.recordEvent('election.path', { fullMembers: facts.fullMembers, path, committee: facts.committee.map((c) => c.name), candidateOnCommittee: onCommittee, rule: electionPathRule[path] });
+    const titles = { 'by-election': '党员大会补选支部委员', 'committee-election': '支部委员会选举书记', 'general-meeting-election': '党员大会选举书记' } as const;
+    let meetingDate = today;
+    for (const step of electionSteps(path, onCommittee)) {
+      const d = await rt.humanStep({
+        key: step,
+        title: `${titles[step]}：${chosen.name}`,
+        // The body is the branch's: its full members (党员大会) or its committee (支委会) at the meeting date.
+        orgId: branchId,
+        assignees: [{ orgId: townshipId, role: ORG_MEMBER }],
+        form: step === 'committee-election' ? 'secretary.committee-election' : 'secretary.general-meeting-election',
+        actions: ['approve', 'reject', 'transfer', 'comment', 'claim', 'urge'],
+        policy: `secretary-replacement.${step}`,
+        // 党员大会: the 选举工作条例's thresholds; 支委会: its meeting rule (支部工作条例 第十二条), by secret ballot too (党章第十一条).
+        ...(step === 'committee-election' ? { checkForm: (form: Record<string, unknown>) => (form.ballotMethod === 'secret-ballot' ? [] : ['/ballotMethod: 选举须采用无记名投票（党章第十一条） / an election is by secret ballot']) } : { election }),
+      });
+      const m = d.form as unknown as MeetingRecord;
+      const elected = d.outcome === 'approve';
+      await rt.recordEvent('election.counted', { step, candidate: chosen.name, votes: { meetingDate: m.meetingDate, present: m.attendees.length, for: m.for, against: m.against, abstain: m.abstain }, quorumMet: true, elected }, d.actor);
+      if (!elected) return { failed: step, reason: `${titles[step]}未当选：${d.comment ?? ''} / not elected`, actor: d.actor };
+      // 补选的委员报上级党组织备案 (支部工作条例 第六章): the member sits on the committee from the meeting, so the 支委会 that elects the secretary counts them.
+      if (step === 'by-election') await secretary.addCommitteeMember({ caseId, branchId, personId: eligibility.personId, name: chosen.name, since: m.meetingDate });
+      meetingDate = m.meetingDate;
+    }
+    return { personId: eligibility.personId, meetingDate, path, partyAgeYears: eligibility.partyAgeYears };
+  }
+
+  /** 上级党组织批准: the township 党委会 approves the election result in its meeting (党章第三十条, 第十七条); 驳回 sends the case back to 提出人选. */
+  async function approve(chosen: SecretaryCandidate, electedOn: string) {
+    rt.setStage('approval');
+    await rt.recordEvent('election.approval-pending', { candidate: chosen.name, electedOn, to: townshipId });
+    const d = await rt.humanStep({
+      key: 'approval',
+      title: `上级党组织批准选举结果：${chosen.name}`,
+      orgId: townshipId,
+      assignees: [{ orgId: townshipId, role: 'township_secretary' }],
+      form: 'secretary.approval-meeting',
+      actions: ['approve', 'reject', 'comment', 'urge'],
+      policy: 'secretary-replacement.approval',
+      checkForm: (form) => {
+        const f = form as unknown as SecretaryApprovalMeetingForm;
+        const errors: string[] = [];
+        if (!isCalendarDate(f.effectiveDate) || f.effectiveDate < f.meetingDate) errors.push('/effectiveDate: 任职生效日期不能早于批准的会议日期 / takes effect on or after the approval');
+        if (f.meetingDate < electedOn) errors.push(`/meetingDate: 批准须在选举（${electedOn}）之后 / the approval follows the election`);
+        return errors;
+      },
+    });
+    if (d.outcome !== 'approve') {
+      await sendBack('approval', d.comment, d.actor);
+      return undefined;
+    }
+    const f = d.form as unknown as SecretaryApprovalMeetingForm;
+    return { meetingDate: f.meetingDate, effectiveDate: f.effectiveDate };
   }
 
   /** 党员大会选举: the counts are checked by domain rules; a meeting without quorum is held again. */

@@ -30,6 +30,8 @@ export const memberDevelopmentCatalogue = defineProcess({
     'superior-talk': { name: '上级党委派人谈话', duration: { workingDays: 10 }, form: 'member.talk' },
     'superior-approval': { name: '上级党委审批', duration: { months: 3 }, form: 'member.approval-meeting', source: '细则 §29（党委会集体讨论决定）' },
     'superior-approval-extension': { name: '上级党委审批（延长）', duration: { months: 3 }, form: 'member.approval-meeting', source: '细则 §29' },
+    // 细则 asks for it promptly after approval; the month is local policy.
+    oath: { name: '入党宣誓、编入党小组', duration: { months: 1 }, form: 'member.oath', source: '党章第六条（面向党旗进行入党宣誓）；domain.md §2（编入党支部和党小组）' },
     probation: { name: '预备党员考察和转正', duration: { months: 12 }, form: 'member.evaluation', source: '党章 §7' },
     // The 转正 assessment opens when the probation ends and is due within this window: the branch discusses 转正 promptly when probation ends (domain.md §2).
     'probation-window': { name: '预备期满考察及转正申请（期满后办理期限）', duration: { workingDays: 10 }, form: 'member.evaluation', source: 'domain.md §2（预备期满及时讨论）；办理期限为本地政策' },

@@ -257,3 +257,13 @@ export const memberPolicyDefaults = {
   'member.recommendation-threshold': defaultRecommendationThreshold,
   'member.evaluation-threshold': defaultEvaluationThreshold,
 } satisfies Record<string, unknown>;
+
+/**
+ * The oath (入党宣誓, 党章第六条) is taken after the 支部大会 admitted the applicant and the superior
+ * committee approved (domain.md §2 step 5): its date lies between the meeting and today (China dates).
+ */
+export function oathDateErrors(oathDate: string, meetingDate: string, today: string): string[] {
+  if (oathDate < meetingDate) return [`/oathDate: 入党宣誓日期不能早于支部大会（${meetingDate}） (the oath follows the branch meeting of ${meetingDate})`];
+  if (oathDate > today) return [`/oathDate: 入党宣誓日期不能晚于今天 (the oath date is in the future)`];
+  return [];
+}

@@ -15,6 +15,7 @@ export const secretaryReplacementCatalogue = defineProcess({
     'county-filing': '县委组织部备案',
     'public-notice': '任前公示期',
     election: '选举',
+    approval: '上级党组织批准',
     appointment: '任命',
   },
   steps: {
@@ -26,6 +27,11 @@ export const secretaryReplacementCatalogue = defineProcess({
     'public-notice': { name: '任前公示期', duration: { workingDays: 5 } },
     'verify-objection': { name: '异议核实', duration: { workingDays: 5 }, form: 'objection.verification' },
     election: { name: '选举', duration: { workingDays: 10 }, form: 'secretary.election' },
+    // From the patch election-rules (issue 14 point 3); limits are local defaults (no text fixes them), within the case's 3 months.
+    'by-election': { name: '党员大会补选支部委员', duration: { workingDays: 10 }, form: 'secretary.general-meeting-election', source: '支部工作条例 第六章（党员大会选举支部委员、空缺及时补选）；选举工作条例（五分之四到会，过半当选）' },
+    'committee-election': { name: '支部委员会选举书记', duration: { workingDays: 5 }, form: 'secretary.committee-election', source: '支部工作条例 第六章（书记一般由支部委员会会议选举产生）、第十二条' },
+    'general-meeting-election': { name: '党员大会选举书记', duration: { workingDays: 10 }, form: 'secretary.general-meeting-election', source: '支部工作条例 第六章（不设委员会的党支部书记由党员大会选举产生）；选举工作条例' },
+    approval: { name: '上级党组织批准', duration: { workingDays: 10 }, form: 'secretary.approval-meeting', source: '党章第三十条（书记选举产生后报上级党组织批准）、第十七条（党委会集体决定）' },
     appointment: { name: '任命', duration: { workingDays: 5 }, form: 'secretary.appointment-meeting', source: '党章第十七条（党委会集体决定）' },
   },
   stepNames: { 'propose-candidates': '提出人选' },

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import { Select } from 'antd';
 import { api } from '../api';
+import type { Org } from '../types';
 
-type Org = { id: string; name: string; type: string; path: string };
-
-/** Picks an organization by name from /api/orgs (e.g. the second branch of a dual-managed applicant). */
-export function OrgPicker(props: { value?: string; onChange?: (v: string | undefined) => void; type?: string; exclude?: string; id?: string }) {
+/**
+ * Picks an organization by name from /api/orgs (e.g. the second branch of a dual-managed applicant);
+ * `parent`: only the units directly under that one (the 党小组 of a branch).
+ */
+export function OrgPicker(props: { value?: string; onChange?: (v: string | undefined) => void; type?: string; exclude?: string; parent?: string; id?: string }) {
   const [orgs, setOrgs] = useState<Org[]>([]);
   useEffect(() => {
     api
@@ -27,7 +29,9 @@ export function OrgPicker(props: { value?: string; onChange?: (v: string | undef
       value={props.value}
       onChange={(v: string | undefined) => props.onChange?.(v)}
       placeholder="输入名称搜索"
-      options={orgs.filter((o) => (!props.type || o.type === props.type) && o.id !== props.exclude).map((o) => ({ value: o.id, label: label(o) }))}
+      options={orgs
+        .filter((o) => (!props.type || o.type === props.type) && o.id !== props.exclude && (!props.parent || o.parentId === props.parent))
+        .map((o) => ({ value: o.id, label: label(o) }))}
       style={{ width: '100%' }}
     />
   );

@@ -3,7 +3,7 @@ import { enumNames, eventNames, fieldNames, formatTime, label } from '../labels'
 import type { RecordEvent } from '../types';
 import { findingText } from './TaskFacts';
 
-const FINDINGS = new Set(['vote.counted', 'election.counted', 'meeting.counted', 'candidates.screened', 'case.sent-back']);
+const FINDINGS = new Set(['vote.counted', 'election.counted', 'meeting.counted', 'candidates.screened', 'case.sent-back', 'election.path', 'candidate.membership-checked']);
 
 const COLORS: Record<string, string> = {
   'task.approve': 'green',

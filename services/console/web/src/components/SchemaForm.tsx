@@ -122,6 +122,9 @@ function Field({ name, fieldKey, schema, required }: { name: (string | number)[]
     );
   } else if (schema['x-picker'] === 'branch') {
     control = <OrgPicker type="branch" exclude={place.orgId} />;
+  } else if (schema['x-picker'] === 'branch-group') {
+    // 编入党小组: the 党小组 of the step's branch (the server checks again, and asks for one only where the branch has them).
+    control = <OrgPicker type="group" parent={place.orgId} />;
   } else if (schema.enum) {
     control = <Select allowClear placeholder="请选择" options={schema.enum.map((v, i) => ({ value: v as string, label: schema['x-enumNames']?.[i] ?? enumNames[String(v)] ?? String(v) }))} />;
   } else if (isDate(schema)) {

@@ -105,6 +105,12 @@ const stepNames: Record<string, string> = {
   'full-meeting': '支部大会（讨论转正）',
 };
 
+const electionStepNames: Record<string, string> = {
+  'by-election': '党员大会补选支部委员',
+  'committee-election': '支部委员会选举书记',
+  'general-meeting-election': '党员大会选举书记',
+};
+
 /** A rule's finding as a sentence: the counts, the rule applied and what followed. */
 export function findingText(type: string, data: Record<string, unknown>): { text: string; ok: boolean | null } {
   if (type === 'vote.counted') {
@@ -112,6 +118,20 @@ export function findingText(type: string, data: Record<string, unknown>): { text
     const t = data.threshold as { numerator: number; denominator: number; strict: boolean } | undefined;
     const rule = t ? `规则：赞成票${t.strict ? '超过' : '不少于'}实到人数的 ${t.numerator}/${t.denominator}` : '';
     return { text: `${stepNames[String(data.step)] ?? ''}：应到 ${v.eligible ?? v.expected ?? '—'}，实到 ${v.present}，赞成 ${v.for}，反对 ${v.against}，弃权 ${v.abstain}。${rule}。${data.passed ? '通过' : '未通过，重新表决'}`, ok: Boolean(data.passed) };
+  }
+  if (type === 'election.path') {
+    return { text: `${String(data.rule ?? '')}。本支部正式党员 ${String(data.fullMembers ?? '—')} 名${data.candidateOnCommittee ? '，人选已是支部委员，无需补选' : ''}。`, ok: null };
+  }
+  if (type === 'candidate.membership-checked') {
+    return data.eligible
+      ? { text: `${String(data.candidate ?? '')}：本支部正式党员，党龄 ${String(data.partyAgeYears ?? '—')} 年（${String(data.rule ?? '')}）`, ok: true }
+      : { text: `${String(data.reason ?? '').split(' / ')[0]}（${String(data.rule ?? '')}），退回重新提出人选`, ok: false };
+  }
+  if (type === 'election.counted' && data.step) {
+    // 书记选配 as the election rules have it (issue 14): the meeting itself is on the step's record with its roster and rule.
+    const v = data.votes as Votes;
+    const rule = data.step === 'committee-election' ? '规则：到会委员须超过半数，赞成票须超过应到委员的半数，无记名投票' : '规则：到会人数须超过应到人数的4/5（默认，可由政策调整），赞成票须超过实到人数的半数，无记名投票';
+    return { text: `${electionStepNames[String(data.step)] ?? '选举'} ${String(data.candidate ?? '')}：实到 ${v.present}，赞成 ${v.for}，反对 ${v.against}，弃权 ${v.abstain}。${rule}。${data.elected ? '当选' : '未当选，退回重新提出人选'}`, ok: Boolean(data.elected) };
   }
   if (type === 'election.counted') {
     const v = data.votes as Votes;

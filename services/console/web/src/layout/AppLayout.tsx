@@ -63,6 +63,9 @@ export function AppLayout() {
   const [changingPassword, setChangingPassword] = useState(false);
   const mustChangePassword = user?.mustChangePassword === true;
   const [twoStepOpen, setTwoStepOpen] = useState(false);
+  // An administrator reset the account's two-step verification: set it up again before anything else
+  // (every other request answers 403 TWO_STEP_ENROLMENT_REQUIRED); after the password, if both.
+  const mustEnrolTwoStep = !mustChangePassword && user?.twoStep?.enrolmentRequired === true;
   const [drawerOpen, setDrawerOpen] = useState(false);
   const narrow = useNarrow();
   useProcessTypeNames(); // re-renders the pages once every process type has its name
@@ -117,7 +120,11 @@ export function AppLayout() {
     onClick: ({ key }: { key: string }) => {
       if (key === 'password') setChangingPassword(true);
       else if (key === 'two-step') setTwoStepOpen(true);
-      else void logout().then(() => navigate('/login', { replace: true }));
+      else {
+        // logout() forgets the session at once (the server is told in the background): one move to the login page.
+        void logout();
+        navigate('/login', { replace: true });
+      }
     },
   };
   const banner = (
@@ -140,7 +147,7 @@ export function AppLayout() {
   const dialogs = (
     <>
       <PasswordDialog open={changingPassword || mustChangePassword} forced={mustChangePassword} onClose={() => setChangingPassword(false)} />
-      <TwoStepDialog open={twoStepOpen} onClose={() => setTwoStepOpen(false)} />
+      <TwoStepDialog open={twoStepOpen || mustEnrolTwoStep} forced={mustEnrolTwoStep} onClose={() => setTwoStepOpen(false)} />
     </>
   );
 
@@ -195,7 +202,7 @@ export function AppLayout() {
         <Content style={narrow ? { padding: 8, paddingBottom: TAB_BAR_HEIGHT + 16 } : { padding: 24 }}>
           {banner}
           {/* Every other request answers 403 PASSWORD_CHANGE_REQUIRED until then: no page behind the dialog. */}
-          {mustChangePassword ? null : <Outlet />}
+          {mustChangePassword || mustEnrolTwoStep ? null : <Outlet />}
         </Content>
         {narrow && (
           <>

@@ -80,7 +80,7 @@ export function CasePage() {
   const terminate = async () => {
     const { comment } = await endForm.validateFields();
     try {
-      await api.post(`/api/cases/${c.id}/actions`, { action: endAction, comment: comment.trim() });
+      await api.postOnce(`/api/cases/${c.id}/actions`, { action: endAction, comment: comment.trim() });
       message.success('事项已终止');
       setEnding(false);
       await load();
@@ -107,7 +107,7 @@ export function CasePage() {
   };
   const withdraw = async () => {
     try {
-      await api.post(`/api/cases/${c.id}/withdraw`, {});
+      await api.postOnce(`/api/cases/${c.id}/withdraw`, {});
       message.success('已撤回');
       await load();
     } catch (e) {

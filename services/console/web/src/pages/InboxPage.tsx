@@ -71,7 +71,7 @@ export function InboxPage() {
       cancelText: '取消',
       onOk: async () => {
         try {
-          const res = await api.post<{ results: { taskId: string; ok: boolean; message?: string }[] }>('/api/tasks/bulk-actions', { taskIds: selected, action: 'approve' });
+          const res = await api.postOnce<{ results: { taskId: string; ok: boolean; message?: string }[] }>('/api/tasks/bulk-actions', { taskIds: selected, action: 'approve' });
           const failed = res.results.filter((r) => !r.ok);
           if (failed.length) message.warning(`${res.results.length - failed.length} 项已同意，${failed.length} 项未成功：${failed[0]?.message ?? ''}`);
           else message.success(`已同意 ${res.results.length} 项`);

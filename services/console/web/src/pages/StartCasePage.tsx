@@ -32,7 +32,7 @@ export function StartCasePage() {
     setBusy(true);
     setRefusal(null);
     try {
-      const snapshot = await api.post<CaseSnapshot>('/api/cases', { type: chosen.type, orgId, input });
+      const snapshot = await api.postOnce<CaseSnapshot>('/api/cases', { type: chosen.type, orgId, input });
       message.success('已发起');
       navigate(`/cases/${snapshot.caseId}`);
     } catch (e) {

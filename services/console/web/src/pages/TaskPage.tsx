@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { Alert, App, Button, Card, Col, Form, Input, Modal, Result, Row, Space, Spin, Tag, Typography } from 'antd';
 import { api, ApiError } from '../api';
@@ -18,11 +18,6 @@ const NEEDS_DIALOG = new Set(['reject', 'return', 'transfer', 'add_signer', 'cc'
 const ORDER = ['approve', 'forward', 'return', 'reject', 'transfer', 'add_signer', 'cc', 'claim', 'comment', 'urge'];
 
 type Dialog = { action: string } | null;
-
-/** A random Idempotency-Key (getRandomValues also works on plain-http intranet hosts, randomUUID does not). */
-function newAttemptKey(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /**
  * The banner after an action: what happened in the process (通过 / 未通过，重新选举 / 退回 with the rule,
@@ -52,8 +47,6 @@ export function TaskPage() {
   const [dialog, setDialog] = useState<Dialog>(null);
   const [form] = Form.useForm();
   const [dialogForm] = Form.useForm();
-  // Kept until an action succeeds: pressing again after a lost answer does not act twice.
-  const attemptKey = useRef(newAttemptKey());
 
   const load = useCallback(async () => {
     try {
@@ -91,8 +84,8 @@ export function TaskPage() {
     setBusy(action);
     setRefusal(null);
     try {
-      const r = await api.post<ActionResult>(`/api/tasks/${detail.task.id}/actions?wait=next`, { action, form: formValue, ...extra }, { 'idempotency-key': attemptKey.current });
-      attemptKey.current = newAttemptKey();
+      // One Idempotency-Key per click, kept for retries: a lost answer never makes the action count twice.
+      const r = await api.postOnce<ActionResult>(`/api/tasks/${detail.task.id}/actions?wait=next`, { action, form: formValue, ...extra });
       setOutcome(resultOf(r, action));
       setDialog(null);
       dialogForm.resetFields();

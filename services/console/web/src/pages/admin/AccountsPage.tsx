@@ -8,11 +8,13 @@ type Account = {
   displayName: string;
   disabled: boolean;
   mustChangePassword: boolean;
+  /** Two-step verification is on. */
+  twoStep?: boolean;
   memberships: { orgId: string; orgName: string; role: string; roleName: string }[];
 };
 type Unit = { id: string; name: string; type: string; status: string; childCount: number };
 type Person = { id: string; name: string; branchName: string; hasAccount: boolean };
-type Action = { kind: 'create' } | { kind: 'reset' | 'disable' | 'enable'; account: Account };
+type Action = { kind: 'create' } | { kind: 'reset' | 'reset-two-step' | 'disable' | 'enable'; account: Account };
 
 const ROLES: [string, string][] = [
   ['party_member', '党员'],
@@ -25,9 +27,9 @@ const ROLES: [string, string][] = [
   ['joint_meeting_liaison', '党建联络员'],
   ['admin', '系统管理员'],
 ];
-const TITLE = { create: '新建账号', reset: '重置密码', disable: '停用账号', enable: '启用账号' } as const;
+const TITLE = { create: '新建账号', reset: '重置密码', 'reset-two-step': '重置两步验证', disable: '停用账号', enable: '启用账号' } as const;
 
-/** 账号管理: accounts of the administrator's subtree; create (from the roster or not), reset password, disable / enable. */
+/** 账号管理: accounts of the administrator's subtree; create (from the roster or not), reset password or two-step verification, disable / enable. */
 export default function AccountsPage() {
   const { message } = App.useApp();
   const [items, setItems] = useState<Account[]>([]);
@@ -98,6 +100,9 @@ export default function AccountsPage() {
       } else if (action.kind === 'reset') {
         const r = await api.post<{ oneTimePassword: string }>(`/api/admin/accounts/${action.account.id}/reset-password`, { reason: v.reason?.trim() });
         setSecret({ username: action.account.username, password: r.oneTimePassword });
+      } else if (action.kind === 'reset-two-step') {
+        const r = await api.post<{ endedSessions: number }>(`/api/admin/accounts/${action.account.id}/reset-two-step`, { reason: v.reason?.trim() });
+        message.success(`已重置两步验证：${r.endedSessions} 个会话已结束，对方下次登录须重新启用两步验证`);
       } else {
         await api.post(`/api/admin/accounts/${action.account.id}/${action.kind}`, { reason: v.reason?.trim() });
         message.success(action.kind === 'disable' ? '账号已停用' : '账号已启用');
@@ -140,17 +145,23 @@ export default function AccountsPage() {
                 <Space size={4} wrap>
                   {a.disabled ? <Tag color="default">已停用</Tag> : <Tag color="green">正常</Tag>}
                   {a.mustChangePassword && <Tag color="orange">待修改密码</Tag>}
+                  {a.twoStep && <Tag color="blue">两步验证</Tag>}
                 </Space>
               ),
             },
             {
               title: '',
-              width: 170,
+              width: 260,
               render: (_, a) => (
                 <Space size={0}>
                   <Button size="small" type="link" onClick={() => open({ kind: 'reset', account: a })}>
                     重置密码
                   </Button>
+                  {a.twoStep && (
+                    <Button size="small" type="link" onClick={() => open({ kind: 'reset-two-step', account: a })} data-testid={`reset-two-step-${a.username}`}>
+                      重置两步验证
+                    </Button>
+                  )}
                   <Button size="small" type="link" danger={!a.disabled} onClick={() => open({ kind: a.disabled ? 'enable' : 'disable', account: a })}>
                     {a.disabled ? '启用' : '停用'}
                   </Button>
@@ -196,6 +207,9 @@ export default function AccountsPage() {
           ) : (
             <>
               {action?.kind === 'reset' && <Alert type="info" showIcon style={{ marginBottom: 12 }} message="将生成一次性密码，对方下次登录须修改密码；账号锁定一并解除。" />}
+              {action?.kind === 'reset-two-step' && (
+                <Alert type="warning" showIcon style={{ marginBottom: 12 }} message="用于对方丢失身份验证器且无恢复码时：先核实本人身份。重置后其身份验证器和恢复码全部失效、已登录的会话立即结束，对方下次登录须先重新启用两步验证。此操作记入审计日志。" />
+              )}
               {action?.kind === 'disable' && <Alert type="warning" showIcon style={{ marginBottom: 12 }} message="停用后该账号无法登录，已登录的会话立即失效。" />}
               <Form.Item name="reason" label="原因" rules={[{ required: true, whitespace: true, min: 2, max: 500, message: '请填写原因（2–500 字）' }]}>
                 <Input.TextArea rows={2} />

@@ -32,6 +32,7 @@ const ACTIONS: Record<string, string> = {
   'role.end': '免职',
   'account.create': '新建账号',
   'account.reset-password': '重置密码',
+  'account.reset-two-step': '重置两步验证',
   'account.disable': '停用账号',
   'account.enable': '启用账号',
   'account.grant': '授予职责',
