@@ -22,7 +22,7 @@ beforeAll(async () => {
   const admin = await db.user.findUniqueOrThrow({ where: { username: 'admin' } });
   const ctx = { actorId: admin.id };
   const unit = (id: string, name: string, type: 'village' | 'branch' | 'group', parentId: string) => createOrg(db, ctx, { id, name, type, parentId, effectiveOn: today, reason: '测试' });
-  await unit(VILLAGE, `宣誓测试村${P}`, 'village', 'town-a1');
+  await unit(VILLAGE, `宣誓测试村${P}`, 'village', 'town-a2'); // not 东湖镇: other tests list its subtree exactly
   await unit(WITH_GROUPS, `宣誓测试第一支部${P}`, 'branch', VILLAGE);
   await unit(WITHOUT_GROUPS, `宣誓测试第二支部${P}`, 'branch', VILLAGE);
   await unit(GROUP, '第一党小组', 'group', WITH_GROUPS);
