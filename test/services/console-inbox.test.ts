@@ -90,7 +90,11 @@ describe('case types a user may start', () => {
     expect(Object.keys(zhang.items[0]!.startForm.properties)).toEqual(['title', 'body']);
     const li = body<Types>(await get('inbox', 'li.zuzhi', '/api/case-types'));
     expect(li.items.map((t) => t.type)).toEqual(['secretary-replacement']);
-    expect(li.items[0]!.orgs.map((o) => o.id)).toEqual(['branch-a1-1']);
+    // The branches of 东湖镇 (other test files add branches there to the shared database), none of another township.
+    const liOrgs = li.items[0]!.orgs.map((o) => o.id);
+    expect(liOrgs).toContain('branch-a1-1');
+    const paths = await f.db.orgUnit.findMany({ where: { id: { in: liOrgs } }, select: { path: true, type: true } });
+    expect(paths.every((o) => o.type === 'branch' && o.path.startsWith('/city/county-a/town-a1/')), JSON.stringify(paths)).toBe(true);
     expect(body<Types>(await get('inbox', 'zhao.xianwei', '/api/case-types')).items).toEqual([]);
     expect((await f.inbox.inject({ method: 'GET', url: '/api/case-types' })).statusCode).toBe(401);
   });

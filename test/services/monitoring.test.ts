@@ -168,12 +168,17 @@ describe('overdue board, case page and charts', () => {
     }
     // A township secretary's board is the township's subtree only.
     const township = body<{ items: Unit[] }>(await get('wang.shuji', '/api/admin/board')).items;
-    expect(township.map((u) => u.id)).toEqual(['town-a1', 'village-a1-1', 'branch-a1-1']);
+    // (Other test files add branches under 东湖村 to the shared database: the demo units are checked by id.)
+    expect(township.map((u) => u.id).slice(0, 2)).toEqual(['town-a1', 'village-a1-1']);
+    expect(township.map((u) => u.id)).toContain('branch-a1-1');
+    expect(township.every((u) => u.id === 'town-a1' || u.parentId === 'town-a1' || u.parentId === 'village-a1-1'), JSON.stringify(township.map((u) => u.id))).toBe(true);
     expect(township[0]).toMatchObject({ id: 'town-a1', parentId: 'county-a', status: 'red' });
-    expect(township[2]).toMatchObject({ id: 'branch-a1-1', hasChildren: false });
+    expect(township.find((u) => u.id === 'branch-a1-1')).toMatchObject({ hasChildren: false });
     // Drilling down one level: the unit and its children.
     const drill = body<{ items: Unit[] }>(await get('admin', '/api/admin/board?orgId=village-a1-1&depth=1')).items;
-    expect(drill.map((u) => u.id)).toEqual(['village-a1-1', 'branch-a1-1']);
+    expect(drill[0]?.id).toBe('village-a1-1');
+    expect(drill.map((u) => u.id)).toContain('branch-a1-1');
+    expect(drill.slice(1).every((u) => u.parentId === 'village-a1-1')).toBe(true);
     expect((await get('admin', '/api/admin/board?depth=9')).statusCode).toBe(400);
   });
 
