@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCasesApp } from '@dj/cases';
 import { captureLogs } from '../src/log-capture';
 import { bearer, body, startServices, type CalendarClock, type Fixture } from '../src/service-fixture';
+import { until } from '../../workflows/test/harness';
 
 const DAY_SECONDS = 600;
 const clock: CalendarClock = { realEpochMs: Date.now(), virtualEpochMs: 0, daySeconds: DAY_SECONDS };
@@ -58,16 +59,6 @@ async function rescheduledEvent(caseId: string, taskId: string): Promise<RecordE
   const res = await f.cases.inject({ method: 'GET', url: `/api/cases/${caseId}`, headers: bearer(tokens['zhang.zhibu']!) });
   expect(res.statusCode).toBe(200);
   return body<{ record: RecordEvent[] }>(res).record.find((e) => e.type === 'task.rescheduled' && e.taskId === taskId);
-}
-
-async function until<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe('publishing a calendar year reschedules provisional due dates', () => {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fullMeeting } from '../src/meetings';
 import { bearer, body, startServices, type Fixture } from '../src/service-fixture';
+import { until } from '../../workflows/test/harness';
 
 // One second per working day: the 任前公示 lasts 5 s.
 let f: Fixture;
@@ -36,15 +37,7 @@ async function makeBranch() {
   return { id, name, people };
 }
 
-async function until<T>(fn: () => Promise<T | null | undefined>, what: string, tries = 300): Promise<T> {
-  for (let i = 0; i < tries; i++) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-const openTask = (caseId: string, stepKey: string) => until(() => f.db.task.findFirst({ where: { caseId, stepKey, status: 'open', kind: 'step' } }), stepKey);
+const openTask = (caseId: string, stepKey: string) => until(() => f.db.task.findFirst({ where: { caseId, stepKey, status: 'open', kind: 'step' } }), 30_000);
 const post = (user: string, taskId: string, payload: Record<string, unknown>) => f.inbox.inject({ method: 'POST', url: `/api/tasks/${taskId}/actions?wait=next`, headers: bearer(tokens[user]!), payload });
 async function approve(user: string, caseId: string, stepKey: string, form: Record<string, unknown>) {
   const t = await openTask(caseId, stepKey);
@@ -92,7 +85,7 @@ describe('书记选配: the election as the rules have it, over the inbox API', 
     await approve('zhao.xianwei', caseId, 'county-filing', {});
 
     // After the 公示: the 党员大会 of this branch (no committee: 5 full members) elects the secretary directly.
-    const electionTask = await until(() => f.db.task.findFirst({ where: { caseId, stepKey: 'general-meeting-election', status: 'open' } }), 'the election', 300);
+    const electionTask = await until(() => f.db.task.findFirst({ where: { caseId, stepKey: 'general-meeting-election', status: 'open' } }), 30_000);
     expect(electionTask.orgId).toBe(branch.id);
     const detail = await f.inbox.inject({ method: 'GET', url: `/api/tasks/${electionTask.id}?meetingDate=2026-11-20`, headers: bearer(tokens['li.zuzhi']!) });
     const meeting = body<{ meeting: { body: string; bodyName: string; roster: { id: string; name: string }[] } }>(detail).meeting;

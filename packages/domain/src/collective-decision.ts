@@ -91,16 +91,21 @@ export function judgeMeeting(
   if (election) return judgeElection(roster, record, present, attended, election);
   // 支部工作条例 第十一条 / 第十二条: more than half of those expected present.
   if (present * 2 <= expected) return { ok: false, code: 'MEETING_NO_QUORUM', message: `应到会 ${expected} 人，实到 ${present} 人：${QUORUM_RULE[body]}` };
+  return counted(roster, record, attended, record.for * 2 > expected, `${QUORUM_RULE[body]}；${MAJORITY_RULE[body]}`);
+}
+
+/** A quorate meeting's judgement: the votes cast may not exceed those present; who was absent; carried or not by the body's rule. */
+function counted(
+  roster: readonly MeetingRosterMember[],
+  record: Pick<MeetingRecord, 'for' | 'against' | 'abstain'>,
+  attended: Set<string>,
+  carried: boolean,
+  rule: string,
+): MeetingJudgement | MeetingRefusal {
+  const present = attended.size;
   const cast = record.for + record.against + record.abstain;
   if (cast > present) return { ok: false, code: 'MEETING_VOTES_INCONSISTENT', message: `票数合计 ${cast}，到会 ${present} 人` };
-  return {
-    ok: true,
-    expected,
-    present,
-    absent: roster.filter((m) => !attended.has(m.id)).map((m) => m.id),
-    carried: record.for * 2 > expected,
-    rule: `${QUORUM_RULE[body]}；${MAJORITY_RULE[body]}`,
-  };
+  return { ok: true, expected: roster.length, present, absent: roster.filter((m) => !attended.has(m.id)).map((m) => m.id), carried, rule };
 }
 
 /** An election: the 选举工作条例's quorum counted against those expected, the majority against those present. */
@@ -117,16 +122,7 @@ function judgeElection(
   if (present * t.quorumDenominator <= expected * t.quorumNumerator) {
     return { ok: false, code: 'ELECTION_NO_QUORUM', message: `应到会 ${expected} 人，实到 ${present} 人：${electionQuorumRule(t)}` };
   }
-  const cast = record.for + record.against + record.abstain;
-  if (cast > present) return { ok: false, code: 'MEETING_VOTES_INCONSISTENT', message: `票数合计 ${cast}，到会 ${present} 人` };
-  return {
-    ok: true,
-    expected,
-    present,
-    absent: roster.filter((m) => !attended.has(m.id)).map((m) => m.id),
-    carried: record.for * t.passDenominator > present * t.passNumerator,
-    rule: `${electionQuorumRule(t)}；${electionPassRule(t)}`,
-  };
+  return counted(roster, record, attended, record.for * t.passDenominator > present * t.passNumerator, `${electionQuorumRule(t)}；${electionPassRule(t)}`);
 }
 
 /**

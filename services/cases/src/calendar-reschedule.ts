@@ -8,7 +8,7 @@
  * they grow with those, never with all tasks. The walk is
  * keyset-paged, and each page's cases are signalled a bounded number at a time.
  */
-import type { Db } from '@dj/db';
+import { Prisma, type Db } from '@dj/db';
 import { calendarPublishedSignal } from '@dj/process-api';
 import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
@@ -44,7 +44,7 @@ export function rescheduleInBackground(db: Db, temporal: Client, year: number, l
       const page = await db.$queryRaw<Row[]>`
         SELECT t.id, t.due_at AS "dueAt", c.workflow_id AS "workflowId" FROM task t JOIN "case" c ON c.id = t.case_id
         WHERE t.status = 'open' AND t.kind = 'step' AND t.due_provisional AND NOT t.overdue
-          AND (${after === undefined} OR (t.due_at, t.id) > (${after?.dueAt ?? new Date(0)}, ${after?.id ?? '00000000-0000-0000-0000-000000000000'}::uuid))
+          ${after ? Prisma.sql`AND (t.due_at, t.id) > (${after.dueAt}, ${after.id}::uuid)` : Prisma.empty}
         ORDER BY t.due_at, t.id LIMIT ${PAGE}`;
       tasks += page.length;
       const fresh = [...new Set(page.map((r) => r.workflowId))].filter((w) => !signalled.has(w));
