@@ -8,6 +8,7 @@ export type { Case, Task, TaskAssignee, CaseEvent, OrgUnit, User, Membership, Ad
 export * from './reference-cache';
 export * from './org-admin';
 export * from './roster';
+export * from './case-roster';
 export * from './accounts';
 export * from './roster-sheet';
 export * from './roster-import';

@@ -40,6 +40,11 @@ const factNames: Record<string, string> = {
   'training.concentrated': '集中培训',
   'probation.set': '预备期',
   'member.oath': '入党宣誓、编入党小组',
+  'roster.enrolled': '登记入党员花名册',
+  'roster.not-enrolled': '未能登记入党员花名册',
+  'roster.full-member': '花名册登记转正',
+  'roster.membership-ended': '花名册终止组织关系',
+  'roster.not-updated': '花名册需管理员更新',
   'probation.assessed': '预备期考察',
   'probation.extended': '延长预备期',
   'approval.time-extended': '审批期限延长',
@@ -112,7 +117,7 @@ const fieldNames: Record<string, string> = {
   organization: '推优组织', recommended: '推荐', document: '文件', date: '日期', proposal: '提议', extensionMonths: '延长月数',
   from: '起', to: '止', days: '天数', hours: '学时', institution: '培训机构', archiveNumber: '档案号', filledDate: '填写日期',
   formNumber: '志愿书编号', people: '人员', reason: '原因', stage: '阶段', title: '标题', type: '类型', comment: '说明',
-  numerator: '分子', denominator: '分母', strict: '须严格超过', name: '姓名', round: '轮次', asOf: '审查日', results: '结果', hits: '触及', label: '规则', detail: '情况',
+  linked: '关联已有登记', numerator: '分子', denominator: '分母', strict: '须严格超过', name: '姓名', round: '轮次', asOf: '审查日', results: '结果', hits: '触及', label: '规则', detail: '情况',
   candidate: '人选', elected: '当选', early: '提前结束', workingDays: '工作日数', endsAt: '截止时间', startsAt: '开始时间', status: '状态', quorum: '法定人数', anchor: '起算', dueAt: '期限', recordedAt: '记录时间', meetingDateRecorded: '会议日期', period: '期次', userIds: '人员', opensAt: '开启时间',
 };
 

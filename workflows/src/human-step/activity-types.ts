@@ -175,6 +175,11 @@ export type SecretaryActivities = {
 };
 
 /** Activities of 发展党员 beyond the shared ones. */
+/** What a 发展党员 case writes into the roster (packages/db case-roster.ts). */
+export type CaseEnrolment = { caseId: string; actorId: string; name: string; gender: 'male' | 'female'; birthDate: string; joinedOn: string; branchId: string; groupId: string | null; startOn: string };
+export type CaseEnrolmentResult = { enrolled: true; personId: string; linked: boolean; branchName: string; groupName: string | null } | { enrolled: false; reason: string };
+export type CaseProbationEnd = { caseId: string; actorId: string; outcome: 'full' | 'cancelled'; on: string };
+
 export type MemberActivities = {
   /** The 双推 / 双评 vote thresholds in force (policy table, defaults in @dj/domain). */
   loadMemberPolicies(): Promise<{ recommendation: unknown; evaluation: unknown }>;
@@ -186,4 +191,8 @@ export type MemberActivities = {
   probationEndsAt(input: { endDate: string; recordedFrom: number; months: number }): Promise<number>;
   /** Due instant of the superior approval: 3 (extended: 6) months from the branch meeting (compressed: from when it was recorded). */
   approvalDueAt(input: { meetingDate: string; recordedAt: number; extended: boolean }): Promise<{ dueAt: number; months: number; anchor: 'meeting-date' | 'recorded-at' }>;
+  /** Writes the admitted member into the roster (党员花名册) as probationary; once per case. */
+  enrolMember(input: CaseEnrolment): Promise<CaseEnrolmentResult>;
+  /** The 转正 date, or the membership's end when the probation is cancelled; undefined when the case wrote nobody into the roster. */
+  recordProbationEnd(input: CaseProbationEnd): Promise<{ personId: string; changed: boolean } | undefined>;
 };

@@ -87,6 +87,7 @@ export const fieldNames: Record<string, string> = {
   orgName: '党组织',
   kind: '类型',
   branchName: '党支部',
+  linked: '关联已有登记',
 };
 
 export const enumNames: Record<string, string> = {

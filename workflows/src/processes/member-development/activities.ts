@@ -1,4 +1,4 @@
-import { loadPolicy, type Db } from '@dj/db';
+import { enrolFromCase, loadPolicy, recordProbationEnd, type Db } from '@dj/db';
 import { approvalDueAt, approvalLimitMonths, monthsAfter, probationEndsAt } from '@dj/domain';
 import type { MemberActivities } from '../../human-step/activity-types';
 
@@ -27,5 +27,9 @@ export function createMemberActivities({ db, workingDaySeconds }: { db: Db; work
       const dueAt = approvalDueAt({ meetingDate, recordedAt: new Date(recordedAt), extended, workingDaySeconds });
       return { dueAt: dueAt.getTime(), months: approvalLimitMonths(extended), anchor: workingDaySeconds === undefined ? 'meeting-date' : 'recorded-at' };
     },
+
+    enrolMember: (input) => enrolFromCase(db, input),
+
+    recordProbationEnd: (input) => recordProbationEnd(db, input),
   };
 }

@@ -59,6 +59,10 @@ const PROBATION_FROM_MEETING = 'probation-from-meeting';
 const DATED_STEPS_OPEN_AT_THEIR_DATE = 'dated-steps-open-at-their-date';
 /** Patch: after the approval and its filing, the branch records the oath (入党宣誓) and the 党小组 the new member joins (issue 14). */
 const OATH_AND_GROUP = 'member-development-oath-and-group';
+/** Patch: the case writes the member into the roster at 编入 (issue 14), … */
+const ROSTER_ENTRY = 'member-development-roster-entry';
+/** … and the 转正 date (or the membership's end when the probation is cancelled) when the superior committee decides. */
+const ROSTER_PROBATION_END = 'member-development-roster-probation-end';
 
 const member = caseActivities<MemberActivities>();
 
@@ -387,6 +391,18 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
       });
       const f = oath.form as MemberOathForm;
       await rt.recordEvent('member.oath', { oathDate: f.oathDate, administeredBy: f.administeredBy, place: f.place ?? null, groupId: f.groupId ?? null }, oath.actor);
+      // 编入党支部和党小组 is also the roster's: the member is in the 党员花名册 from here on, as probationary
+      // from the 支部大会 (党章第七条), so committees, meetings and elections count them without an administrator.
+      if (patched(ROSTER_ENTRY)) {
+        const entry = await member.enrolMember({ caseId, actorId: oath.actor.userId, name, gender: applicant.gender, birthDate: applicant.birthDate, joinedOn: meeting.meetingDate, branchId, groupId: f.groupId ?? null, startOn: f.oathDate });
+        if (entry.enrolled) {
+          const placed = entry.groupName ? `${entry.branchName}${entry.groupName}` : entry.branchName;
+          const title = entry.linked ? `花名册中已有登记，与本案关联：${name}（${placed}）` : `登记入党员花名册：${name}，预备党员，入党日期 ${meeting.meetingDate}，编入${placed}`;
+          await rt.recordEvent('roster.enrolled', { title, linked: entry.linked }, oath.actor);
+        } else {
+          await rt.recordEvent('roster.not-enrolled', { title: `${entry.reason}，请管理员登记` }, oath.actor);
+        }
+      }
     }
 
     // 5. 预备期考察和转正: 1 year (or the extension) → 转正申请 and assessment → 支委会 → 公示 → 支部大会 → 审批 (3 months).
@@ -466,6 +482,18 @@ export async function memberDevelopment(input: MemberDevelopmentInput) {
         periodStart = now();
         periodMonths = months;
         continue;
+      }
+      if (patched(ROSTER_PROBATION_END)) {
+        const cancelled = decided.proposal === 'cancel';
+        const on = cancelled ? chinaDate(now()) : probation.end;
+        const actorId = approver?.userId ?? input.initiator.userId;
+        const entry = await member.recordProbationEnd({ caseId, actorId, outcome: cancelled ? 'cancelled' : 'full', on });
+        const title = !entry
+          ? `本案未登记入党员花名册，请管理员${cancelled ? '办理取消预备党员资格' : `登记转正日期 ${on}`}`
+          : cancelled
+            ? `取消预备党员资格：${name}，自 ${on} 起不再是 ${input.branchName} 党员`
+            : `花名册登记转正：${name}，转正日期 ${on}`;
+        await rt.recordEvent(!entry ? 'roster.not-updated' : cancelled ? 'roster.membership-ended' : 'roster.full-member', { title }, approver);
       }
       const archive = await step({ key: 'archive', title: `材料归档：${name}`, orgId: branchId, assignees: branch(), form: 'member.archive', policy: 'member-development.archive' });
       const archived = { archiveNumber: (archive.form as { archiveNumber: string }).archiveNumber, probation, extensions };
