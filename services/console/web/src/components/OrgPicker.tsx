@@ -16,8 +16,9 @@ export function OrgPicker(props: { value?: string; onChange?: (v: string | undef
       .catch(() => {});
   }, []);
   const byId = new Map(orgs.map((o) => [o.id, o.name]));
-  // The name with its parent's, so that two 第一党支部 of different villages differ.
+  // The name with its parent's, so that two 第一党支部 of different villages differ (not needed when all share one parent).
   const label = (o: Org) => {
+    if (props.parent) return o.name;
     const parent = o.path.split('/').filter(Boolean).at(-2);
     return parent && byId.get(parent) ? `${o.name}（${byId.get(parent)}）` : o.name;
   };
