@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { ROSTER_COLUMNS, committeeMembers } from '@dj/db';
+import { ROSTER_COLUMNS, committeeMembers, personPhone, personPhoneColumns } from '@dj/db';
 import { demoOrgs } from '@dj/db/seed-demo';
 import { buildIdentityApp } from '@dj/identity';
 import { captureLogs } from '../src/log-capture';
@@ -235,13 +235,14 @@ describe('roster and committees', () => {
       expect(await dbState()).toEqual(before);
       const done = body<Report>(await imp('donghu.admin', csv, false));
       expect(done).toMatchObject({ applied: true, created: 2, updated: 1, errors: [] });
-      expect(await f.db.person.findFirstOrThrow({ where: { name: `导入乙${P}` } })).toMatchObject({ status: 'probationary', phone: null });
+      expect(await f.db.person.findFirstOrThrow({ where: { name: `导入乙${P}` } })).toMatchObject({ status: 'probationary', phoneCipher: null, phoneHash: null, plainPhone: null });
       const after = await dbState();
       const again = body<Report>(await imp('donghu.admin', csv, false));
       expect(again).toMatchObject({ applied: true, created: 0, updated: 0, unchanged: 3 });
       expect({ ...(await dbState()), audit: after.audit }).toEqual(after);
       // (张志斌's phone was cleared by the file, which had none: put it back for the other tests.)
-      await f.db.person.update({ where: { id: (await f.db.person.findFirstOrThrow({ where: { name: '张志斌' } })).id }, data: { phone: before.people.find((p) => p.name === '张志斌')!.phone } });
+      const zhang = before.people.find((p) => p.name === '张志斌')!;
+      await f.db.person.update({ where: { id: zhang.id }, data: personPhoneColumns(zhang.id, personPhone(zhang)) });
     });
 
     it('reports every row’s errors in Chinese and imports nothing, even rows that were fine', async () => {
@@ -360,7 +361,7 @@ describe('roster and committees', () => {
       expect(await dbState()).toEqual(before);
       expect(body<Report>(await upload('donghu.admin', bytes, false))).toMatchObject({ applied: true, created: 3 });
       const people = await f.db.person.findMany({ where: { name: { in: [`映射甲${P}`, `映射乙${P}`, `映射丙${P}`] } }, orderBy: { name: 'asc' } });
-      const view = people.map((p) => [p.name, p.birthDate.toISOString().slice(0, 10), p.joinedOn.toISOString().slice(0, 10), p.fullOn?.toISOString().slice(0, 10) ?? null, p.status, p.phone]);
+      const view = people.map((p) => [p.name, p.birthDate.toISOString().slice(0, 10), p.joinedOn.toISOString().slice(0, 10), p.fullOn?.toISOString().slice(0, 10) ?? null, p.status, personPhone(p)]);
       expect(view).toEqual(
         expect.arrayContaining([
           [`映射甲${P}`, '1988-02-03', '2012-07-01', '2013-07-01', 'full', '13912340001'],
@@ -374,7 +375,7 @@ describe('roster and committees', () => {
       const kept = body<Report>(await upload('donghu.admin', again, false));
       expect(kept).toMatchObject({ applied: true, unchanged: 1, updated: 0 });
       expect(kept.warnings).toContain('文件没有“联系电话”列：已有党员的联系电话保持不变');
-      expect((await f.db.person.findFirstOrThrow({ where: { name: `映射甲${P}` } })).phone).toBe('13912340001');
+      expect(personPhone(await f.db.person.findFirstOrThrow({ where: { name: `映射甲${P}` } }))).toBe('13912340001');
     });
 
     it('reports every row’s errors in Chinese for an xlsx and imports nothing', async () => {

@@ -11,3 +11,5 @@ export * from './roster';
 export * from './accounts';
 export * from './roster-sheet';
 export * from './roster-import';
+export * from './personal-data';
+export * from './personal-data-migration';
