@@ -178,6 +178,28 @@ describe('roster and committees', () => {
     expect(await f.db.adminAuditLog.count({ where: { objectId: id, action: 'person.view-phone' } })).toBe(1);
     const created = await f.db.adminAuditLog.findFirstOrThrow({ where: { objectId: id, action: 'person.create' } });
     expect(JSON.stringify(created.after)).not.toContain('13987654321');
+    const view = await f.db.adminAuditLog.findFirstOrThrow({ where: { objectId: id, action: 'person.view-phone' } });
+    expect(view).toMatchObject({ orgId: 'branch-a1-1', before: null, after: null });
+
+    // At rest: only the cipher (under the key outside the database) and the keyed hash, never the number.
+    const stored = async () => (await f.db.$queryRaw<{ phone: string | null; cipher: string | null; hash: string | null }[]>`SELECT phone, phone_cipher AS cipher, phone_hash AS hash FROM person WHERE id = ${id}::uuid`)[0]!;
+    const first = await stored();
+    expect(first.phone).toBeNull();
+    expect(first.cipher).toMatch(/^pd1:[0-9a-f]{8}:/);
+    expect(`${first.cipher}${first.hash}`).not.toContain('13987654321');
+    // A correction re-encrypts; the full view shows the new number, masked elsewhere.
+    expect((await call('donghu.admin', 'PATCH', `/api/admin/people/${id}`, { phone: '0571-88889999' })).statusCode).toBe(200);
+    const second = await stored();
+    expect(second.phone).toBeNull();
+    expect(second.cipher).not.toBe(first.cipher);
+    expect(second.hash).not.toBe(first.hash);
+    expect(body(await call('donghu.admin', 'GET', `/api/admin/people/${id}/phone`))).toEqual({ phone: '0571-88889999' });
+    const corrected = await f.db.adminAuditLog.findFirstOrThrow({ where: { objectId: id, action: 'person.update' } });
+    expect(JSON.stringify(corrected)).not.toMatch(/13987654321|88889999/);
+
+    // Another county's administrator: 404, and no view recorded.
+    expect((await call(OUTSIDER, 'GET', `/api/admin/people/${id}/phone`)).statusCode).toBe(404);
+    expect(await f.db.adminAuditLog.count({ where: { objectId: id, action: 'person.view-phone' } })).toBe(2);
   });
 
   it('gives another county’s administrator 404 on every roster endpoint and changes nothing', async () => {
@@ -236,6 +258,12 @@ describe('roster and committees', () => {
       const done = body<Report>(await imp('donghu.admin', csv, false));
       expect(done).toMatchObject({ applied: true, created: 2, updated: 1, errors: [] });
       expect(await f.db.person.findFirstOrThrow({ where: { name: `导入乙${P}` } })).toMatchObject({ status: 'probationary', phoneCipher: null, phoneHash: null, plainPhone: null });
+      // The imported phone at rest: cipher and keyed hash, the plaintext column empty in the whole table.
+      const [imported] = await f.db.$queryRaw<{ id: string; phone: string | null; cipher: string; hash: string }[]>`SELECT id, phone, phone_cipher AS cipher, phone_hash AS hash FROM person WHERE name = ${`导入甲${P}`}`;
+      expect(imported!.phone).toBeNull();
+      expect(`${imported!.cipher}${imported!.hash}`).not.toContain('13800001111');
+      expect(personPhone({ id: imported!.id, phoneCipher: imported!.cipher })).toBe('13800001111');
+      expect(await f.db.$queryRaw`SELECT count(*)::int AS n FROM person WHERE phone IS NOT NULL OR (phone_cipher IS NULL) <> (phone_hash IS NULL)`).toEqual([{ n: 0 }]);
       const after = await dbState();
       const again = body<Report>(await imp('donghu.admin', csv, false));
       expect(again).toMatchObject({ applied: true, created: 0, updated: 0, unchanged: 3 });
