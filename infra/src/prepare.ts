@@ -4,7 +4,7 @@
 // every step may run any number of times.
 //
 //   DATABASE_URL=<owner> APP_DATABASE_URL=<app role> TEMPORAL_ADDRESS=<frontend> PERSONAL_DATA_KEY=<base64> node --import tsx infra/src/prepare.ts
-import { personalData, protectPersonalDataAt } from '@dj/db';
+import { personalData, protectPersonalDataAt } from '@dj/db/personal-data-migration';
 import { migrateDatabase } from '@dj/db/migrate';
 import { ConfigError as EnvConfigError, loadTemporalSettings } from '@dj/config';
 import { bootstrapTemporalAt } from '@dj/temporal';

@@ -3,7 +3,7 @@
 // process that crashes is restarted with backoff while the others keep serving.
 // Normally started through `bash infra/start.sh`.
 import path from 'node:path';
-import { configurePersonalData, protectPersonalDataAt } from '@dj/db';
+import { configurePersonalData, protectPersonalDataAt } from '@dj/db/personal-data-migration';
 import { migrateDatabase } from '@dj/db/migrate';
 import { seedDemoData } from '@dj/db/seed-demo';
 import { ConfigError, loadConfig, repoRoot, type OrchestratorConfig } from './config';

@@ -62,7 +62,7 @@ it('prepares an empty database and a new namespace from the environment, and run
 
   const second = await prepare({ DATABASE_URL: ownerUrl, APP_DATABASE_URL: appUrl });
   expect(second.stdout).toContain('application role in place');
-});
+}, 180_000); // two runs of a child process that migrates a whole database: over a minute on a busy machine
 
 it('refuses to run without what it needs, naming it', async () => {
   await expect(prepare({ DATABASE_URL: ownerUrl })).rejects.toMatchObject({ stderr: expect.stringContaining('APP_DATABASE_URL is required') });

@@ -6,7 +6,9 @@
  * NULL. Idempotent and resumable: each batch is one statement, and a second run finds nothing to do.
  */
 import { createDb, type Db } from './client';
-import { objectionPhoneContext, personalData, personPhoneContext, type PersonalDataCodec } from './personal-data';
+import { configurePersonalData, objectionPhoneContext, personalData, personPhoneContext, type PersonalDataCodec } from './personal-data';
+
+export { configurePersonalData, personalData };
 
 const BATCH = 500;
 
