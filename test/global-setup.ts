@@ -53,6 +53,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // Test workers are forked after global setup and inherit these.
   process.env.DATABASE_URL = databaseUrl;
   process.env.RECORD_KEY = randomBytes(32).toString('base64url');
+  // The key of phones at rest for this run (packages/db/src/personal-data.ts); never in the database.
+  process.env.PERSONAL_DATA_KEY = randomBytes(32).toString('base64');
   process.env.RECORD_ANCHOR_FILE = anchorFile;
   process.env.TEMPORAL_ADDRESS = temporal.address;
   process.env.TEMPORAL_NAMESPACE = TEMPORAL_NAMESPACE;

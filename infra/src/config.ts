@@ -34,6 +34,11 @@ export interface OrchestratorConfig {
   jwtSecret: string;
   /** The key of the case record's chain and anchors; never stored in the database. */
   recordKey: string;
+  /**
+   * The key of personal numbers at rest (PERSONAL_DATA_KEY, 32 bytes base64; packages/db/src/personal-data.ts);
+   * never stored in the database. Losing it loses the phones.
+   */
+  personalDataKey: string;
   /** The signed, append-only file of anchored chain heads. */
   recordAnchorFile: string;
   /** Absolute path of the SQLite file, or the literal 'memory' for no persistence. */
@@ -140,6 +145,8 @@ export function loadConfig(env: Env = process.env): OrchestratorConfig {
     workingDaySeconds: optionalPositive(env, 'WORKING_DAY_SECONDS'),
     jwtSecret: str(env, 'JWT_SECRET', '') || persistentSecret(dataDir),
     recordKey: str(env, 'RECORD_KEY', '') || persistentSecret(dataDir, 'record-key'),
+    // Generated once into DATA_DIR/personal-data-key (32 random bytes, base64url) like the JWT secret.
+    personalDataKey: str(env, 'PERSONAL_DATA_KEY', '') || persistentSecret(dataDir, 'personal-data-key'),
     recordAnchorFile: path.resolve(str(env, 'RECORD_ANCHOR_FILE', path.join(dataDir, 'record-anchors.log'))),
     temporalDbFile: temporalDb === 'memory' ? 'memory' : path.resolve(temporalDb),
     temporalDevLongPollSeconds: optionalPositive(env, 'TEMPORAL_DEV_LONG_POLL_SECONDS'),

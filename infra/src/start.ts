@@ -3,6 +3,7 @@
 // process that crashes is restarted with backoff while the others keep serving.
 // Normally started through `bash infra/start.sh`.
 import path from 'node:path';
+import { configurePersonalData, protectPersonalDataAt } from '@dj/db/personal-data-migration';
 import { migrateDatabase } from '@dj/db/migrate';
 import { seedDemoData } from '@dj/db/seed-demo';
 import { ConfigError, loadConfig, repoRoot, type OrchestratorConfig } from './config';
@@ -87,6 +88,7 @@ function childEnvironment(config: OrchestratorConfig, temporalAddress: string): 
     ...process.env,
     DATABASE_URL: config.appDatabaseUrl,
     RECORD_KEY: config.recordKey,
+    PERSONAL_DATA_KEY: config.personalDataKey,
     RECORD_ANCHOR_FILE: config.recordAnchorFile,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: config.temporalNamespace,
@@ -145,6 +147,10 @@ async function main(): Promise<void> {
   }
   await migrateDatabase(config.databaseUrl);
   say('migrations applied');
+  // The key never enters the database: phones left in plaintext are encrypted here, not in SQL.
+  const codec = configurePersonalData(config.personalDataKey, process.env.PERSONAL_DATA_PREVIOUS_KEYS?.split(',').map((k) => k.trim()).filter(Boolean));
+  const protectedRows = await protectPersonalDataAt(config.databaseUrl, codec);
+  if (protectedRows.person + protectedRows.objection > 0) say(`phones encrypted: ${protectedRows.person} people, ${protectedRows.objection} objections`);
   const { logins } = await seedDemoData(config.databaseUrl);
   say('demo data in place');
   await ensureAppRole(config.databaseUrl, config.appDatabaseUrl);

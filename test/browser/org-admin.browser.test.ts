@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { createDb } from '@dj/db';
 import { createHttpClient, expectCodedError } from '../e2e/http-client';
 import { useStack } from '../e2e/stack';
 import { newPage, screenshot, signIn, useBrowser } from './browser';
@@ -125,6 +126,28 @@ describe('组织机构 (organization administration)', () => {
     const { token } = await http.login('donghu.admin');
     const found = await http.call('GET', `/api/admin/people?q=${encodeURIComponent(`浏览甲${tag}`)}`, { token });
     expect(found.body).toMatchObject({ items: [{ name: `浏览甲${tag}`, branchId: 'branch-a1-1', birthDate: '1992-04-05', joinedOn: '2016-07-01', fullOn: '2017-07-01', phone: '139******88' }] });
+
+    // The roster shows the phone masked; 显示完整号码 asks the identity service, which decrypts it and audits the view.
+    const personId = (found.body as { items: { id: string }[] }).items[0]!.id;
+    await dialog.getByRole('button', { name: /关\s*闭|Close/ }).first().click();
+    await page.getByPlaceholder('按姓名查找').fill(`浏览甲${tag}`);
+    await page.getByPlaceholder('按姓名查找').press('Enter');
+    const row = page.getByRole('row').filter({ hasText: `浏览甲${tag}` });
+    await row.getByText('139******88').waitFor();
+    await row.getByRole('button', { name: '显示完整号码' }).click();
+    await row.getByText('13912348888').waitFor();
+    await screenshot(page, 'roster-full-phone');
+    // The audit row and the stored phone, read from the database: the view recorded without the number; no plaintext.
+    const db = createDb(stack().databaseUrl, { max: 1 });
+    try {
+      const views = await db.adminAuditLog.findMany({ where: { objectId: personId, action: 'person.view-phone' } });
+      expect(views).toHaveLength(1);
+      expect(JSON.stringify(views)).not.toContain('13912348888');
+      const [stored] = await db.$queryRaw<{ phone: string | null; cipher: string | null }[]>`SELECT phone, phone_cipher AS cipher FROM person WHERE id = ${personId}::uuid`;
+      expect(stored).toMatchObject({ phone: null, cipher: expect.stringMatching(/^pd1:/) });
+    } finally {
+      await db.$disconnect();
+    }
     await page.close();
   });
 

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, type Db } from '@dj/db';
+import { createDb, objectionPhoneContext, personalData, type Db } from '@dj/db';
 import { createNoticeActivities } from '@dj/workflows';
 import { useStack } from '../e2e/stack';
 import { launchBrowser, SCREENSHOT_DIR } from './browser';
@@ -112,7 +112,10 @@ describe('公示 pages on a phone', () => {
     const receiptNo = (await page.getByTestId('receipt').textContent())!.trim();
     expect(receiptNo).toMatch(/^YY\d{8}-[0-9A-Z]{6}$/);
     await shot(page, '5-receipt');
-    expect(await db.objection.findUniqueOrThrow({ where: { receiptNo } })).toMatchObject({ name: '张桂兰', phone: '13812345678', status: 'pending' });
+    const filed = await db.objection.findUniqueOrThrow({ where: { receiptNo } });
+    // Stored encrypted (the stack runs with this run's PERSONAL_DATA_KEY), never in plaintext.
+    expect(filed).toMatchObject({ name: '张桂兰', plainPhone: null, status: 'pending' });
+    expect(personalData().decrypt(filed.phoneCipher!, objectionPhoneContext(filed.id))).toBe('13812345678');
 
     await page.getByRole('link', { name: '查询办理结果' }).click();
     await page.getByLabel(/回执号/).fill(receiptNo);

@@ -96,6 +96,7 @@ describe('the Helm chart', () => {
         expect(env.get('DATABASE_URL').valueFrom.secretKeyRef).toEqual({ name: 'dangjian-database', key: 'app-url' });
         expect(env.get('JWT_SECRET').valueFrom.secretKeyRef.name).toBe('dangjian-secrets');
         expect(env.get('RECORD_KEY').valueFrom.secretKeyRef.name).toBe('dangjian-secrets');
+        expect(env.get('PERSONAL_DATA_KEY').valueFrom.secretKeyRef).toEqual({ name: 'dangjian-secrets', key: 'personal-data-key' });
         // HTTP probes aim at the health endpoints of that process.
         const component = d.metadata.labels!['app.kubernetes.io/component']!;
         if (component !== 'worker') {
@@ -123,6 +124,8 @@ describe('the Helm chart', () => {
       const job = objects.find((o) => o.kind === 'Job')!;
       expect(job.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
       expect(job.spec.template.spec.containers[0].command).toEqual(['node', '--import', 'tsx', 'infra/src/prepare.ts']);
+      // It converts phones left in plaintext, so it has the personal data key too.
+      expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'PERSONAL_DATA_KEY', valueFrom: { secretKeyRef: { name: 'dangjian-secrets', key: 'personal-data-key' } } });
       const ownerUsers = objects.flatMap((o) => JSON.stringify(o).includes('"owner-url"') ? [o.kind] : []);
       expect(ownerUsers).toEqual(['Job']);
     });

@@ -32,13 +32,15 @@ afterAll(async () => {
 const prepare = (env: Record<string, string>) =>
   run(process.execPath, ['--import', 'tsx', 'infra/src/prepare.ts'], {
     cwd: repoRoot,
-    env: { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: namespace, ...env },
+    env: { PATH: process.env.PATH ?? '', TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: namespace, PERSONAL_DATA_KEY: process.env.PERSONAL_DATA_KEY ?? '', ...env },
   });
 
 it('prepares an empty database and a new namespace from the environment, and runs again without change', async () => {
   await recreateDatabase(ownerUrl);
   const first = await prepare({ DATABASE_URL: ownerUrl, APP_DATABASE_URL: appUrl });
   expect(first.stdout).toContain('migrations applied');
+  // The application half of the phone encryption (an empty database: nothing to convert).
+  expect(first.stdout).toContain('personal data encrypted (0 people, 0 objections converted)');
   expect(first.stdout).toContain(`Temporal namespace ${namespace} and search attributes in place`);
 
   // The application role reads the schema and may not change the record.
@@ -60,8 +62,9 @@ it('prepares an empty database and a new namespace from the environment, and run
 
   const second = await prepare({ DATABASE_URL: ownerUrl, APP_DATABASE_URL: appUrl });
   expect(second.stdout).toContain('application role in place');
-});
+}, 180_000); // two runs of a child process that migrates a whole database: over a minute on a busy machine
 
 it('refuses to run without what it needs, naming it', async () => {
   await expect(prepare({ DATABASE_URL: ownerUrl })).rejects.toMatchObject({ stderr: expect.stringContaining('APP_DATABASE_URL is required') });
+  await expect(prepare({ DATABASE_URL: ownerUrl, APP_DATABASE_URL: appUrl, PERSONAL_DATA_KEY: '' })).rejects.toMatchObject({ stderr: expect.stringContaining('PERSONAL_DATA_KEY is required') });
 });

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { ROSTER_COLUMNS, committeeMembers } from '@dj/db';
+import { ROSTER_COLUMNS, committeeMembers, personPhone, personPhoneColumns } from '@dj/db';
 import { demoOrgs } from '@dj/db/seed-demo';
 import { buildIdentityApp } from '@dj/identity';
 import { captureLogs } from '../src/log-capture';
@@ -178,6 +178,28 @@ describe('roster and committees', () => {
     expect(await f.db.adminAuditLog.count({ where: { objectId: id, action: 'person.view-phone' } })).toBe(1);
     const created = await f.db.adminAuditLog.findFirstOrThrow({ where: { objectId: id, action: 'person.create' } });
     expect(JSON.stringify(created.after)).not.toContain('13987654321');
+    const view = await f.db.adminAuditLog.findFirstOrThrow({ where: { objectId: id, action: 'person.view-phone' } });
+    expect(view).toMatchObject({ orgId: 'branch-a1-1', before: null, after: null });
+
+    // At rest: only the cipher (under the key outside the database) and the keyed hash, never the number.
+    const stored = async () => (await f.db.$queryRaw<{ phone: string | null; cipher: string | null; hash: string | null }[]>`SELECT phone, phone_cipher AS cipher, phone_hash AS hash FROM person WHERE id = ${id}::uuid`)[0]!;
+    const first = await stored();
+    expect(first.phone).toBeNull();
+    expect(first.cipher).toMatch(/^pd1:[0-9a-f]{8}:/);
+    expect(`${first.cipher}${first.hash}`).not.toContain('13987654321');
+    // A correction re-encrypts; the full view shows the new number, masked elsewhere.
+    expect((await call('donghu.admin', 'PATCH', `/api/admin/people/${id}`, { phone: '0571-88889999' })).statusCode).toBe(200);
+    const second = await stored();
+    expect(second.phone).toBeNull();
+    expect(second.cipher).not.toBe(first.cipher);
+    expect(second.hash).not.toBe(first.hash);
+    expect(body(await call('donghu.admin', 'GET', `/api/admin/people/${id}/phone`))).toEqual({ phone: '0571-88889999' });
+    const corrected = await f.db.adminAuditLog.findFirstOrThrow({ where: { objectId: id, action: 'person.update' } });
+    expect(JSON.stringify(corrected)).not.toMatch(/13987654321|88889999/);
+
+    // Another county's administrator: 404, and no view recorded.
+    expect((await call(OUTSIDER, 'GET', `/api/admin/people/${id}/phone`)).statusCode).toBe(404);
+    expect(await f.db.adminAuditLog.count({ where: { objectId: id, action: 'person.view-phone' } })).toBe(2);
   });
 
   it('gives another county’s administrator 404 on every roster endpoint and changes nothing', async () => {
@@ -235,13 +257,20 @@ describe('roster and committees', () => {
       expect(await dbState()).toEqual(before);
       const done = body<Report>(await imp('donghu.admin', csv, false));
       expect(done).toMatchObject({ applied: true, created: 2, updated: 1, errors: [] });
-      expect(await f.db.person.findFirstOrThrow({ where: { name: `导入乙${P}` } })).toMatchObject({ status: 'probationary', phone: null });
+      expect(await f.db.person.findFirstOrThrow({ where: { name: `导入乙${P}` } })).toMatchObject({ status: 'probationary', phoneCipher: null, phoneHash: null, plainPhone: null });
+      // The imported phone at rest: cipher and keyed hash, the plaintext column empty in the whole table.
+      const [imported] = await f.db.$queryRaw<{ id: string; phone: string | null; cipher: string; hash: string }[]>`SELECT id, phone, phone_cipher AS cipher, phone_hash AS hash FROM person WHERE name = ${`导入甲${P}`}`;
+      expect(imported!.phone).toBeNull();
+      expect(`${imported!.cipher}${imported!.hash}`).not.toContain('13800001111');
+      expect(personPhone({ id: imported!.id, phoneCipher: imported!.cipher })).toBe('13800001111');
+      expect(await f.db.$queryRaw`SELECT count(*)::int AS n FROM person WHERE phone IS NOT NULL OR (phone_cipher IS NULL) <> (phone_hash IS NULL)`).toEqual([{ n: 0 }]);
       const after = await dbState();
       const again = body<Report>(await imp('donghu.admin', csv, false));
       expect(again).toMatchObject({ applied: true, created: 0, updated: 0, unchanged: 3 });
       expect({ ...(await dbState()), audit: after.audit }).toEqual(after);
       // (张志斌's phone was cleared by the file, which had none: put it back for the other tests.)
-      await f.db.person.update({ where: { id: (await f.db.person.findFirstOrThrow({ where: { name: '张志斌' } })).id }, data: { phone: before.people.find((p) => p.name === '张志斌')!.phone } });
+      const zhang = before.people.find((p) => p.name === '张志斌')!;
+      await f.db.person.update({ where: { id: zhang.id }, data: personPhoneColumns(zhang.id, personPhone(zhang)) });
     });
 
     it('reports every row’s errors in Chinese and imports nothing, even rows that were fine', async () => {
@@ -360,7 +389,7 @@ describe('roster and committees', () => {
       expect(await dbState()).toEqual(before);
       expect(body<Report>(await upload('donghu.admin', bytes, false))).toMatchObject({ applied: true, created: 3 });
       const people = await f.db.person.findMany({ where: { name: { in: [`映射甲${P}`, `映射乙${P}`, `映射丙${P}`] } }, orderBy: { name: 'asc' } });
-      const view = people.map((p) => [p.name, p.birthDate.toISOString().slice(0, 10), p.joinedOn.toISOString().slice(0, 10), p.fullOn?.toISOString().slice(0, 10) ?? null, p.status, p.phone]);
+      const view = people.map((p) => [p.name, p.birthDate.toISOString().slice(0, 10), p.joinedOn.toISOString().slice(0, 10), p.fullOn?.toISOString().slice(0, 10) ?? null, p.status, personPhone(p)]);
       expect(view).toEqual(
         expect.arrayContaining([
           [`映射甲${P}`, '1988-02-03', '2012-07-01', '2013-07-01', 'full', '13912340001'],
@@ -374,7 +403,7 @@ describe('roster and committees', () => {
       const kept = body<Report>(await upload('donghu.admin', again, false));
       expect(kept).toMatchObject({ applied: true, unchanged: 1, updated: 0 });
       expect(kept.warnings).toContain('文件没有“联系电话”列：已有党员的联系电话保持不变');
-      expect((await f.db.person.findFirstOrThrow({ where: { name: `映射甲${P}` } })).phone).toBe('13912340001');
+      expect(personPhone(await f.db.person.findFirstOrThrow({ where: { name: `映射甲${P}` } }))).toBe('13912340001');
     });
 
     it('reports every row’s errors in Chinese for an xlsx and imports nothing', async () => {

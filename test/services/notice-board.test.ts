@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultPayloadConverter } from '@temporalio/client';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { loadWorkingCalendar, verifyCaseRecord } from '@dj/db';
+import { loadWorkingCalendar, objectionPhoneContext, personalData, verifyCaseRecord } from '@dj/db';
 import { request as httpRequest } from 'node:http';
 import { buildGateway } from '@dj/gateway';
 import { buildNoticeBoardApp, OBJECTION_RATE_LIMIT } from '@dj/notice-board';
@@ -217,7 +217,14 @@ describe('objections from the public', () => {
       expect(answer).toEqual({ receiptNo: answer.receiptNo, noticeId: n.noticeId, status: 'received' });
 
       const row = await f.db.objection.findUniqueOrThrow({ where: { receiptNo: answer.receiptNo } });
-      expect(row).toMatchObject({ noticeId: n.noticeId, name: validObjection.name, phone: '13812345678', content: validObjection.content, status: 'pending', finding: null });
+      expect(row).toMatchObject({ noticeId: n.noticeId, name: validObjection.name, plainPhone: null, content: validObjection.content, status: 'pending', finding: null });
+      // The phone only encrypted (key outside the database) with its keyed hash: no plaintext in the table.
+      const [raw] = await f.db.$queryRaw<{ phone: string | null; cipher: string; hash: string }[]>`SELECT phone, phone_cipher AS cipher, phone_hash AS hash FROM objection WHERE id = ${row.id}::uuid`;
+      expect(raw!.phone).toBeNull();
+      expect(raw!.cipher).toMatch(/^pd1:[0-9a-f]{8}:[A-Za-z0-9_-]+$/);
+      expect(`${raw!.cipher}${raw!.hash}`).not.toContain('13812345678');
+      expect(personalData().decrypt(raw!.cipher, objectionPhoneContext(row.id))).toBe('13812345678');
+      expect(personalData().phoneMatches(raw!.hash, '13812345678')).toBe(true);
       expect(row.clientKey).toMatch(/^[0-9a-f]{64}$/);
 
       const logs = logLines.slice(before).join('');

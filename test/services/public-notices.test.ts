@@ -9,6 +9,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import QRCode from 'qrcode';
 import { buildGateway } from '@dj/gateway';
 import { buildNoticeBoardApp, chinaDateTime, OBJECTION_RATE_LIMIT, STATUS_RATE_LIMIT } from '@dj/notice-board';
+import { objectionPhoneContext, personalData } from '@dj/db';
 import { PUBLIC_PAGES_CSP, signedClientAddress } from '@dj/service-kit';
 import { createNoticeActivities } from '@dj/workflows';
 import { startServices, type Fixture } from '../src/service-fixture';
@@ -209,7 +210,12 @@ describe('public notice pages', () => {
     expect(res.body).toContain('异议已受理');
     expect(res.body).not.toContain('13800001111');
     const stored = await f.db.objection.findUniqueOrThrow({ where: { receiptNo: receiptNo! } });
-    expect(stored).toMatchObject({ noticeId: n.noticeId, name: '王五', phone: '13800001111', content: '第一行情况说明，\n第二行补充说明。', status: 'pending' });
+    expect(stored).toMatchObject({ noticeId: n.noticeId, name: '王五', plainPhone: null, content: '第一行情况说明，\n第二行补充说明。', status: 'pending' });
+    // Stored encrypted with its keyed hash; the table holds no objection phone in plaintext.
+    const [raw] = await f.db.$queryRaw<{ phone: string | null; cipher: string }[]>`SELECT phone, phone_cipher AS cipher FROM objection WHERE id = ${stored.id}::uuid`;
+    expect(raw).toMatchObject({ phone: null, cipher: expect.stringMatching(/^pd1:/) });
+    expect(personalData().decrypt(raw!.cipher, objectionPhoneContext(stored.id))).toBe('13800001111');
+    expect(await f.db.objection.count({ where: { plainPhone: { not: null } } })).toBe(0);
   });
 
   it('shares the API’s rate limit per client address: the 6th objection either way is refused and not stored', async () => {

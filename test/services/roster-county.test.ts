@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { personPhone } from '@dj/db';
 import { bearer, body, startServices, type Fixture } from '../src/service-fixture';
 import { countyRosterXlsx, generateCounty, type County } from '../src/county-roster';
 
@@ -29,13 +30,19 @@ const timed = async <T>(label: string, run: () => Promise<T>): Promise<T> => {
 const importFile = (bytes: Buffer, dryRun: boolean, contentType = XLSX) =>
   f.identity.inject({ method: 'POST', url: `/api/admin/people/import-file?dryRun=${dryRun}`, headers: { ...bearer(token), 'content-type': contentType }, payload: bytes });
 
-/** The county's members as the database holds them (particulars, branch, group), sorted. */
+/**
+ * The county's members as the database holds them (particulars, branch, group), sorted; the phone
+ * decrypted here from its cipher (kept too, so "nothing changed" covers it), after checking that the
+ * table holds no phone in plaintext and a search hash for every cipher.
+ */
 async function countyRoster() {
-  const rows = await f.db.$queryRaw<{ name: string; gender: string; birthDate: Date; joinedOn: Date; fullOn: Date | null; status: string; phone: string | null; branchId: string; groupId: string | null; updatedAt: Date }[]>`
-    SELECT p.name, p.gender, p.birth_date AS "birthDate", p.joined_on AS "joinedOn", p.full_on AS "fullOn", p.status, p.phone, m.branch_id AS "branchId", m.group_id AS "groupId", p.updated_at AS "updatedAt"
+  const raw = await f.db.$queryRaw<{ id: string; name: string; gender: string; birthDate: Date; joinedOn: Date; fullOn: Date | null; status: string; plainPhone: string | null; phoneCipher: string | null; phoneHash: string | null; branchId: string; groupId: string | null; updatedAt: Date }[]>`
+    SELECT p.id, p.name, p.gender, p.birth_date AS "birthDate", p.joined_on AS "joinedOn", p.full_on AS "fullOn", p.status, p.phone AS "plainPhone", p.phone_cipher AS "phoneCipher", p.phone_hash AS "phoneHash", m.branch_id AS "branchId", m.group_id AS "groupId", p.updated_at AS "updatedAt"
     FROM party_membership m JOIN person p ON p.id = m.person_id JOIN org_unit b ON b.id = m.branch_id
     WHERE m.end_on IS NULL AND b.path LIKE ${`%/${P}/%`}
     ORDER BY p.name, p.birth_date`;
+  expect(raw.filter((r) => r.plainPhone !== null || (r.phoneCipher === null) !== (r.phoneHash === null) || (r.phoneCipher !== null && !r.phoneCipher.startsWith('pd1:')))).toEqual([]);
+  const rows = raw.map(({ id, plainPhone: _plain, phoneHash: _hash, ...r }) => ({ ...r, phone: personPhone({ id, phoneCipher: r.phoneCipher }) }));
   return rows.map((r) => ({ ...r, birthDate: r.birthDate.toISOString().slice(0, 10), joinedOn: r.joinedOn.toISOString().slice(0, 10), fullOn: r.fullOn?.toISOString().slice(0, 10) ?? null }));
 }
 
@@ -84,7 +91,7 @@ describe('a county roster of 10,000 members as xlsx', () => {
     const roster = await countyRoster();
     expect(roster).toHaveLength(10_000);
     const expected = county.members.map((m) => ({ name: m.name, gender: m.gender === '男' ? 'male' : 'female', birthDate: m.birthDate, joinedOn: m.joinedOn, fullOn: m.fullOn, status: m.fullOn ? 'full' : 'probationary', phone: m.phone, branchId: m.branchId, groupId: m.groupId }));
-    const strip = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'updatedAt'));
+    const strip = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'updatedAt' && k !== 'phoneCipher'));
     const key = (r: { name: string; birthDate: string }) => `${r.name}|${r.birthDate}`;
     expect(roster.map(strip).sort((a, b) => key(a as never).localeCompare(key(b as never)))).toEqual(expected.sort((a, b) => key(a).localeCompare(key(b))));
     // Some counts a county would check: probationary members, members in 党小组, branches with members.

@@ -12,3 +12,5 @@ export * from './case-roster';
 export * from './accounts';
 export * from './roster-sheet';
 export * from './roster-import';
+export * from './personal-data';
+export * from './personal-data-migration';

@@ -12,6 +12,7 @@ import { joinedUnderAge, statusOn, toChinaDate } from '@dj/domain';
 import type { Db } from './client';
 import { Prisma } from './generated/client';
 import { subtreeLike, type AdminContext } from './org-admin';
+import { personalData, personPhoneContext } from './personal-data';
 import {
   MAX_ROSTER_ROWS,
   ROSTER_COLUMNS,
@@ -46,11 +47,14 @@ const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '');
 
 /** The current roster of a subtree, in the order of the export (branch, name). */
 async function rosterRecords(db: Db, path: string): Promise<RosterRecord[]> {
-  return db.$queryRaw<RosterRecord[]>`
-    SELECT p.name, p.gender, p.birth_date AS "birthDate", p.joined_on AS "joinedOn", p.full_on AS "fullOn", m.branch_id AS "branchId", m.group_id AS "groupId", p.phone
+  const rows = await db.$queryRaw<(Omit<RosterRecord, 'phone'> & { id: string; phoneCipher: string | null })[]>`
+    SELECT p.id, p.name, p.gender, p.birth_date AS "birthDate", p.joined_on AS "joinedOn", p.full_on AS "fullOn", m.branch_id AS "branchId", m.group_id AS "groupId", p.phone_cipher AS "phoneCipher"
     FROM party_membership m JOIN person p ON p.id = m.person_id JOIN org_unit b ON b.id = m.branch_id
     WHERE m.end_on IS NULL AND b.path LIKE ${subtreeLike(path)}
     ORDER BY m.branch_id, p.name, p.id`;
+  // The export is the one place phones leave in full (audited by the route): decrypted here.
+  const codec = personalData();
+  return rows.map(({ id, phoneCipher, ...r }) => ({ ...r, phone: phoneCipher ? codec.decrypt(phoneCipher, personPhoneContext(id)) : null }));
 }
 
 /** The current roster of a subtree as CSV (UTF-8 with BOM, the import's columns), phones in full. */
@@ -194,14 +198,15 @@ export async function importRoster(db: Db, ctx: AdminContext, input: ImportInput
     );
     const inScope = (path: string) => input.scope.some((p) => path.startsWith(p));
     const scopeSql = Prisma.join(input.scope.map((p) => Prisma.sql`b.path LIKE ${subtreeLike(p)}`), ' OR ');
-    const existing = await tx.$queryRaw<{ id: string; name: string; birthDate: Date; gender: string; joinedOn: Date; fullOn: Date | null; phone: string | null; branchId: string; groupId: string | null }[]>`
-      SELECT p.id, p.name, p.birth_date AS "birthDate", p.gender, p.joined_on AS "joinedOn", p.full_on AS "fullOn", p.phone, m.branch_id AS "branchId", m.group_id AS "groupId"
+    const existing = await tx.$queryRaw<{ id: string; name: string; birthDate: Date; gender: string; joinedOn: Date; fullOn: Date | null; phoneCipher: string | null; phoneHash: string | null; branchId: string; groupId: string | null }[]>`
+      SELECT p.id, p.name, p.birth_date AS "birthDate", p.gender, p.joined_on AS "joinedOn", p.full_on AS "fullOn", p.phone_cipher AS "phoneCipher", p.phone_hash AS "phoneHash", m.branch_id AS "branchId", m.group_id AS "groupId"
       FROM person p JOIN party_membership m ON m.person_id = p.id AND m.end_on IS NULL JOIN org_unit b ON b.id = m.branch_id
       WHERE p.name = ANY(${[...new Set(rows.map((r) => r.name))]}::text[]) AND (${scopeSql})
       FOR UPDATE OF p`;
     const byKey = new Map(existing.map((e) => [`${e.name}|${day(e.birthDate)}`, e]));
     const created: (Row & { id: string; status: string })[] = [];
-    const updated: { id: string; row: Row; status: string; phone: string | null; before: { gender: string; joinedOn: string; fullOn: string | null; phoneChanged: boolean } }[] = [];
+    const updated: Updated[] = [];
+    const codec = personalData();
     for (const r of rows) {
       const messages: string[] = [];
       const branch = units.get(r.branchId);
@@ -226,10 +231,12 @@ export async function importRoster(db: Db, ctx: AdminContext, input: ImportInput
         created.push({ ...r, id: randomUUID(), status });
         continue;
       }
-      const phone = present.phone ? r.phone : found.phone;
+      // The phone is compared by its keyed hash, never decrypted; a file without the column keeps it.
+      const phoneChanged = present.phone && (r.phone ? !codec.phoneMatches(found.phoneHash, r.phone) : found.phoneCipher !== null);
+      const phone = phoneChanged ? codec.protect(r.phone, personPhoneContext(found.id)) : { cipher: found.phoneCipher, hash: found.phoneHash };
       const before = { gender: found.gender, joinedOn: day(found.joinedOn), fullOn: day(found.fullOn) || null };
-      if (before.gender !== r.gender || before.joinedOn !== r.joinedOn || before.fullOn !== r.fullOn || (found.phone ?? null) !== phone) {
-        updated.push({ id: found.id, row: r, status, phone, before: { ...before, phoneChanged: (found.phone ?? null) !== phone } });
+      if (before.gender !== r.gender || before.joinedOn !== r.joinedOn || before.fullOn !== r.fullOn || phoneChanged) {
+        updated.push({ id: found.id, row: r, status, phone, before: { ...before, phoneChanged } });
       } else report.unchanged++;
     }
     report.errors.sort((a, b) => a.row - b.row);
@@ -268,11 +275,13 @@ async function insertAudit(tx: Prisma.TransactionClient, ctx: AdminContext, rows
 async function insertCreated(tx: Prisma.TransactionClient, ctx: AdminContext, created: (Row & { id: string; status: string })[]) {
   if (!created.length) return;
   const col = <K extends keyof (typeof created)[number]>(k: K) => created.map((r) => r[k]);
+  const codec = personalData();
+  const phones = created.map((r) => codec.protect(r.phone, personPhoneContext(r.id)));
   await tx.$executeRaw`
-    INSERT INTO person (id, name, gender, birth_date, joined_on, full_on, status, phone, updated_at)
-    SELECT id, name, gender, birth_date, joined_on, full_on, status, phone, now()
-    FROM unnest(${col('id')}::uuid[], ${col('name')}::text[], ${col('gender')}::text[], ${col('birthDate')}::date[], ${col('joinedOn')}::date[], ${col('fullOn')}::date[], ${col('status')}::text[], ${col('phone')}::text[])
-      AS n(id, name, gender, birth_date, joined_on, full_on, status, phone)`;
+    INSERT INTO person (id, name, gender, birth_date, joined_on, full_on, status, phone_cipher, phone_hash, updated_at)
+    SELECT id, name, gender, birth_date, joined_on, full_on, status, phone_cipher, phone_hash, now()
+    FROM unnest(${col('id')}::uuid[], ${col('name')}::text[], ${col('gender')}::text[], ${col('birthDate')}::date[], ${col('joinedOn')}::date[], ${col('fullOn')}::date[], ${col('status')}::text[], ${phones.map((p) => p.cipher)}::text[], ${phones.map((p) => p.hash)}::text[])
+      AS n(id, name, gender, birth_date, joined_on, full_on, status, phone_cipher, phone_hash)`;
   await tx.$executeRaw`
     INSERT INTO party_membership (id, person_id, branch_id, group_id, start_on, reason)
     SELECT gen_random_uuid(), person_id, branch_id, group_id, start_on, '花名册导入'
@@ -285,12 +294,14 @@ async function insertCreated(tx: Prisma.TransactionClient, ctx: AdminContext, cr
 }
 
 /** Members whose particulars differ from the file, one UPDATE for all. */
-async function applyUpdates(tx: Prisma.TransactionClient, ctx: AdminContext, updated: { id: string; row: Row; status: string; phone: string | null; before: { gender: string; joinedOn: string; fullOn: string | null; phoneChanged: boolean } }[]) {
+type Updated = { id: string; row: Row; status: string; phone: { cipher: string | null; hash: string | null }; before: { gender: string; joinedOn: string; fullOn: string | null; phoneChanged: boolean } };
+
+async function applyUpdates(tx: Prisma.TransactionClient, ctx: AdminContext, updated: Updated[]) {
   if (!updated.length) return;
   await tx.$executeRaw`
-    UPDATE person p SET gender = u.gender, joined_on = u.joined_on, full_on = u.full_on, status = u.status, phone = u.phone, updated_at = now()
-    FROM unnest(${updated.map((u) => u.id)}::uuid[], ${updated.map((u) => u.row.gender)}::text[], ${updated.map((u) => u.row.joinedOn)}::date[], ${updated.map((u) => u.row.fullOn)}::date[], ${updated.map((u) => u.status)}::text[], ${updated.map((u) => u.phone)}::text[])
-      AS u(id, gender, joined_on, full_on, status, phone)
+    UPDATE person p SET gender = u.gender, joined_on = u.joined_on, full_on = u.full_on, status = u.status, phone_cipher = u.phone_cipher, phone_hash = u.phone_hash, updated_at = now()
+    FROM unnest(${updated.map((u) => u.id)}::uuid[], ${updated.map((u) => u.row.gender)}::text[], ${updated.map((u) => u.row.joinedOn)}::date[], ${updated.map((u) => u.row.fullOn)}::date[], ${updated.map((u) => u.status)}::text[], ${updated.map((u) => u.phone.cipher)}::text[], ${updated.map((u) => u.phone.hash)}::text[])
+      AS u(id, gender, joined_on, full_on, status, phone_cipher, phone_hash)
     WHERE p.id = u.id`;
   await insertAudit(
     tx,

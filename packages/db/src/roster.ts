@@ -9,6 +9,7 @@ import { joinedUnderAge, orgRoleNames, periodsOverlap, rolesOf, statusOn, toChin
 import type { Db } from './client';
 import { Prisma } from './generated/client';
 import { OrgAdminError, recordAdminAction, type AdminContext, type OrgAdminErrorCode } from './org-admin';
+import { personalData, personPhoneColumns, personPhoneContext } from './personal-data';
 
 type Tx = Prisma.TransactionClient;
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
@@ -56,7 +57,10 @@ async function placement(tx: Tx, branchId: string, groupId: string | null | unde
   return branch;
 }
 
-const personSnapshot = (p: { name: string; gender: string; birthDate: Date; joinedOn: Date; fullOn: Date | null; status: string; phone: string | null; userId: string | null }) => ({
+/** A member's phone in full, decrypted (personal-data.ts): only for the audited full view and the export. */
+export const personPhone = (p: { id: string; phoneCipher: string | null }) => (p.phoneCipher ? personalData().decrypt(p.phoneCipher, personPhoneContext(p.id)) : null);
+
+const personSnapshot = (p: { id: string; name: string; gender: string; birthDate: Date; joinedOn: Date; fullOn: Date | null; status: string; phoneCipher: string | null; userId: string | null }) => ({
   name: p.name,
   gender: p.gender,
   birthDate: day(p.birthDate),
@@ -64,7 +68,7 @@ const personSnapshot = (p: { name: string; gender: string; birthDate: Date; join
   fullOn: day(p.fullOn),
   status: p.status,
   // The audit row keeps no personal number, only whether there is one.
-  phone: maskPhone(p.phone),
+  phone: maskPhone(personPhone(p)),
   userId: p.userId,
 });
 
@@ -76,7 +80,7 @@ export async function addPerson(db: Db, ctx: AdminContext, input: PersonInput & 
     const id = randomUUID();
     const status = statusOn({ fullOn: input.fullOn ?? null }, toChinaDate(new Date()));
     const person = await tx.person.create({
-      data: { id, name: input.name, gender: input.gender, birthDate: date(input.birthDate), joinedOn: date(input.joinedOn), fullOn: input.fullOn ? date(input.fullOn) : null, status, phone: input.phone ?? null, userId: input.userId ?? null },
+      data: { id, name: input.name, gender: input.gender, birthDate: date(input.birthDate), joinedOn: date(input.joinedOn), fullOn: input.fullOn ? date(input.fullOn) : null, status, ...personPhoneColumns(id, input.phone), userId: input.userId ?? null },
     });
     await tx.partyMembership.create({ data: { id: randomUUID(), personId: id, branchId: branch.id, groupId: input.groupId ?? null, startOn: date(input.startOn), reason: '登记' } });
     await recordAdminAction(tx, ctx, { action: 'person.create', objectType: 'person', objectId: id, orgId: branch.id, after: { ...personSnapshot(person), branchId: branch.id, groupId: input.groupId ?? null } });
@@ -96,7 +100,7 @@ export async function updatePerson(db: Db, ctx: AdminContext, personId: string, 
       birthDate: changes.birthDate ?? day(before.birthDate)!,
       joinedOn: changes.joinedOn ?? day(before.joinedOn)!,
       fullOn: changes.fullOn !== undefined ? changes.fullOn : day(before.fullOn),
-      phone: changes.phone !== undefined ? changes.phone : before.phone,
+      phone: changes.phone !== undefined ? changes.phone : personPhone(before),
     };
     checkPerson(merged);
     const after = await tx.person.update({
@@ -108,7 +112,7 @@ export async function updatePerson(db: Db, ctx: AdminContext, personId: string, 
         joinedOn: date(merged.joinedOn),
         fullOn: merged.fullOn ? date(merged.fullOn) : null,
         status: statusOn({ fullOn: merged.fullOn ?? null }, toChinaDate(new Date())),
-        phone: merged.phone ?? null,
+        ...personPhoneColumns(personId, merged.phone),
       },
     });
     const current = await tx.partyMembership.findFirst({ where: { personId, endOn: null } });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { chineseDaysSeed, policyDefaults, type OrgType } from '@dj/domain';
 import { createDb, type Db } from './client';
 import { hashPassword } from './password';
+import { personPhoneColumns } from './personal-data';
 
 type SeedOrg = { id: string; name: string; type: OrgType; parentId: string | null };
 
@@ -120,7 +121,8 @@ async function seedRoster(db: Db): Promise<void> {
       joinedOn: demoDate(p.joined),
       fullOn: p.full ? demoDate(p.full) : null,
       status: p.full ? 'full' : 'probationary',
-      phone: `139${String(10000000 + p.n * 7919).slice(0, 8)}`,
+      // Encrypted like every phone (personal-data.ts): the seed writes no plaintext.
+      ...personPhoneColumns(demoUuid(1, p.n), `139${String(10000000 + p.n * 7919).slice(0, 8)}`),
       userId: p.username ? (ids.get(p.username) ?? null) : null,
     })),
   });

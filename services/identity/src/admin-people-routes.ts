@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Prisma, RosterFileError, addPerson, importRoster, readRosterFile, rosterCsv, rosterTemplate, rosterXlsx, appointRole, committeeMembers, endRole, maskPhone, recordAdminAction, subtreeLike, transferPerson, unitMembers, updatePerson, type Db } from '@dj/db';
+import { Prisma, RosterFileError, addPerson, importRoster, readRosterFile, rosterCsv, rosterTemplate, rosterXlsx, appointRole, committeeMembers, endRole, maskPhone, personPhone, recordAdminAction, subtreeLike, transferPerson, unitMembers, updatePerson, type Db } from '@dj/db';
 import { orgRoleNames, rolesOf, toChinaDate, type OrgType } from '@dj/domain';
 import { StringEnum, errorResponses, httpError, type App, type AuthUser } from '@dj/service-kit';
 import type { FastifyReply } from 'fastify';
@@ -39,9 +39,9 @@ const RosterItem = Type.Object({
   hasAccount: Type.Boolean(),
 });
 
-type RosterRow = { id: string; name: string; gender: string; birthDate: Date; joinedOn: Date; fullOn: Date | null; status: string; phone: string | null; branchId: string; branchName: string; groupId: string | null; groupName: string | null; userId: string | null };
+type RosterRow = { id: string; name: string; gender: string; birthDate: Date; joinedOn: Date; fullOn: Date | null; status: string; phoneCipher: string | null; branchId: string; branchName: string; groupId: string | null; groupName: string | null; userId: string | null };
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : null);
-const rosterView = (r: RosterRow) => ({ ...r, birthDate: day(r.birthDate)!, joinedOn: day(r.joinedOn)!, fullOn: day(r.fullOn), phone: maskPhone(r.phone), hasAccount: !!r.userId, userId: undefined });
+const rosterView = (r: RosterRow) => ({ ...r, birthDate: day(r.birthDate)!, joinedOn: day(r.joinedOn)!, fullOn: day(r.fullOn), phone: maskPhone(personPhone(r)), phoneCipher: undefined, hasAccount: !!r.userId, userId: undefined });
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -52,7 +52,7 @@ const sendFile = (reply: FastifyReply, bytes: Buffer | string, type: string, fil
 const scopeSql = (scope: string[]) => Prisma.join(scope.map((p) => Prisma.sql`b.path LIKE ${subtreeLike(p)}`), ' OR ');
 
 const rosterSelect = Prisma.sql`
-  SELECT p.id, p.name, p.gender, p.birth_date AS "birthDate", p.joined_on AS "joinedOn", p.full_on AS "fullOn", p.status, p.phone,
+  SELECT p.id, p.name, p.gender, p.birth_date AS "birthDate", p.joined_on AS "joinedOn", p.full_on AS "fullOn", p.status, p.phone_cipher AS "phoneCipher",
          m.branch_id AS "branchId", b.name AS "branchName", m.group_id AS "groupId", g.name AS "groupName", p.user_id AS "userId"
   FROM party_membership m
   JOIN person p ON p.id = m.person_id
@@ -269,7 +269,7 @@ export function registerAdminPeopleRoutes(app: App, db: Db) {
       // The number itself is never logged; that it was shown, to whom, is.
       request.log.info({ event: 'personal-data.view', userId: request.auth.id, personId: person.id, field: 'phone' }, 'full phone number shown');
       await db.$transaction((tx) => recordAdminAction(tx, adminContext(request), { action: 'person.view-phone', objectType: 'person', objectId: person.id, orgId: person.branchId }));
-      return { phone: person.phone };
+      return { phone: personPhone(person) };
     },
   );
 

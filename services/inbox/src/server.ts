@@ -1,11 +1,13 @@
 import { loadServiceConfig } from '@dj/config';
-import { createDb } from '@dj/db';
+import { createDb, personalData } from '@dj/db';
 import { runService } from '@dj/service-kit';
 import { TASK_QUEUE } from '@dj/process-api';
 import { connectTemporal } from '@dj/temporal';
 import { buildInboxApp } from './app';
 
 const config = loadServiceConfig(8082);
+// Phones at rest need PERSONAL_DATA_KEY (README, Security): refuse to start without a valid one.
+personalData();
 const db = createDb(config.databaseUrl);
 const temporal = connectTemporal(config.temporal);
 // Ready only while a worker polls the case task queue (README, Configuration: WORKER_READY_BOUND_SECONDS).

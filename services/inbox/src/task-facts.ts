@@ -6,7 +6,7 @@
  * personal data of a member of the public and are selected only when the asking user holds a slot of
  * that very task, decided inside the query.
  */
-import type { Db } from '@dj/db';
+import { objectionPhoneContext, personalData, type Db } from '@dj/db';
 import { assigneeHeldBy, caseFacts, type AuthUser, type ObjectionFacts } from '@dj/service-kit';
 import type { LoadedTask } from './task-detail';
 
@@ -17,10 +17,13 @@ export async function taskFacts(db: Db, user: AuthUser, task: LoadedTask) {
 
 /** The objection a 核实 task verifies, only for a user holding a slot of that task (else null). */
 async function objectionFor(db: Db, user: AuthUser, taskId: string): Promise<ObjectionFacts | null> {
-  const [row] = await db.$queryRaw<{ receiptNo: string; name: string; phone: string; content: string; noticeTitle: string; createdAt: Date; status: string }[]>`
-    SELECT o.receipt_no AS "receiptNo", o.name, o.phone, o.content, n.title AS "noticeTitle", o.created_at AS "createdAt", o.status
+  const [row] = await db.$queryRaw<{ id: string; receiptNo: string; name: string; phoneCipher: string | null; content: string; noticeTitle: string; createdAt: Date; status: string }[]>`
+    SELECT o.id, o.receipt_no AS "receiptNo", o.name, o.phone_cipher AS "phoneCipher", o.content, n.title AS "noticeTitle", o.created_at AS "createdAt", o.status
     FROM objection o JOIN notice n ON n.id = o.notice_id JOIN task t ON t.subject_type = 'objection' AND t.subject_id = o.id::text
     WHERE t.id = ${taskId}::uuid
       AND EXISTS (SELECT 1 FROM task_assignee a WHERE a.task_id = t.id AND ${assigneeHeldBy(user)})`;
-  return row ? { ...row, createdAt: row.createdAt.toISOString() } : null;
+  if (!row) return null;
+  const { id, phoneCipher, ...facts } = row;
+  // The officials verifying the objection call the objector: the phone in full, decrypted here (personal-data.ts).
+  return { ...facts, phone: phoneCipher ? personalData().decrypt(phoneCipher, objectionPhoneContext(id)) : '', createdAt: row.createdAt.toISOString() };
 }

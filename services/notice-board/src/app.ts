@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Client } from '@temporalio/client';
 import type { FastifyServerOptions } from 'fastify';
-import { Prisma } from '@dj/db';
+import { objectionPhoneContext, personalData, Prisma } from '@dj/db';
 import { assigneeHeldBy, buildService, clientAddress, errorResponses, httpError, type ServiceDeps } from '@dj/service-kit';
 import { OBJECTION_RATE_LIMIT, fileObjection, isActive, takeObjectionQuota } from './file-objection';
 import { CONTENT_MIN, ObjectionBody } from './objection-rules';
@@ -215,7 +215,8 @@ export async function buildNoticeBoardApp(
         receiptNo: o.receiptNo,
         notice: o.notice,
         name: o.name,
-        phone: o.phone,
+        // Decrypted for the officials verifying it (personal-data.ts); the objection was read, logged above.
+        phone: o.phoneCipher ? personalData().decrypt(o.phoneCipher, objectionPhoneContext(o.id)) : '',
         content: o.content,
         status: o.status,
         finding: o.finding,

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Db } from '@dj/db';
+import { objectionPhoneColumns, type Db } from '@dj/db';
 import { maskIdentifier } from '@dj/logging';
 import { httpError, takeFixedWindow, throttleKey, type ThrottleDecision } from '@dj/service-kit';
 import { objectionFiledSignal } from '@dj/process-api';
@@ -52,10 +52,12 @@ export async function fileObjection(deps: FileObjectionDeps, input: ObjectionInp
     const now = new Date();
     if (!isActive({ status: notice.status, startsAt: notice.starts_at, endsAt: notice.ends_at }, now)) throw httpError('NOTICE_NOT_ACTIVE');
     const id = randomUUID();
+    const phoneStored = objectionPhoneColumns(id, phone);
     for (let attempt = 0; attempt < 5; attempt++) {
       const receiptNo = receiptNumber(now);
       const { count } = await t.objection.createMany({
-        data: [{ id, receiptNo, noticeId, name, phone, content, clientKey, status: 'pending', createdAt: now }],
+        // The phone only encrypted, with its keyed hash for the status lookup (personal-data.ts).
+        data: [{ id, receiptNo, noticeId, name, ...phoneStored, content, clientKey, status: 'pending', createdAt: now }],
         skipDuplicates: true, // a receipt number already taken: draw another
       });
       if (count === 1) return { id, receiptNo, caseId: notice.case_id };

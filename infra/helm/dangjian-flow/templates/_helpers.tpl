@@ -21,6 +21,18 @@ app.kubernetes.io/component: {{ .name }}
 {{ printf "%s:%s" .Values.image.repository .Values.image.tag | quote }}
 {{- end -}}
 
+{{/* The key of phones at rest (packages/db/src/personal-data.ts): the services and the prepare Job, which converts old rows. */}}
+{{- define "dj.personalDataEnv" -}}
+- name: PERSONAL_DATA_KEY
+  valueFrom:
+    secretKeyRef: { name: {{ .Values.secrets.existingSecret | quote }}, key: {{ .Values.secrets.personalDataKeyKey | quote }} }
+{{- if .Values.secrets.personalDataPreviousKeysKey }}
+- name: PERSONAL_DATA_PREVIOUS_KEYS
+  valueFrom:
+    secretKeyRef: { name: {{ .Values.secrets.existingSecret | quote }}, key: {{ .Values.secrets.personalDataPreviousKeysKey | quote }} }
+{{- end }}
+{{- end -}}
+
 {{/* The environment every process shares: configuration from the ConfigMap, secrets by reference. */}}
 {{- define "dj.env" -}}
 - name: DATABASE_URL
@@ -37,6 +49,7 @@ app.kubernetes.io/component: {{ .name }}
   valueFrom:
     secretKeyRef: { name: {{ .Values.secrets.existingSecret | quote }}, key: {{ .Values.secrets.recordPreviousKeysKey | quote }} }
 {{- end }}
+{{ include "dj.personalDataEnv" . }}
 {{- if .Values.temporal.apiKey.existingSecret }}
 - name: TEMPORAL_API_KEY
   valueFrom:

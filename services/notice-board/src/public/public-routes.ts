@@ -8,7 +8,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import QRCode from 'qrcode';
 import { errorCatalogue } from '@dj/contracts';
-import { Prisma, type Db } from '@dj/db';
+import { personalData, Prisma, type Db } from '@dj/db';
 import { clientAddress, codedError, PUBLIC_PAGES_CSP, securityHeaders, takeFixedWindow, throttleKey, type ThrottleDecision } from '@dj/service-kit';
 import { fileObjection, isActive, takeObjectionQuota } from '../file-objection';
 import { normalizeReceipt, objectionFieldErrors, phoneDigits, RECEIPT_PATTERN, type ObjectionInput } from '../objection-rules';
@@ -149,10 +149,11 @@ export async function registerPublicPages(app: FastifyInstance, options: PublicP
 
     const o = await db.objection.findUnique({
       where: { receiptNo: form.receiptNo },
-      select: { receiptNo: true, phone: true, status: true, finding: true, createdAt: true, handledAt: true, notice: { select: { id: true, title: true } } },
+      select: { receiptNo: true, phoneHash: true, status: true, finding: true, createdAt: true, handledAt: true, notice: { select: { id: true, title: true } } },
     });
-    // Unknown receipt and wrong phone: the same answer, so neither can be probed.
-    if (!o || phoneDigits(o.phone) !== phoneDigits(form.phone)) {
+    // Unknown receipt and wrong phone: the same answer, so neither can be probed. The phone is compared by
+    // its keyed hash over the digits (personal-data.ts), never decrypted.
+    if (!o || !personalData().phoneMatches(o.phoneHash, phoneDigits(form.phone))) {
       request.log.info({ event: 'objection-status.not_found' }, 'status lookup without a match');
       return send(reply, 404, statusFormPage({ ...form, alert: '没有找到与该回执号和电话号码相符的异议。请核对回执号和提交时填写的电话号码。' }));
     }

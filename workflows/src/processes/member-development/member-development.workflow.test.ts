@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { verifyCaseRecord } from '@dj/db';
+import { objectionPhoneColumns, verifyCaseRecord } from '@dj/db';
 import type { Actor } from '@dj/contracts';
 import { objectionFiledSignal, type MemberDevelopmentInput } from '@dj/process-api';
 import { captureHistory, rejection, startHarness, until, type Harness, actAndWait } from '../../../test/harness';
@@ -346,8 +346,9 @@ describe.concurrent('发展党员 workflow', () => {
     await act(handle, 'admission-committee', 'zhang.zhibu', 'approve', await branchMeeting());
     await act(handle, 'pre-review', 'li.zuzhi', 'approve', approve());
     const notice = await until(() => h.db.notice.findFirst({ where: { caseId, status: 'active', title: { contains: '预备党员' } } }));
+    const objectionId = randomUUID();
     const objection = await h.db.objection.create({
-      data: { id: randomUUID(), receiptNo: `M${Date.now()}`, noticeId: notice.id, name: '赵群众', phone: '13900139000', content: '该同志在村里有不良借贷纠纷未了结。', clientKey: 'test', status: 'pending', createdAt: new Date() },
+      data: { id: objectionId, receiptNo: `M${Date.now()}`, noticeId: notice.id, name: '赵群众', ...objectionPhoneColumns(objectionId, '13900139000'), content: '该同志在村里有不良借贷纠纷未了结。', clientKey: 'test', status: 'pending', createdAt: new Date() },
     });
     await handle.signal(objectionFiledSignal, { objectionId: objection.id, noticeId: notice.id });
     const verify = await until(() => h.db.task.findFirst({ where: { caseId, stepKey: 'verify-objection', status: 'open' } }));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import { verifyCaseRecord } from '@dj/db';
+import { objectionPhoneColumns, verifyCaseRecord } from '@dj/db';
 import type { Actor, SecretaryCandidate } from '@dj/contracts';
 import { objectionFiledSignal, type SecretaryReplacementInput } from '@dj/process-api';
 import { captureHistory, rejection, startHarness, until, type Harness, actAndWait, caseActionAndWait } from '../../../test/harness';
@@ -176,8 +176,9 @@ describe('村党组织书记选配 workflow', () => {
     const { handle, caseId } = await openCase();
     await throughFiling(handle, candidate('郑三'));
     const notice = await h.db.notice.findFirstOrThrow({ where: { caseId, status: 'active' } });
+    const objectionId = randomUUID();
     const objection = await h.db.objection.create({
-      data: { id: randomUUID(), receiptNo: `T${Date.now()}`, noticeId: notice.id, name: '王群众', phone: '13800138000', content: '该人选长期不在村居住。', clientKey: 'test', status: 'pending', createdAt: new Date() },
+      data: { id: objectionId, receiptNo: `T${Date.now()}`, noticeId: notice.id, name: '王群众', ...objectionPhoneColumns(objectionId, '13800138000'), content: '该人选长期不在村居住。', clientKey: 'test', status: 'pending', createdAt: new Date() },
     });
     await handle.signal(objectionFiledSignal, { objectionId: objection.id, noticeId: notice.id });
     const verify = await until(() => h.db.task.findFirst({ where: { caseId, stepKey: 'verify-objection', status: 'open' } }));

@@ -180,7 +180,7 @@ export default function PeoplePage() {
             { title: '所在支部', render: (_, p) => `${p.branchName}${p.groupName ? ` · ${p.groupName}` : ''}` },
             {
               title: '联系电话',
-              width: 170,
+              width: 210,
               render: (_, p) =>
                 p.id in phones ? (
                   phones[p.id]
@@ -188,8 +188,9 @@ export default function PeoplePage() {
                   <Space size={4}>
                     {p.phone ?? '—'}
                     {p.phone && (
-                      <Button size="small" type="link" onClick={() => showPhone(p)}>
-                        查看
+                      // The full number is decrypted by the identity service and every view is audited (person.view-phone).
+                      <Button size="small" type="link" onClick={() => showPhone(p)} data-testid={`show-phone-${p.id}`}>
+                        显示完整号码
                       </Button>
                     )}
                   </Space>
