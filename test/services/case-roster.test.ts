@@ -55,7 +55,7 @@ describe('发展党员 writes the roster', () => {
     expect(first).toMatchObject({ enrolled: true, linked: false, branchName: `花名册测试第一支部${P}`, groupName: '第一党小组' });
     const personId = (first as { personId: string }).personId;
     const person = await db.person.findUniqueOrThrow({ where: { id: personId } });
-    expect(person).toMatchObject({ name: input.name, gender: 'female', status: 'probationary', fullOn: null, phone: null, admittedCaseId: input.caseId });
+    expect(person).toMatchObject({ name: input.name, gender: 'female', status: 'probationary', fullOn: null, phoneCipher: null, admittedCaseId: input.caseId });
     expect(person.joinedOn.toISOString().slice(0, 10)).toBe('2026-11-20');
     const memberships = await db.partyMembership.findMany({ where: { personId } });
     expect(memberships.map((m) => ({ branchId: m.branchId, groupId: m.groupId, startOn: m.startOn.toISOString().slice(0, 10), endOn: m.endOn }))).toEqual([{ branchId: BRANCH, groupId: GROUP, startOn: '2026-11-25', endOn: null }]);

@@ -72,7 +72,7 @@ export async function enrolFromCase(db: Db, input: CaseEnrolment): Promise<CaseE
 
     const id = randomUUID();
     await tx.person.create({
-      data: { id, name: input.name, gender: input.gender, birthDate: date(input.birthDate), joinedOn: date(input.joinedOn), fullOn: null, status: 'probationary', phone: null, admittedCaseId: input.caseId },
+      data: { id, name: input.name, gender: input.gender, birthDate: date(input.birthDate), joinedOn: date(input.joinedOn), fullOn: null, status: 'probationary', admittedCaseId: input.caseId },
     });
     await tx.partyMembership.create({ data: { id: randomUUID(), personId: id, branchId: branch.id, groupId: input.groupId, startOn: date(input.startOn), reason: '发展党员编入' } });
     await recordAdminAction(tx, ctx, {
