@@ -283,6 +283,27 @@ describe('read models kept by triggers', () => {
       expect(ever.items.map((i) => i.id).sort()).toEqual([caseId, closedLateCase].sort());
       expect((await search('overdue=true')).items).toEqual([]);
       expect((await search('wasLate=false')).items).toEqual([]);
+
+      // 曾超期 by status reads the board row's copies of the case's status and opening time (the late index):
+      // they follow the case, the capped count is taken on the board index alone, and pages follow the cursor.
+      const copies = await owner.$queryRaw<{ same: boolean }[]>`
+        SELECT b.status = c.status AND b.opened_at = c.opened_at AS same FROM case_board b JOIN "case" c ON c.id = b.case_id WHERE b.case_id IN (${caseId}::uuid, ${closedLateCase}::uuid)`;
+      expect(copies).toEqual([{ same: true }, { same: true }]);
+      const closedLate = await search('wasLate=true&status=completed');
+      expect(closedLate).toMatchObject({ total: 2, totalCapped: false });
+      expect(closedLate.items.map((i) => i.id)).toEqual(ever.items.map((i) => i.id)); // newest first, as without status
+      expect(await search('wasLate=true&status=open')).toMatchObject({ total: 0, items: [] });
+      expect(await search('wasLate=true&status=completed&type=request-report')).toMatchObject({ total: 2, totalCapped: false });
+      expect(await search('wasLate=true&status=completed&type=member-development')).toMatchObject({ total: 0, items: [] });
+      const first = await search('wasLate=true&status=completed&limit=1');
+      expect(first.items.map((i) => i.id)).toEqual([closedLate.items[0]!.id]);
+      const second = await search(`wasLate=true&status=completed&limit=1&cursor=${(first as unknown as { nextCursor: string }).nextCursor}`);
+      expect(second.items.map((i) => i.id)).toEqual([closedLate.items[1]!.id]);
+      // Reopened (as no process does, but the copy must follow any status change): 曾超期 and open.
+      await owner.$executeRaw`UPDATE "case" SET status = 'open', closed_at = NULL WHERE id = ${closedLateCase}::uuid`;
+      expect((await search('wasLate=true&status=open')).items.map((i) => i.id)).toEqual([closedLateCase]);
+      expect((await search('wasLate=true&status=completed')).items.map((i) => i.id)).toEqual([caseId]);
+      await owner.$executeRaw`UPDATE "case" SET status = 'completed', closed_at = now() WHERE id = ${closedLateCase}::uuid`;
     } finally {
       await owner.$executeRaw`DELETE FROM task WHERE case_id IN (${caseId}::uuid, ${closedLateCase}::uuid)`;
       await owner.$executeRaw`DELETE FROM "case" WHERE id IN (${caseId}::uuid, ${closedLateCase}::uuid)`;
@@ -302,8 +323,8 @@ describe('read models kept by triggers', () => {
     const snapshot = (tx: Prisma.TransactionClient) =>
       Promise.all([
         tx.$queryRaw`SELECT holder, view, due_at, task_id, case_type, org_path, title, case_title FROM inbox_entry ORDER BY holder, view, due_at, task_id`,
-        tx.$queryRaw`SELECT case_id, open_overdue_steps, open_supervision, open_due_soon_steps, late_steps, open, overdue, supervising, deadline_passed, due_soon, was_late
-                     FROM case_board ORDER BY case_id`,
+        tx.$queryRaw`SELECT case_id, open_overdue_steps, open_supervision, open_due_soon_steps, late_steps, open, overdue, supervising, deadline_passed, due_soon, was_late,
+                            status, opened_at FROM case_board ORDER BY case_id`,
         tx.$queryRaw`SELECT org_id, sum(open_cases)::int AS o, sum(overdue_cases)::int AS v, sum(supervising)::int AS s, sum(deadline_passed)::int AS d,
                             sum(due_soon_cases)::int AS ds, sum(late_cases)::int AS l
                      FROM org_board GROUP BY org_id

@@ -10,8 +10,6 @@ import { connectionSecurity } from '@dj/temporal';
 import { workflowsPath } from './worker-paths';
 import { startRecordAnchoring } from './record-anchoring';
 
-const DB_POOL = 20;
-
 async function main() {
   const config = loadWorkerConfig();
   const log = createLogger('worker', config.logLevel);
@@ -25,8 +23,9 @@ async function main() {
     },
   });
   // Every activity slot can hold a connection for its transaction; more slots than connections made a
-  // burst of due steps (10^3 at once) wait on the pool until Prisma gave up (P2028).
-  const db = createDb(config.databaseUrl, { max: DB_POOL });
+  // burst of due steps (10^3 at once) wait on the pool until Prisma gave up (P2028): as many slots as
+  // connections (WORKER_DB_POOL), and the rest of a burst waits in Temporal's task queue.
+  const db = createDb(config.databaseUrl, { max: config.dbPool });
   const reference = await listenReferenceCache(db, config.databaseUrl, (msg, err) => log.warn({ err }, msg));
   const connection = await NativeConnection.connect({ address: config.temporal.address, ...connectionSecurity(config.temporal) });
   const worker = await Worker.create({
@@ -34,13 +33,13 @@ async function main() {
     namespace: config.temporalNamespace,
     taskQueue: TASK_QUEUE,
     ...(config.workflowBundlePath ? { workflowBundle: { codePath: config.workflowBundlePath } } : { workflowsPath }),
-    maxConcurrentActivityTaskExecutions: DB_POOL,
-    maxConcurrentLocalActivityExecutions: DB_POOL,
+    maxConcurrentActivityTaskExecutions: config.dbPool,
+    maxConcurrentLocalActivityExecutions: config.dbPool,
     activities: createActivities({ db, workingDaySeconds: config.workingDaySeconds, quarterSeconds: config.jointMeetingQuarterSeconds, reference }),
   });
-  log.info({ taskQueue: TASK_QUEUE, workingDaySeconds: config.workingDaySeconds ?? null, metrics: config.metricsAddress ?? null, workflowBundle: config.workflowBundlePath ?? 'bundled at start' }, 'worker started');
+  log.info({ taskQueue: TASK_QUEUE, dbPool: config.dbPool, workingDaySeconds: config.workingDaySeconds ?? null, metrics: config.metricsAddress ?? null, workflowBundle: config.workflowBundlePath ?? 'bundled at start' }, 'worker started');
   const anchoring = startRecordAnchoring({ db, log, intervalSeconds: config.recordAnchorIntervalSeconds });
-  const notifications = await startNotificationWorker({ db, connection, namespace: config.temporalNamespace, config: loadNotifyConfig(), log });
+  const notifications = await startNotificationWorker({ db, connection, namespace: config.temporalNamespace, config: loadNotifyConfig(), log, activitySlots: config.dbPool });
   await Promise.all([worker.run(), notifications.run()]);
   anchoring.stop();
   await connection.close();

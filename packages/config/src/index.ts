@@ -103,14 +103,28 @@ export type WorkerConfig = CommonConfig & {
   metricsAddress: string | undefined;
   /** A prebuilt workflow bundle (`pnpm build:workflows`) to load instead of bundling workflow code at start. */
   workflowBundlePath: string | undefined;
+  /**
+   * WORKER_DB_POOL: the worker's database connections, and as many activity slots (and local-activity
+   * slots) as connections, so a burst of due steps queues in Temporal instead of waiting on the pool
+   * until Prisma gives up (P2028). Default 20.
+   */
+  dbPool: number;
 };
+
+function poolSize(env: Env): number {
+  const raw = env.WORKER_DB_POOL?.trim();
+  if (!raw) return 20;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new ConfigError(`WORKER_DB_POOL must be a whole number of connections from 1 to 1000, got "${raw}"`);
+  return n;
+}
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const recordAnchorIntervalSeconds = optionalPositive(env, 'RECORD_ANCHOR_INTERVAL_SECONDS') ?? 3600;
   if (recordAnchorIntervalSeconds > 86_400) throw new ConfigError('RECORD_ANCHOR_INTERVAL_SECONDS must be at most 86400: chains are anchored at least daily');
   const metricsAddress = env.WORKER_METRICS_ADDRESS?.trim() || undefined;
   if (metricsAddress !== undefined && !/^[^\s:]+:\d{1,5}$/.test(metricsAddress)) throw new ConfigError(`WORKER_METRICS_ADDRESS must be host:port, got "${metricsAddress}"`);
-  return { ...loadCommonConfig(env), recordAnchorIntervalSeconds, metricsAddress, workflowBundlePath: env.WORKFLOW_BUNDLE_PATH?.trim() || undefined };
+  return { ...loadCommonConfig(env), recordAnchorIntervalSeconds, metricsAddress, workflowBundlePath: env.WORKFLOW_BUNDLE_PATH?.trim() || undefined, dbPool: poolSize(env) };
 }
 
 export type ServiceConfig = CommonConfig & {

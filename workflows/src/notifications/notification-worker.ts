@@ -15,7 +15,7 @@ import { WebhookChannel } from './webhook';
  * delivery activities and the dispatcher workflow on their own task queue, and makes sure the one
  * dispatcher runs. Without: disables the channels, so nothing piles up in the outbox.
  */
-export async function startNotificationWorker(opts: { db: Db; connection: NativeConnection; namespace: string; config: NotifyConfig; log: Logger }) {
+export async function startNotificationWorker(opts: { db: Db; connection: NativeConnection; namespace: string; config: NotifyConfig; log: Logger; activitySlots?: number }) {
   const channels: NotificationChannel[] = opts.config.webhookUrl ? [new WebhookChannel({ url: opts.config.webhookUrl, secret: opts.config.webhookSecret })] : [];
   await setEnabledChannels(opts.db, channels.map((c) => c.name));
   if (!channels.length) return { run: async () => undefined };
@@ -24,6 +24,8 @@ export async function startNotificationWorker(opts: { db: Db; connection: Native
     namespace: opts.namespace,
     taskQueue: NOTIFY_TASK_QUEUE,
     workflowsPath,
+    // Deliveries share the worker's connection pool: no more at once than it has connections.
+    ...(opts.activitySlots ? { maxConcurrentActivityTaskExecutions: opts.activitySlots } : {}),
     activities: classifyActivityErrors(createDeliveryActivities({ db: opts.db, channels })),
   });
   const client = new Client({ connection: opts.connection, namespace: opts.namespace });
