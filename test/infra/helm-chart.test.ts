@@ -134,7 +134,7 @@ describe('the Helm chart', () => {
   it('passes the Temporal Cloud and mutual TLS settings to every process', async () => {
     const cloud = await render([...CLOUD]);
     const config = cloud.find((o) => o.kind === 'ConfigMap')!;
-    expect(config.data).toMatchObject({ TEMPORAL_ADDRESS: 'dangjian.a1b2c.tmprl.cloud:7233', TEMPORAL_TLS: 'true', TEMPORAL_TLS_SERVER_NAME: 'dangjian.a1b2c.tmprl.cloud' });
+    expect(config.data).toMatchObject({ TEMPORAL_ADDRESS: 'dangjian.a1b2c.tmprl.cloud:7233', TEMPORAL_TLS: 'true', TEMPORAL_TLS_SERVER_NAME: 'dangjian.a1b2c.tmprl.cloud', WORKER_DB_POOL: '20' });
     for (const d of cloud.filter((o) => o.kind === 'Deployment')) {
       const env = d.spec.template.spec.containers[0].env as { name: string; valueFrom?: any }[];
       expect(env.find((e) => e.name === 'TEMPORAL_API_KEY')?.valueFrom.secretKeyRef).toEqual({ name: 'temporal-cloud', key: 'api-key' });
