@@ -28,8 +28,8 @@ beforeAll(async () => {
   f = await startServices();
   identity = await buildIdentityApp({ ...f.deps, logger: { level: 'info', stream: logs.stream } });
   await f.addUser(OFFICIAL, '西河县组织员', [{ orgId: 'county-b', role: 'county_org_dept' }]);
-  await f.addUser(ADMIN, '西河县管理员', [{ orgId: 'county-b', role: 'admin' }]);
-  await f.addUser(OUTSIDER, '东山县管理员', [{ orgId: 'county-a', role: 'admin' }]);
+  await f.addUser(ADMIN, '西河县安全管理员', [{ orgId: 'county-b', role: 'security_admin' }]);
+  await f.addUser(OUTSIDER, '东山县安全管理员', [{ orgId: 'county-a', role: 'security_admin' }]);
   await f.addUser(PLAIN, '西河县干部', [{ orgId: 'county-b', role: 'county_org_dept' }]);
 });
 afterAll(async () => {

@@ -11,3 +11,4 @@ export * from './roster';
 export * from './accounts';
 export * from './roster-sheet';
 export * from './roster-import';
+export * from './audit-export';

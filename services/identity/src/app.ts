@@ -28,7 +28,7 @@ import { registerAdminAuditRoutes } from './admin-audit-routes';
 import { registerAdminOrgRoutes } from './admin-org-routes';
 import { registerAdminPeopleRoutes } from './admin-people-routes';
 import { registerTotpRoutes } from './totp-routes';
-import { ADMIN_ROLE } from './admin-scope';
+import { ADMINISTRATOR_ROLES, SECURITY_ADMIN_ROLE } from './admin-scope';
 
 /** New passwords: NIST SP 800-63B §3.1.1.2 — a minimum length and a blocklist, no composition rules. */
 export const PASSWORD_MIN_LENGTH = 10;
@@ -65,10 +65,11 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
   const secondFactorRequired = deps.adminSecondFactor === 'required';
   if (secondFactorRequired) {
     // After each route's authentication: an administrator's session must have passed the second step
-    // to administer (organizations, people, accounts, the audit log). Others get the routes' own 403.
+    // to administer (organizations, people, accounts, roles, the audit log): any of the three
+    // administrator roles (三权分立). Others get the routes' own 403.
     app.addHook('preHandler', async (request) => {
       if (!request.url.startsWith('/api/admin/') || !request.auth) return;
-      if (request.auth.secondFactor || !request.auth.memberships.some((m) => m.role === ADMIN_ROLE)) return;
+      if (request.auth.secondFactor || !request.auth.memberships.some((m) => ADMINISTRATOR_ROLES.includes(m.role))) return;
       request.log.warn({ event: 'admin.second-factor-missing', userId: request.auth.id }, 'administration refused without two-step verification');
       throw httpError('SECOND_FACTOR_REQUIRED');
     });
@@ -89,7 +90,7 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
       twoStep: {
         enabled: user.totpEnabledAt !== null,
         thisSession,
-        required: secondFactorRequired && user.memberships.some((m) => m.role === ADMIN_ROLE),
+        required: secondFactorRequired && user.memberships.some((m) => ADMINISTRATOR_ROLES.includes(m.role)),
         recoveryCodesLeft,
         enrolmentRequired: user.twoStepEnrolRequired,
       },
@@ -292,15 +293,16 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
       onRequest: app.authenticate,
       schema: {
         tags: ['identity'],
-        summary: 'Ends every session of a user (administrator of an organization the user belongs to, or above it)',
+        summary: 'Ends every session of a user (security administrator of an organization the user belongs to, or above it)',
         security,
         params: Type.Object({ id: UUID }),
         response: { 200: Type.Object({ endedSessions: Type.Integer() }), 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
       },
     },
     async (request) => {
-      const adminPaths = request.auth.memberships.filter((m) => m.role === 'admin').map((m) => subtreePattern(m.orgPath));
-      if (!adminPaths.length) throw httpError('FORBIDDEN', 'only administrators end other users’ sessions');
+      // 三权分立: ending sessions is the security administrator's (安全管理员) duty.
+      const adminPaths = request.auth.memberships.filter((m) => m.role === SECURITY_ADMIN_ROLE).map((m) => subtreePattern(m.orgPath));
+      if (!adminPaths.length) throw httpError('FORBIDDEN', 'only security administrators end other users’ sessions');
       const [target] = await db.$queryRaw<{ id: string }[]>`
         SELECT u.id FROM app_user u
         WHERE u.id = ${request.params.id}::uuid
