@@ -97,7 +97,7 @@ describe('policies', () => {
 
     const res = await put('security', KEY, { value: { workingDays: 7 }, reason: '乡镇审核任务较重，延长时限' });
     expect(res.statusCode, res.body).toBe(200);
-    expect(body<Policy>(res)).toMatchObject({ key: KEY, value: { workingDays: 7 }, updatedBy: '系统管理员' });
+    expect(body<Policy>(res)).toMatchObject({ key: KEY, value: { workingDays: 7 }, updatedBy: '安全管理员' });
     const logged = logs.entries().find((l) => l.event === 'policy.changed');
     expect(logged).toMatchObject({ key: KEY });
 

@@ -8,10 +8,11 @@
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLogPages } from '@dj/db';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { auditLogPages, createDb } from '@dj/db';
 import { DEMO_PASSWORD } from '@dj/db/seed-demo';
 import { buildIdentityApp } from '@dj/identity';
+import { signedClientAddress } from '@dj/service-kit';
 import { captureLogs } from '../src/log-capture';
 import { bearer, body, startServices, type Fixture } from '../src/service-fixture';
 
@@ -252,5 +253,78 @@ describe('audit export', () => {
     expect(pages.length).toBe(Math.ceil(all.length / 2));
     expect(pages.every((p) => p.length <= 2)).toBe(true);
     expect(pages.flat()).toEqual(all.map((r) => r.id));
+  });
+});
+
+describe('security event log', () => {
+  type Ev = { id: string; event: string; userId: string | null; username: string | null; clientAddress: string | null; detail: Record<string, unknown> | null };
+  const events = async (user: string, query = '') => {
+    const res = await call(user, 'GET', `/api/admin/audit/security-events?limit=100${query}`);
+    expect(res.statusCode, res.body).toBe(200);
+    return body<{ items: Ev[]; nextCursor: string | null }>(res);
+  };
+
+  it('records logins, failures and refusals without secrets; the audit administrators read those of their subtree', async () => {
+    const username = `xihe.se.${P}`;
+    await f.addUser(username, '西河县干部', [{ orgId: 'county-b', role: 'county_org_dept' }]);
+    const id = (await f.db.user.findUniqueOrThrow({ where: { username } })).id;
+    const wrong = `Wrong-${P}-password`;
+    const from = signedClientAddress('198.51.100.77', f.deps.jwtSecret);
+    const failed = await identity.inject({ method: 'POST', url: '/api/auth/login', headers: from, payload: { username, password: wrong } });
+    expect(failed.statusCode).toBe(401);
+    // A password typed into the username field is not kept either.
+    expect((await identity.inject({ method: 'POST', url: '/api/auth/login', headers: from, payload: { username: wrong, password: wrong } })).statusCode).toBe(401);
+    const ok = await identity.inject({ method: 'POST', url: '/api/auth/login', headers: from, payload: { username, password: DEMO_PASSWORD } });
+    expect(ok.statusCode).toBe(200);
+
+    // (Other test files log in meanwhile: each read is narrowed to what this test looks for.)
+    const county = (await events(XIHE_AUDITOR)).items;
+    const mine = county.filter((e) => e.userId === id);
+    // Newest first (the first login is the fixture's, when it made the account).
+    expect(mine.map((e) => e.event)).toEqual(['login.succeeded', 'login.failed', 'login.succeeded']);
+    expect(mine[1]).toMatchObject({ username, clientAddress: '198.51.100.77', detail: { reason: 'password' } });
+    // 西河县's audit administrator: the county's accounts only, no events of unknown accounts.
+    expect(county.some((e) => e.userId === securityId || e.userId === null)).toBe(false);
+    // The root's: also the failed login of no known account, and the refusals of the tests above
+    // (the security administrator tried to read the audit log).
+    expect((await events('auditor', '&event=login.failed')).items.some((e) => e.userId === null && e.clientAddress === '198.51.100.77')).toBe(true);
+    expect((await events('auditor', '&event=access.denied')).items.some((e) => e.userId === securityId && e.detail?.route === '/api/admin/audit' && e.detail.code === 'FORBIDDEN')).toBe(true);
+    const stored = JSON.stringify(await f.db.securityEvent.findMany());
+    expect(stored).not.toContain(wrong);
+    expect(stored).not.toContain(DEMO_PASSWORD);
+
+    const failures = (await events('auditor', '&event=login.failed')).items;
+    expect(failures.length).toBeGreaterThanOrEqual(2);
+    expect(failures.every((e) => e.event === 'login.failed')).toBe(true);
+    // Nobody else reads it.
+    for (const user of ['admin', 'security', 'zhang.zhibu']) expect((await call(user, 'GET', '/api/admin/audit/security-events')).statusCode, user).toBe(403);
+  });
+
+  it('pages newest first with a keyset cursor, and the database refuses to change or remove an event', async () => {
+    const all = (await events(XIHE_AUDITOR)).items.map((e) => e.id);
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Ev[]; nextCursor: string | null } = body(await call(XIHE_AUDITOR, 'GET', `/api/admin/audit/security-events?limit=2${cursor ? `&cursor=${cursor}` : ''}`));
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((e) => e.id));
+      cursor = page.nextCursor;
+    } while (cursor && seen.length < 1000);
+    // Events written meanwhile by other test files come first; every earlier one is seen once, in order.
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.filter((id) => all.includes(id))).toEqual(all);
+    expect((await call('auditor', 'GET', '/api/admin/audit/security-events?cursor=bm9wZQ')).statusCode).toBe(400);
+    // The services' role may not (ensureAppRole); the owner is stopped by the triggers.
+    await expect(f.db.$executeRaw`UPDATE security_event SET event = 'changed'`).rejects.toThrow(/permission denied/);
+    await expect(f.db.$executeRaw`DELETE FROM security_event`).rejects.toThrow(/permission denied/);
+    const owner = createDb(inject('databaseUrl'), { max: 1 });
+    try {
+      await expect(owner.$executeRaw`UPDATE security_event SET event = 'changed'`).rejects.toThrow(/append-only/);
+      await expect(owner.$executeRaw`DELETE FROM security_event`).rejects.toThrow(/append-only/);
+      await expect(owner.$executeRaw`TRUNCATE security_event`).rejects.toThrow(/append-only/);
+    } finally {
+      await owner.$disconnect();
+    }
   });
 });

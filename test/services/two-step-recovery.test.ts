@@ -85,6 +85,7 @@ describe('recovery codes', () => {
     // Without a code or a recovery code the password is not enough.
     expect(body(await login(OFFICIAL)).code).toBe('OTP_REQUIRED');
     expect(logs.entries().some((l) => l.event === 'login.recovery-code-used' && l.recoveryCodesLeft === 9)).toBe(true);
+    expect(await f.db.securityEvent.count({ where: { event: 'login.recovery-code-used', detail: { equals: { recoveryCodesLeft: 9 } } } })).toBeGreaterThanOrEqual(1);
     expect(logs.lines.join('')).not.toContain(typed);
   });
 
@@ -155,6 +156,8 @@ describe('an administrator resets two-step verification', () => {
     expect(await f.db.adminAuditLog.count({ where: { objectId: target, action: 'account.reset-two-step', reason: '手机丢失，电话核实身份' } })).toBe(1);
     expect(await f.db.totpRecoveryCode.count({ where: { userId: target } })).toBe(0);
     expect(logs.entries().some((l) => l.event === 'admin.account.reset-two-step' && l.accountId === target)).toBe(true);
+    // … and in the security event log (for the audit administrator).
+    expect(await f.db.securityEvent.count({ where: { userId: target, event: 'two-step.reset' } })).toBe(1);
 
     // The password signs in; the session may only set two-step verification up again.
     const signedIn = await login(OFFICIAL);

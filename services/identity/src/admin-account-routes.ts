@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Prisma, changeMembership, createAccount, resetPassword, resetTwoStep, setAccountDisabled, subtreeLike, type Db } from '@dj/db';
 import { Role, isAdministratorRole, roleNames } from '@dj/domain';
-import { StringEnum, errorResponses, httpError, revokeSessions, type App, type AuthUser } from '@dj/service-kit';
+import { StringEnum, errorResponses, httpError, recordSecurityEvent, revokeSessions, type App, type AuthUser } from '@dj/service-kit';
 import { Duty, adminContext, adminScope, orgChange, unitInScope } from './admin-scope';
 
 const security = [{ bearer: [] }];
@@ -191,6 +191,7 @@ export function registerAdminAccountRoutes(app: App, db: Db) {
       await orgChange(() => resetTwoStep(db, adminContext(request), { userId: account.id, auditOrgId: auditOrgOf(account), reason: request.body.reason }));
       const endedSessions = await revokeSessions(db, account.id, { reason: 'admin' });
       request.log.warn({ event: 'admin.account.reset-two-step', userId: request.auth.id, accountId: account.id, endedSessions }, 'two-step verification reset by an administrator');
+      await recordSecurityEvent(db, request.log, { event: 'two-step.reset', userId: account.id, clientAddress: adminContext(request).clientAddress, detail: { by: request.auth.id, endedSessions } });
       return { account: await accountFor(db, request.auth, account.id, Duty.security), endedSessions };
     },
   );

@@ -120,4 +120,58 @@ export function registerAdminAuditRoutes(app: App, db: Db) {
       },
     );
   }
+
+  const SecurityEventEntry = Type.Object({
+    id: Type.String(),
+    at: Type.String(),
+    event: Type.String(),
+    userId: Type.Union([Type.String(), Type.Null()]),
+    username: Type.Union([Type.String(), Type.Null()]),
+    displayName: Type.Union([Type.String(), Type.Null()]),
+    clientAddress: Type.Union([Type.String(), Type.Null()]),
+    detail: Type.Unknown(),
+  });
+  type SecurityEventRow = { id: string; at: Date; event: string; userId: string | null; username: string | null; displayName: string | null; clientAddress: string | null; detail: unknown };
+
+  app.get(
+    '/api/admin/audit/security-events',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['admin: audit'],
+        security,
+        summary: 'the security event log (logins, throttling, two-step, sessions, passwords, refusals) of the accounts with a role in the audit administrator’s subtree, newest first, keyset-paged; events of no known account only for an audit administrator of a root organization',
+        querystring: Type.Object(
+          {
+            event: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z.-]+$' })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+            cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ items: Type.Array(SecurityEventEntry), nextCursor: Type.Union([Type.String(), Type.Null()]) }), 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403] },
+      },
+    },
+    async (request) => {
+      const { event, cursor } = request.query;
+      const limit = request.query.limit ?? 50;
+      const scope = adminScope(request.auth, Duty.audit);
+      const root = scope.some((p) => p.split('/').filter(Boolean).length === 1);
+      const after = cursor ? decodeCursor(cursor) : undefined;
+      const inScope = Prisma.join(scope.map((p) => Prisma.sql`o.path LIKE ${subtreeLike(p)}`), ' OR ');
+      const rows = await db.$queryRaw<SecurityEventRow[]>`
+        SELECT e.id, e.at, e.event, e.user_id AS "userId", u.username, u.display_name AS "displayName", e.client_address AS "clientAddress", e.detail
+        FROM security_event e
+        LEFT JOIN app_user u ON u.id = e.user_id
+        WHERE (EXISTS (SELECT 1 FROM membership m JOIN org_unit o ON o.id = m.org_id WHERE m.user_id = e.user_id AND (${inScope}))
+               ${root ? Prisma.sql`OR e.user_id IS NULL` : Prisma.empty})
+          ${event ? Prisma.sql`AND e.event = ${event}` : Prisma.empty}
+          ${after ? Prisma.sql`AND (e.at, e.id) < (${after.at}, ${after.id}::uuid)` : Prisma.empty}
+        ORDER BY e.at DESC, e.id DESC
+        LIMIT ${limit + 1}`;
+      const page = rows.slice(0, limit);
+      request.log.info({ event: 'admin.security-events.read', userId: request.auth.id }, 'security event log read');
+      return { items: page.map((r) => ({ ...r, at: r.at.toISOString() })), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+    },
+  );
 }

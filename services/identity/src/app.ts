@@ -14,10 +14,12 @@ import {
   httpError,
   purgeExpiredSessions,
   purgeThrottles,
+  recordSecurityEvent,
   revokeSession,
   revokeSessions,
   takeProgressive,
   throttleKey,
+  type SecurityEvent,
   type ServiceDeps,
   type ServiceOptions,
 } from '@dj/service-kit';
@@ -127,18 +129,27 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
       const { username, password } = request.body;
       const address = clientAddress(request, deps.jwtSecret);
       const keys = loginKeys(deps.jwtSecret, address, username);
+      const event = (e: Omit<SecurityEvent, 'clientAddress'>) => recordSecurityEvent(db, request.log, { ...e, clientAddress: address });
       const refused = await takeAddressLimits(db, keys);
-      if (refused) throw throttled(refused, reply, request.log);
+      if (refused) {
+        await event({ event: 'login.throttled', detail: { scope: refused.scope, retryAfterSeconds: refused.retryAfterSeconds } });
+        throw throttled(refused, reply, request.log);
+      }
       const user = await db.user.findUnique({ where: { username } });
       const known = user ? (await db.loginKnownAddress.count({ where: { userId: user.id, addressKey: keys.address } })) > 0 : false;
       if (!known) {
         const refusedAccount = await takeAccountLimit(db, keys);
-        if (refusedAccount) throw throttled(refusedAccount, reply, request.log);
+        if (refusedAccount) {
+          await event({ event: 'login.throttled', userId: user?.id ?? null, detail: { scope: refusedAccount.scope, retryAfterSeconds: refusedAccount.retryAfterSeconds } });
+          throw throttled(refusedAccount, reply, request.log);
+        }
       }
       const usable = user !== null && !user.disabled;
       const matches = await verifyPassword(password, usable ? user.passwordHash : dummyHash);
       if (!usable || !matches) {
         request.log.warn({ event: 'login.failed', userId: user?.id ?? null }, 'login failed');
+        // Never the username typed: it may be a password typed into the wrong field.
+        await event({ event: 'login.failed', userId: user?.id ?? null, detail: { reason: 'password' } });
         throw httpError('INVALID_CREDENTIALS');
       }
       // Two-step verification: the password alone is not enough. A missing code says so; a wrong or
@@ -149,10 +160,12 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
         const spent = await db.totpRecoveryCode.updateMany({ where: { userId: user.id, codeHash: recoveryCodeHash(deps.jwtSecret, request.body.recoveryCode), usedAt: null }, data: { usedAt: new Date() } });
         if (spent.count !== 1) {
           request.log.warn({ event: 'login.failed', userId: user.id, reason: 'recovery code' }, 'login failed');
+          await event({ event: 'login.failed', userId: user.id, detail: { reason: 'recovery code' } });
           throw httpError('RECOVERY_CODE_INVALID');
         }
         const left = await db.totpRecoveryCode.count({ where: { userId: user.id, usedAt: null } });
         request.log.warn({ event: 'login.recovery-code-used', userId: user.id, recoveryCodesLeft: left }, 'signed in with a recovery code');
+        await event({ event: 'login.recovery-code-used', userId: user.id, detail: { recoveryCodesLeft: left } });
         secondFactor = true;
       } else if (user.totpEnabledAt && user.totpSecret) {
         if (!request.body.otp) throw httpError('OTP_REQUIRED');
@@ -161,6 +174,7 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
         const taken = step !== null && (await db.user.updateMany({ where: { id: user.id, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] }, data: { totpLastStep: step } })).count === 1;
         if (!taken) {
           request.log.warn({ event: 'login.failed', userId: user.id, reason: 'one-time code' }, 'login failed');
+          await event({ event: 'login.failed', userId: user.id, detail: { reason: 'one-time code' } });
           throw httpError('OTP_INVALID');
         }
         secondFactor = true;
@@ -171,6 +185,7 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
       const session = await createSession(db, user.id, ttlSeconds, secondFactor);
       await Promise.all([purgeExpiredSessions(db, user.id), purgeThrottles(db)]);
       request.log.info({ event: 'login.succeeded', userId: user.id, sessionId: session.id, secondFactor }, 'login');
+      await event({ event: 'login.succeeded', userId: user.id, detail: { secondFactor, newAddress: !known } });
       return { token: app.issueToken(user, session.id), expiresIn: ttlSeconds, user: await userView(user.id, secondFactor) };
     },
   );
@@ -181,6 +196,7 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
     async (request, reply) => {
       await revokeSession(db, request.sessionId, 'logout');
       request.log.info({ event: 'logout', userId: request.auth.id, sessionId: request.sessionId }, 'logout');
+      await recordSecurityEvent(db, request.log, { event: 'logout', userId: request.auth.id, clientAddress: clientAddress(request, deps.jwtSecret) });
       return reply.status(204).send(null);
     },
   );
@@ -211,6 +227,7 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
       const user = await db.user.findUniqueOrThrow({ where: { id: me.id } });
       if (!(await verifyPassword(currentPassword, user.passwordHash))) {
         request.log.warn({ event: 'password.change_refused', userId: me.id, reason: 'wrong current password' }, 'password change refused');
+        await recordSecurityEvent(db, request.log, { event: 'password.change-refused', userId: me.id, clientAddress: clientAddress(request, deps.jwtSecret), detail: { reason: 'wrong current password' } });
         throw httpError('WRONG_PASSWORD');
       }
       await clearThrottle(db, throttle);
@@ -223,6 +240,7 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
         return revokeSessions(t as unknown as typeof db, me.id, { reason: 'password_change', except: request.sessionId });
       });
       request.log.info({ event: 'password.changed', userId: me.id, endedSessions: ended }, 'password changed; other sessions ended');
+      await recordSecurityEvent(db, request.log, { event: 'password.changed', userId: me.id, clientAddress: clientAddress(request, deps.jwtSecret), detail: { endedSessions: ended } });
       return { endedSessions: ended };
     },
   );
@@ -310,6 +328,7 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
       if (!target) throw httpError('NOT_FOUND');
       const ended = await revokeSessions(db, target.id, { reason: 'admin' });
       request.log.warn({ event: 'sessions.revoked', userId: request.auth.id, targetUserId: target.id, endedSessions: ended }, 'an administrator ended a user’s sessions');
+      await recordSecurityEvent(db, request.log, { event: 'sessions.ended', userId: target.id, clientAddress: clientAddress(request, deps.jwtSecret), detail: { by: request.auth.id, endedSessions: ended } });
       return { endedSessions: ended };
     },
   );
