@@ -257,7 +257,7 @@ export default function AccountsPage() {
                     <Select showSearch optionFilterProp="label" options={units.map((u) => ({ value: u.id, label: u.name }))} />
                   </Form.Item>
                   <Form.Item name="role" label="职责" rules={[{ required: true, message: '请选择职责' }]}>
-                    <Select data-testid="grant-role" options={[...ROLES, ...ADMIN_ROLES].map(([value, label]) => ({ value, label }))} />
+                    <Select data-testid="grant-role" options={[...ADMIN_ROLES, ...ROLES].map(([value, label]) => ({ value, label }))} />
                   </Form.Item>
                 </>
               )}
