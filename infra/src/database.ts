@@ -89,6 +89,7 @@ export async function ensureAppRole(ownerUrl: string, appUrl: string): Promise<v
     await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${r}`);
     await client.query(`REVOKE UPDATE, DELETE, TRUNCATE ON case_event FROM ${r}`);
     await client.query(`REVOKE UPDATE, DELETE, TRUNCATE ON admin_audit_log FROM ${r}`);
+    await client.query(`REVOKE UPDATE, DELETE, TRUNCATE ON security_event FROM ${r}`);
     await client.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON _prisma_migrations FROM ${r}`);
     await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${r}`);
     await client.query(`GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO ${r}`);

@@ -151,9 +151,12 @@ describe('web console', () => {
     await page.getByRole('menuitem', { name: '统计分析' }).click();
     await page.getByTestId('chart-stage').waitFor();
     await screenshot(page, 'stats');
-    await page.getByRole('menuitem', { name: '时限与日历' }).click();
-    await page.getByRole('row').filter({ hasText: 'duration.request-report.township-review' }).waitFor();
-    await screenshot(page, 'policies');
+    // 三权分立: 时限与日历 is the security administrator's, not on the system administrator's menu.
+    expect(await page.getByRole('menuitem', { name: '时限与日历' }).count()).toBe(0);
+    const security = await pageFor('security');
+    await security.getByRole('menuitem', { name: '时限与日历' }).click();
+    await security.getByRole('row').filter({ hasText: 'duration.request-report.township-review' }).waitFor();
+    await screenshot(security, 'policies');
 
     // Years whose holidays are not entered: the API's warnings on the policies page and the board, with the way to enter them.
     const coverage = (await http.call('GET', '/api/calendar/coverage', { token })).body as { publishedYears: number[]; warnings: { year: number; message: string }[] };
@@ -162,7 +165,7 @@ describe('web console', () => {
     if (china.getUTCFullYear() > 2026 || china.getUTCMonth() >= 10) expect(coverage.warnings.length).toBeGreaterThan(0);
     for (const w of coverage.warnings) {
       expect(w.message).toContain(`${w.year}年节假日安排尚未录入：`);
-      await page.getByTestId(`calendar-warning-${w.year}`).getByText(w.message).waitFor();
+      await security.getByTestId(`calendar-warning-${w.year}`).getByText(w.message).waitFor();
     }
     const nextYear = china.getUTCFullYear() + 1;
     expect(coverage.publishedYears).not.toContain(nextYear);
@@ -171,11 +174,14 @@ describe('web console', () => {
     const warned = coverage.warnings.at(-1);
     if (warned) {
       await screenshot(page, 'board-calendar-warning');
-      await page.getByRole('link', { name: `去录入${warned.year}年节假日` }).click();
-      await expect.poll(() => page.getByTestId('calendar-year-status').textContent()).toBe(`${warned.year}年节假日安排未录入：按周末推算`);
-      await page.getByRole('button', { name: `确认${warned.year}年节假日已录入` }).waitFor();
-      await screenshot(page, 'calendar-unpublished-year');
+      // The system administrator is told; entering the year is the security administrator's (no link here).
+      expect(await page.getByRole('link', { name: `去录入${warned.year}年节假日` }).count()).toBe(0);
+      await security.goto(`/admin/policies?tab=calendar&year=${warned.year}`);
+      await expect.poll(() => security.getByTestId('calendar-year-status').textContent()).toBe(`${warned.year}年节假日安排未录入：按周末推算`);
+      await security.getByRole('button', { name: `确认${warned.year}年节假日已录入` }).waitFor();
+      await screenshot(security, 'calendar-unpublished-year');
     }
+    await security.close();
     await page.close();
   });
 

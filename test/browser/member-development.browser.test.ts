@@ -171,8 +171,8 @@ describe('发展党员 through the console', () => {
 
   it('a policy of 0 working days is refused with a message, not saved as 1', async () => {
     const key = 'duration.request-report.township-review';
-    const before = (await http.asUser('admin', 'GET', '/api/policies')).body.items.find((p: { key: string }) => p.key === key).value;
-    const page = await pageFor('admin');
+    const before = (await http.asUser('security', 'GET', '/api/policies')).body.items.find((p: { key: string }) => p.key === key).value;
+    const page = await pageFor('security');
     await page.goto('/admin/policies');
     const row = page.getByRole('row').filter({ hasText: key });
     await row.getByRole('button', { name: /修\s*改/ }).click();
@@ -181,7 +181,7 @@ describe('发展党员 through the console', () => {
     await page.getByRole('button', { name: /保\s*存/ }).click();
     await page.getByText('办理时限（工作日）不能小于 1').waitFor();
     await screenshot(page, 'policy-zero-refused');
-    expect((await http.asUser('admin', 'GET', '/api/policies')).body.items.find((p: { key: string }) => p.key === key).value).toEqual(before);
+    expect((await http.asUser('security', 'GET', '/api/policies')).body.items.find((p: { key: string }) => p.key === key).value).toEqual(before);
     await page.close();
   }, 60_000);
 });

@@ -67,10 +67,24 @@ describe('组织机构 (organization administration)', () => {
     await page.getByTestId('org-action-error').getByText(/组织编码已被使用/).waitFor();
     await page.getByRole('dialog').getByRole('button', { name: /^取\s*消$/ }).click();
 
-    await page.getByRole('menuitem', { name: '审计日志' }).click();
-    await page.getByRole('row').filter({ hasText: '组织更名' }).filter({ hasText: id }).waitFor();
-    await page.getByRole('row').filter({ hasText: '设立组织' }).filter({ hasText: id }).waitFor();
-    await screenshot(page, 'audit-log');
+    // 三权分立: the audit log is the audit administrator's, not on the system administrator's menu.
+    expect(await page.getByRole('menuitem', { name: '审计日志' }).count()).toBe(0);
+    const auditor = await newPage(browser(), stack().baseUrl);
+    await auditor.goto('/login');
+    await signIn(auditor, 'auditor');
+    await auditor.getByRole('menuitem', { name: '审计日志' }).click();
+    await auditor.getByRole('row').filter({ hasText: '组织更名' }).filter({ hasText: id }).waitFor();
+    await auditor.getByRole('row').filter({ hasText: '设立组织' }).filter({ hasText: id }).waitFor();
+    await screenshot(auditor, 'audit-log');
+    // 导出: the last 30 days as CSV, with both changes; the export is itself in the log.
+    const [csv] = await Promise.all([auditor.waitForEvent('download'), auditor.getByRole('button', { name: '导出 CSV' }).click()]);
+    expect(csv.suggestedFilename()).toMatch(/^审计日志-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.csv$/);
+    const text = await readFile(await csv.path(), 'utf8');
+    expect(text.split('\r\n')[0]).toBe('\uFEFF时间,操作人,操作人ID,操作,对象类型,对象ID,组织,组织ID,变更前,变更后,原因,来源地址');
+    expect(text).toContain(`org.rename,org_unit,${id}`);
+    await auditor.getByRole('row').filter({ hasText: '导出审计日志' }).first().waitFor();
+    await screenshot(auditor, 'audit-export');
+    await auditor.close();
 
     // The API agrees: the unit exists under the township with both history rows.
     const { token } = await http.login('donghu.admin');
@@ -150,6 +164,58 @@ describe('组织机构 (organization administration)', () => {
     }
     await page.close();
   });
+
+  it('三权分立: each administrator sees only their menu; the security administrator grants roles, never two administrator roles to one person', async () => {
+    const menus = async (username: string) => {
+      const page = await newPage(browser(), stack().baseUrl);
+      await page.goto('/login');
+      await signIn(page, username);
+      await page.getByRole('menuitem', { name: '我的待办' }).waitFor();
+      const labels = await page.locator('.ant-menu-item-group-title').allTextContents();
+      return { page, labels };
+    };
+    const system = await menus('admin');
+    expect(system.labels).toEqual(expect.arrayContaining(['监控管理', '系统管理']));
+    expect(system.labels).not.toContain('安全管理');
+    expect(system.labels).not.toContain('审计');
+    await system.page.close();
+    const audit = await menus('auditor');
+    expect(audit.labels).toEqual(expect.arrayContaining(['监控管理', '审计']));
+    expect(audit.labels).not.toContain('系统管理');
+    expect(audit.labels).not.toContain('安全管理');
+    await screenshot(audit.page, 'menu-auditor');
+    await audit.page.goto('/admin/accounts');
+    await audit.page.getByText('无权访问').waitFor();
+    await audit.page.close();
+
+    const { page, labels } = await menus('security');
+    expect(labels).toEqual(['安全管理']);
+    await screenshot(page, 'menu-security');
+    await page.getByRole('menuitem', { name: '账号与职责' }).click();
+    await page.getByPlaceholder('用户名或姓名').fill('donghu.admin');
+    await page.getByPlaceholder('用户名或姓名').press('Enter');
+    await page.getByRole('row').filter({ hasText: '东湖镇系统管理员' }).waitFor();
+    // The security administrator neither creates accounts nor resets passwords (the system administrator's).
+    expect(await page.getByRole('button', { name: '新建账号' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: '重置密码' }).count()).toBe(0);
+    await page.getByTestId('grant-donghu.admin').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('组织').click();
+    await page.locator('.ant-select-item-option').filter({ hasText: '示范市委组织部' }).click();
+    await dialog.getByLabel('职责').click();
+    // The role picker offers the three administrator roles by their Chinese names.
+    for (const name of ['系统管理员', '安全管理员', '审计管理员']) await page.locator('.ant-select-item-option').filter({ hasText: name }).first().waitFor();
+    await screenshot(page, 'grant-role-picker');
+    await page.locator('.ant-select-item-option').filter({ hasText: '审计管理员' }).click();
+    await dialog.getByLabel('原因').fill('兼任审计管理员');
+    await dialog.getByRole('button', { name: /^确\s*定$/ }).click();
+    await dialog.getByText(/三权分立：同一人不得兼任/).waitFor();
+    await screenshot(page, 'grant-separation-refused');
+    await page.close();
+    const { token } = await http.login('admin');
+    const found = await http.call('GET', '/api/admin/accounts?q=donghu.admin', { token });
+    expect((found.body as { items: { memberships: { role: string }[] }[] }).items[0]!.memberships.map((m) => m.role)).toEqual(['admin']);
+  }, 120_000);
 
   it('a branch secretary has no 系统管理 menu, is refused the page and gets 403 from the API', async () => {
     const page = await newPage(browser(), stack().baseUrl);

@@ -37,7 +37,7 @@ beforeAll(async () => {
   try {
     const id = randomUUID();
     await db.user.create({ data: { id, username: USERNAME, displayName: '西河县系统管理员', passwordHash: await hashPassword(DEMO_PASSWORD) } });
-    await db.membership.create({ data: { userId: id, orgId: 'county-b', role: 'admin' } });
+    await db.membership.create({ data: { userId: id, orgId: 'county-b', role: 'security_admin' } }); // 安全管理员: resets two-step verification
     const newcomer = randomUUID();
     await db.user.create({ data: { id: newcomer, username: NEWCOMER, displayName: '新任支部书记', passwordHash: await hashPassword(ONE_TIME), mustChangePassword: true } });
     await db.membership.create({ data: { userId: newcomer, orgId: 'branch-b1-1', role: 'branch_secretary' } });

@@ -16,6 +16,8 @@ const logs = captureLogs();
 const tokens: Record<string, string> = {};
 const P = randomUUID().slice(0, 6);
 const OUTSIDER = `xihe.accounts.${P}`;
+const OUTSIDER_SECURITY = `xihe.security.${P}`;
+const DONGHU_SECURITY = `donghu.security.${P}`;
 
 const call = (user: string, method: 'GET' | 'POST', url: string, payload?: object) => identity.inject({ method, url, headers: bearer(tokens[user]!), ...(payload ? { payload } : {}) });
 const login = (username: string, password: string) => identity.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
@@ -36,6 +38,9 @@ beforeAll(async () => {
   identity = await buildIdentityApp({ ...f.deps, logger: { level: 'info', stream: logs.stream } });
   for (const u of ['admin', 'donghu.admin', 'zhang.zhibu']) tokens[u] = await f.login(u);
   tokens[OUTSIDER] = await f.addUser(OUTSIDER, '西河县管理员', [{ orgId: 'county-b', role: 'admin' }]);
+  // 三权分立: roles are granted by the security administrators (安全管理员).
+  tokens[OUTSIDER_SECURITY] = await f.addUser(OUTSIDER_SECURITY, '西河县安全管理员', [{ orgId: 'county-b', role: 'security_admin' }]);
+  tokens[DONGHU_SECURITY] = await f.addUser(DONGHU_SECURITY, '东湖镇安全管理员', [{ orgId: 'town-a1', role: 'security_admin' }]);
 });
 afterAll(async () => {
   await identity?.close();
@@ -148,14 +153,14 @@ describe('accounts', () => {
     expect([self.statusCode, body(self).code]).toEqual([400, 'ACCOUNT_SELF']);
   });
 
-  it('grants and withdraws roles within the subtree', async () => {
-    const granted = await call('donghu.admin', 'POST', `/api/admin/accounts/${created.id}/memberships/grant`, { orgId: 'village-a1-1', role: 'branch_secretary', reason: '当选党总支书记' });
+  it('a security administrator grants and withdraws roles within the subtree', async () => {
+    const granted = await call(DONGHU_SECURITY, 'POST', `/api/admin/accounts/${created.id}/memberships/grant`, { orgId: 'village-a1-1', role: 'branch_secretary', reason: '当选党总支书记' });
     expect(granted.statusCode, granted.body).toBe(200);
     expect(body<Account>(granted).memberships.map((m) => `${m.orgId}/${m.role}`)).toEqual(['branch-a1-1/party_member', 'village-a1-1/branch_secretary']);
-    expect((await call('donghu.admin', 'POST', `/api/admin/accounts/${created.id}/memberships/grant`, { orgId: 'branch-a2-1', role: 'party_member', reason: '越权' })).statusCode).toBe(404);
-    const revoked = await call('donghu.admin', 'POST', `/api/admin/accounts/${created.id}/memberships/revoke`, { orgId: 'village-a1-1', role: 'branch_secretary', reason: '任期届满' });
+    expect((await call(DONGHU_SECURITY, 'POST', `/api/admin/accounts/${created.id}/memberships/grant`, { orgId: 'branch-a2-1', role: 'party_member', reason: '越权' })).statusCode).toBe(404);
+    const revoked = await call(DONGHU_SECURITY, 'POST', `/api/admin/accounts/${created.id}/memberships/revoke`, { orgId: 'village-a1-1', role: 'branch_secretary', reason: '任期届满' });
     expect(body<Account>(revoked).memberships).toHaveLength(1);
-    const last = await call('donghu.admin', 'POST', `/api/admin/accounts/${created.id}/memberships/revoke`, { orgId: 'branch-a1-1', role: 'party_member', reason: '最后一项' });
+    const last = await call(DONGHU_SECURITY, 'POST', `/api/admin/accounts/${created.id}/memberships/revoke`, { orgId: 'branch-a1-1', role: 'party_member', reason: '最后一项' });
     expect([last.statusCode, body(last).code]).toEqual([409, 'ACCOUNT_STATE']);
   });
 
@@ -167,12 +172,19 @@ describe('accounts', () => {
       ['POST', `/api/admin/accounts/${zhang.id}/reset-password`, { reason: '越权' }],
       ['POST', `/api/admin/accounts/${zhang.id}/disable`, { reason: '越权' }],
       ['POST', `/api/admin/accounts/${created.id}/enable`, { reason: '越权' }],
-      ['POST', `/api/admin/accounts/${zhang.id}/memberships/grant`, { orgId: 'branch-b1-1', role: 'party_member', reason: '越权' }],
       ['POST', '/api/admin/accounts', { username: `spy.${P}`, displayName: '渗透者', memberships: [{ orgId: 'branch-a1-1', role: 'admin' }] }],
     ];
     for (const [method, url, payload] of attempts) {
       const res = await call(OUTSIDER, method, url, payload);
       expect(res.statusCode, `${method} ${url}`).toBe(404);
+    }
+    // … and so does its security administrator for the roles of this county's accounts.
+    for (const [url, payload] of [
+      [`/api/admin/accounts/${zhang.id}/memberships/grant`, { orgId: 'branch-b1-1', role: 'party_member', reason: '越权' }],
+      [`/api/admin/accounts/${zhang.id}/memberships/revoke`, { orgId: 'branch-a1-1', role: 'branch_secretary', reason: '越权' }],
+      [`/api/admin/accounts/${zhang.id}/reset-two-step`, { reason: '越权' }],
+    ] as const) {
+      expect((await call(OUTSIDER_SECURITY, 'POST', url, payload)).statusCode, url).toBe(404);
     }
     const own = body<{ items: Account[] }>(await call(OUTSIDER, 'GET', '/api/admin/accounts?limit=100')).items.map((a) => a.username);
     expect(own).toContain('zhou.zhibu');

@@ -52,9 +52,11 @@ async function dbState() {
 beforeAll(async () => {
   f = await startServices();
   identity = await buildIdentityApp({ ...f.deps, logger: { level: 'info', stream: logs.stream } });
-  for (const u of ['admin', 'donghu.admin', 'zhang.zhibu', 'li.zuzhi']) tokens[u] = await f.login(u);
+  for (const u of ['admin', 'donghu.admin', 'auditor', 'zhang.zhibu', 'li.zuzhi']) tokens[u] = await f.login(u);
   // Another county's administrator (西河县), and the secretary of the branch this test sets up.
   await addUser(`${P}.xihe`, [{ orgId: 'county-b', role: 'admin' }]);
+  // … and its audit administrator (审计管理员: the audit log is theirs to read, 三权分立).
+  await addUser(`${P}.xihe.auditor`, [{ orgId: 'county-b', role: 'audit_admin' }]);
 });
 afterAll(async () => {
   await identity?.close();
@@ -72,7 +74,7 @@ describe('organization tree administration', () => {
     expect(children.find((c) => c.id === V)).toMatchObject({ childCount: 1 });
     const roots = body<{ items: { id: string }[] }>(await call('donghu.admin', 'GET', '/api/admin/orgs')).items;
     expect(roots.map((r) => r.id)).toEqual(['town-a1']);
-    const audit = body<{ items: { action: string; objectId: string; clientAddress: string; actorName: string }[] }>(await call('donghu.admin', 'GET', `/api/admin/audit?orgId=${V}`)).items;
+    const audit = body<{ items: { action: string; objectId: string; clientAddress: string; actorName: string }[] }>(await call('auditor', 'GET', `/api/admin/audit?orgId=${V}`)).items;
     expect(audit.map((a) => [a.action, a.objectId])).toEqual([
       ['org.create', B],
       ['org.create', V],
@@ -154,7 +156,7 @@ describe('organization tree administration', () => {
     expect(detail).toMatchObject({ unit: { parentId: 'town-a2' }, parentName: '西山镇党委', openCases: 1 });
     expect(detail.history.map((h) => h.kind)).toEqual(['move', 'create']);
     expect(detail.history[0]).toMatchObject({ reason: '县政府关于调整行政区划的批复', actorName: '系统管理员' });
-    const audit = body<{ items: { action: string; clientAddress: string; before: { parentId: string } }[] }>(await call('admin', 'GET', `/api/admin/audit?orgId=${V}&limit=1`));
+    const audit = body<{ items: { action: string; clientAddress: string; before: { parentId: string } }[] }>(await call('auditor', 'GET', `/api/admin/audit?orgId=${V}&limit=1`));
     expect(audit.items[0]).toMatchObject({ action: 'org.move', clientAddress: '203.0.113.9', before: { parentId: 'town-a1' } });
   });
 
@@ -164,7 +166,6 @@ describe('organization tree administration', () => {
     const attempts: ['GET' | 'POST', string, object?][] = [
       ['GET', `/api/admin/orgs/${V}`],
       ['GET', `/api/admin/orgs?parentId=town-a1`],
-      ['GET', `/api/admin/audit?orgId=${V}`],
       ['POST', '/api/admin/orgs', { id: `${P}-y`, name: '渗透村', type: 'village', parentId: 'town-a2', effectiveOn: today, reason: '越权' }],
       ['POST', `/api/admin/orgs/${V}/rename`, { name: '被改名', effectiveOn: today, reason: '越权' }],
       ['POST', `/api/admin/orgs/${V}/move`, { parentId: 'town-b1', effectiveOn: today, reason: '越权' }],
@@ -177,8 +178,9 @@ describe('organization tree administration', () => {
       expect(res.statusCode, `${method} ${url}`).toBe(404);
       expect(body(res)).toMatchObject({ code: 'NOT_FOUND' });
     }
-    // Its own audit log shows nothing of this county.
-    const own = body<{ items: { orgId: string }[] }>(await call(outsider, 'GET', '/api/admin/audit'));
+    // Its audit administrator gets 404 for this county's audit log, and its own shows nothing of it.
+    expect((await call(`${P}.xihe.auditor`, 'GET', `/api/admin/audit?orgId=${V}`)).statusCode).toBe(404);
+    const own = body<{ items: { orgId: string }[] }>(await call(`${P}.xihe.auditor`, 'GET', '/api/admin/audit'));
     expect(own.items.filter((i) => i.orgId === V || i.orgId === B)).toEqual([]);
     expect(await dbState()).toEqual(before);
   });
@@ -199,17 +201,17 @@ describe('organization tree administration', () => {
   });
 
   it('pages the audit log newest first with a keyset cursor', async () => {
-    const all = body<{ items: { id: string; at: string }[] }>(await call('admin', 'GET', '/api/admin/audit?limit=100')).items;
+    const all = body<{ items: { id: string; at: string }[] }>(await call('auditor', 'GET', '/api/admin/audit?limit=100')).items;
     expect(all.length).toBeGreaterThanOrEqual(5);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: { id: string }[]; nextCursor: string | null } = body(await call('admin', 'GET', `/api/admin/audit?limit=2${cursor ? `&cursor=${cursor}` : ''}`));
+      const page: { items: { id: string }[]; nextCursor: string | null } = body(await call('auditor', 'GET', `/api/admin/audit?limit=2${cursor ? `&cursor=${cursor}` : ''}`));
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((i) => i.id));
       cursor = page.nextCursor;
     } while (cursor && seen.length < 200);
     expect(seen.slice(0, all.length)).toEqual(all.map((i) => i.id));
-    expect((await call('admin', 'GET', '/api/admin/audit?cursor=bm9wZQ')).statusCode).toBe(400);
+    expect((await call('auditor', 'GET', '/api/admin/audit?cursor=bm9wZQ')).statusCode).toBe(400);
   });
 });

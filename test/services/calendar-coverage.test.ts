@@ -1,5 +1,5 @@
 // Unpublished calendar years: GET /api/calendar/coverage says which years the State Council's holidays are
-// entered for and warns administrators and supervisors when open tasks fall due in a year that is not.
+// entered for and warns security administrators and supervisors when open tasks fall due in a year that is not.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthUser } from '@dj/service-kit';
 import { calendarWarnings } from '../../services/cases/src/calendar-routes';
@@ -14,7 +14,7 @@ const moved: { id: string; dueAt: Date }[] = [];
 
 beforeAll(async () => {
   f = await startServices();
-  for (const u of ['admin', 'wang.shuji', 'zhang.zhibu', 'sun.zhibu', 'zhao.xianwei']) tokens[u] = await f.login(u);
+  for (const u of ['security', 'wang.shuji', 'zhang.zhibu', 'sun.zhibu', 'zhao.xianwei']) tokens[u] = await f.login(u);
 });
 afterAll(async () => {
   for (const t of moved) await f?.db.task.update({ where: { id: t.id }, data: { dueAt: t.dueAt } });
@@ -43,12 +43,12 @@ async function taskDueIn(user: string, orgId: string): Promise<void> {
 }
 
 describe('calendar coverage', () => {
-  it('warns administrators and supervisors, within their subtree, of open tasks due in a year whose holidays are not entered', async () => {
+  it('warns security administrators and supervisors, within their subtree, of open tasks due in a year whose holidays are not entered', async () => {
     await f.db.calendarYear.deleteMany({ where: { year: YEAR } });
     await taskDueIn('zhang.zhibu', 'branch-a1-1'); // 东湖镇
     await taskDueIn('sun.zhibu', 'branch-a2-1'); // 西山镇
 
-    const admin = await coverage('admin');
+    const admin = await coverage('security');
     expect(admin.publishedYears).toContain(2026); // the seeded calendar
     expect(admin.publishedYears).not.toContain(YEAR);
     const warning = admin.warnings.find((w) => w.year === YEAR);
@@ -65,18 +65,18 @@ describe('calendar coverage', () => {
     // Entered in the console day by day, then confirmed with its source: the warning goes.
     const put = (user: string, url: string, payload: object) => f.cases.inject({ method: 'PUT', url, headers: bearer(tokens[user]!), payload });
     const confirm = (user: string) => put(user, `/api/calendar/years/${YEAR}/published`, { source: `国务院办公厅关于${YEAR}年部分节假日安排的通知` });
-    const empty = await confirm('admin');
+    const empty = await confirm('security');
     expect(empty.statusCode).toBe(400);
     expect(body<{ code: string; message: string }>(empty)).toMatchObject({ code: 'CALENDAR_YEAR_EMPTY', message: expect.stringContaining('请先在日历上录入元旦、春节等节假日') });
-    expect((await put('admin', `/api/calendar/years/${YEAR}/published`, { source: ' ' })).statusCode).toBe(400);
-    expect((await put('admin', `/api/calendar/days/${YEAR}-01-03`, { kind: 'holiday', name: '元旦', reason: '国务院办公厅通知' })).statusCode).toBe(200);
+    expect((await put('security', `/api/calendar/years/${YEAR}/published`, { source: ' ' })).statusCode).toBe(400);
+    expect((await put('security', `/api/calendar/days/${YEAR}-01-03`, { kind: 'holiday', name: '元旦', reason: '国务院办公厅通知' })).statusCode).toBe(200);
     const entered = body<{ published: boolean; days: unknown[] }>(await f.cases.inject({ method: 'GET', url: `/api/calendar/years/${YEAR}`, headers: bearer(tokens['zhang.zhibu']!) }));
     expect(entered).toMatchObject({ published: false, days: [{ date: `${YEAR}-01-03`, kind: 'holiday', name: '元旦' }] });
-    expect((await coverage('admin')).warnings.map((w) => w.year)).toContain(YEAR); // not confirmed yet
-    for (const user of ['zhao.xianwei', 'wang.shuji']) expect((await confirm(user)).statusCode).toBe(403); // national: root administrators only
-    expect((await confirm('admin')).statusCode).toBe(200);
+    expect((await coverage('security')).warnings.map((w) => w.year)).toContain(YEAR); // not confirmed yet
+    for (const user of ['zhao.xianwei', 'wang.shuji']) expect((await confirm(user)).statusCode).toBe(403); // national: root security administrators only
+    expect((await confirm('security')).statusCode).toBe(200);
     expect(body<{ published: boolean; source: string }>(await f.cases.inject({ method: 'GET', url: `/api/calendar/years/${YEAR}`, headers: bearer(tokens['zhang.zhibu']!) }))).toMatchObject({ published: true, source: `国务院办公厅关于${YEAR}年部分节假日安排的通知` });
-    const after = await coverage('admin');
+    const after = await coverage('security');
     expect(after.publishedYears).toContain(YEAR);
     expect(after.warnings.map((w) => w.year)).not.toContain(YEAR);
   });

@@ -31,7 +31,7 @@ const endOf = (date: string) => new Date(Math.round(clock.realEpochMs + ((Date.p
 beforeAll(async () => {
   f = await startServices({ calendarClock: clock });
   cases = await buildCasesApp({ ...f.deps, logger: { level: 'info', stream: logs.stream } });
-  for (const u of ['admin', 'zhang.zhibu']) tokens[u] = await f.login(u);
+  for (const u of ['security', 'zhang.zhibu']) tokens[u] = await f.login(u);
   await f.db.calendarYear.deleteMany({ where: { year: { in: YEARS } } });
   await f.db.calendarDayChange.deleteMany({ where: yearRange(2042, 2044) });
   await f.db.calendarDay.deleteMany({ where: yearRange(2042, 2044) });
@@ -45,7 +45,7 @@ afterAll(async () => {
   await f?.close();
 });
 
-const put = (url: string, payload: Record<string, unknown>, user = 'admin') => cases.inject({ method: 'PUT', url, headers: bearer(tokens[user]!), payload });
+const put = (url: string, payload: Record<string, unknown>, user = 'security') => cases.inject({ method: 'PUT', url, headers: bearer(tokens[user]!), payload });
 
 async function openRequest(): Promise<{ caseId: string; taskId: string }> {
   const res = await f.cases.inject({ method: 'POST', url: '/api/cases', headers: bearer(tokens['zhang.zhibu']!), payload: { type: 'request-report', orgId: 'branch-a1-1', input: { title: '关于元旦走访慰问的请示', body: '拟于元旦前后走访慰问老党员。' } } });
@@ -70,7 +70,7 @@ describe('publishing a calendar year reschedules provisional due dates', () => {
     expect(before).toMatchObject({ dueAt: endOf('2043-01-02'), dueProvisional: true });
 
     expect((await put('/api/calendar/days/2043-01-01', { kind: 'holiday', name: '元旦', reason: '国务院办公厅通知' })).statusCode).toBe(200);
-    // Not for anyone but the administrator of the root: nothing changes.
+    // Not for anyone but the security administrator of the root: nothing changes.
     expect((await put('/api/calendar/years/2043/published', { source: '国务院办公厅关于2043年部分节假日安排的通知' }, 'zhang.zhibu')).statusCode).toBe(403);
     expect((await f.db.task.findUniqueOrThrow({ where: { id: taskId } })).dueProvisional).toBe(true);
 

@@ -180,16 +180,20 @@ describe('sessions', () => {
     await f.db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(DEMO_PASSWORD) } });
   });
 
-  it('an administrator ends the sessions of a user within their organization; others may not', async () => {
+  it('a security administrator ends the sessions of a user within their organization; others may not', async () => {
     const li = tokenOf(await login('li.zuzhi', DEMO_PASSWORD));
-    const townAdmin = tokenOf(await login('donghu.admin', DEMO_PASSWORD));
+    // 三权分立: ending sessions is the 安全管理员's duty, not the 系统管理员's.
+    const townAdmin = await f.addUser(`donghu.security.${Date.now()}`, '东湖镇安全管理员', [{ orgId: 'town-a1', role: 'security_admin' }]);
+    const systemAdmin = tokenOf(await login('donghu.admin', DEMO_PASSWORD));
     const zhou = tokenOf(await login('zhou.zhibu', DEMO_PASSWORD));
     const ids = Object.fromEntries((await f.db.user.findMany({ where: { username: { in: ['li.zuzhi', 'zhou.zhibu', 'wang.shuji'] } } })).map((u) => [u.username, u.id]));
     const revoke = (token: string, userId: string) => f.identity.inject({ method: 'DELETE', url: `/api/users/${userId}/sessions`, headers: bearer(token) });
 
-    const notAdmin = await revoke(li, ids['wang.shuji']!);
-    expect(notAdmin.statusCode).toBe(403);
-    expect(body(notAdmin)).toMatchObject({ code: 'FORBIDDEN' });
+    for (const token of [li, systemAdmin]) {
+      const notAdmin = await revoke(token, ids['wang.shuji']!);
+      expect(notAdmin.statusCode).toBe(403);
+      expect(body(notAdmin)).toMatchObject({ code: 'FORBIDDEN' });
+    }
     const outside = await revoke(townAdmin, ids['zhou.zhibu']!);
     expect(outside.statusCode).toBe(404);
     expect((await me(zhou)).statusCode).toBe(200);
@@ -199,8 +203,8 @@ describe('sessions', () => {
     expect(body<{ endedSessions: number }>(done).endedSessions).toBeGreaterThanOrEqual(1);
     expect((await me(li)).statusCode).toBe(401);
     expect((await me(townAdmin)).statusCode).toBe(200);
-    // The root administrator reaches everyone.
-    const root = tokenOf(await login('admin', DEMO_PASSWORD));
+    // The root security administrator reaches everyone.
+    const root = tokenOf(await login('security', DEMO_PASSWORD));
     expect((await revoke(root, ids['zhou.zhibu']!)).statusCode).toBe(200);
     expect((await me(zhou)).statusCode).toBe(401);
   });

@@ -7,7 +7,7 @@ let f: Fixture;
 const tokens: Record<string, string> = {};
 beforeAll(async () => {
   f = await startServices();
-  for (const u of ['zhang.zhibu', 'li.zuzhi', 'wang.shuji', 'zhao.xianwei', 'liu.zuzhi', 'sun.zhibu', 'zhou.zhibu', 'admin']) tokens[u] = await f.login(u);
+  for (const u of ['zhang.zhibu', 'li.zuzhi', 'wang.shuji', 'zhao.xianwei', 'liu.zuzhi', 'sun.zhibu', 'zhou.zhibu', 'admin', 'security']) tokens[u] = await f.login(u);
 });
 afterAll(async () => {
   await f?.close();
@@ -229,10 +229,10 @@ describe('working-day calendar administration', () => {
     ],
   };
 
-  it('an administrator adds a year; deadlines in it stop being provisional', async () => {
+  it('a security administrator adds a year; deadlines in it stop being provisional', async () => {
     expect((await loadWorkingCalendar(f.db)).isPublished(2027)).toBe(false);
     expect((await put('li.zuzhi', 2027, year2027)).statusCode).toBe(403);
-    const res = await put('admin', 2027, year2027);
+    const res = await put('security', 2027, year2027);
     expect(res.statusCode).toBe(200);
     const calendar = await loadWorkingCalendar(f.db);
     expect(calendar.isPublished(2027)).toBe(true);
@@ -252,7 +252,7 @@ describe('working-day calendar administration', () => {
       [{ date: '2027-05-01', kind: 'holiday', name: 'x' }, { date: '2027-05-01', kind: 'holiday', name: 'x' }],
       [{ date: '2027-02-30', kind: 'holiday', name: 'x' }],
     ]) {
-      const res = await put('admin', 2027, { source: 's', days });
+      const res = await put('security', 2027, { source: 's', days });
       expect(res.statusCode, JSON.stringify(days)).toBe(400);
       expect(body(res)).toMatchObject({ code: 'VALIDATION_FAILED' });
     }

@@ -17,7 +17,7 @@ let original: Prisma.JsonValue;
 beforeAll(async () => {
   f = await startServices({ workingDaySeconds: WDS });
   cases = await buildCasesApp({ ...f.deps, workingDaySeconds: WDS, logger: { level: 'info', stream: logs.stream } });
-  for (const u of ['admin', 'zhao.xianwei', 'zhang.zhibu']) tokens[u] = await f.login(u);
+  for (const u of ['security', 'zhao.xianwei', 'zhang.zhibu']) tokens[u] = await f.login(u);
   original = (await f.db.policy.findUniqueOrThrow({ where: { key: KEY } })).value;
 });
 afterAll(async () => {
@@ -39,8 +39,8 @@ async function submit() {
 }
 
 describe('policies', () => {
-  it('lists every policy with its value, name and JSON Schema (root administrators only)', async () => {
-    const res = await cases.inject({ method: 'GET', url: '/api/policies', headers: bearer(tokens.admin!) });
+  it('lists every policy with its value, name and JSON Schema (root security administrators only)', async () => {
+    const res = await cases.inject({ method: 'GET', url: '/api/policies', headers: bearer(tokens.security!) });
     expect(res.statusCode).toBe(200);
     const items = body<{ items: Policy[] }>(res).items;
     const keys = items.map((p) => p.key);
@@ -66,27 +66,27 @@ describe('policies', () => {
       ['secretary.negative-list', [{ id: 'a', label: '一', kind: 'max-age', years: 60 }, { id: 'a', label: '二', kind: 'max-age', years: 50 }]],
     ];
     for (const [key, value] of bad) {
-      const res = await put('admin', key, { value, reason: '调整' });
+      const res = await put('security', key, { value, reason: '调整' });
       expect(res.statusCode, JSON.stringify(value)).toBe(400);
       const err = body<{ code: string; message: string }>(res);
       expect(err.code).toBe('INVALID_POLICY');
       expect(err.message).toContain('策略取值不合法 / Invalid policy value');
     }
-    expect((await put('admin', KEY, { value: { workingDays: 6 } })).statusCode).toBe(400); // no reason
-    expect((await put('admin', 'duration.nothing.here', { value: { workingDays: 6 }, reason: '调整' })).statusCode).toBe(404);
+    expect((await put('security', KEY, { value: { workingDays: 6 } })).statusCode).toBe(400); // no reason
+    expect((await put('security', 'duration.nothing.here', { value: { workingDays: 6 }, reason: '调整' })).statusCode).toBe(404);
     // A policy no definition describes yet is listed read-only and cannot be changed.
     await f.db.policy.create({ data: { key: 'test.undescribed', value: { x: 1 } } });
     try {
-      const listed = body<{ items: (Policy & { editable: boolean })[] }>(await cases.inject({ method: 'GET', url: '/api/policies', headers: bearer(tokens.admin!) })).items;
+      const listed = body<{ items: (Policy & { editable: boolean })[] }>(await cases.inject({ method: 'GET', url: '/api/policies', headers: bearer(tokens.security!) })).items;
       expect(listed.find((p) => p.key === 'test.undescribed')).toMatchObject({ name: 'test.undescribed', value: { x: 1 }, schema: null, editable: false });
       expect(listed.filter((p) => p.key !== 'test.undescribed').every((p) => p.editable)).toBe(true);
-      const refused = await put('admin', 'test.undescribed', { value: { x: 2 }, reason: '调整' });
+      const refused = await put('security', 'test.undescribed', { value: { x: 2 }, reason: '调整' });
       expect(refused.statusCode).toBe(400);
       expect(body(refused)).toMatchObject({ code: 'INVALID_POLICY' });
     } finally {
       await f.db.policy.delete({ where: { key: 'test.undescribed' } });
     }
-    expect((await put('admin', 'no-such-policy', { value: 1, reason: '调整' })).statusCode).toBe(404);
+    expect((await put('security', 'no-such-policy', { value: 1, reason: '调整' })).statusCode).toBe(404);
     expect(await f.db.policyChange.count()).toBe(before);
     expect((await f.db.policy.findUniqueOrThrow({ where: { key: KEY } })).value).toEqual(original);
   });
@@ -95,9 +95,9 @@ describe('policies', () => {
     const earlier = await submit();
     expect(earlier.dueAt.getTime() - earlier.openedAt.getTime()).toBe(5 * WDS * 1000);
 
-    const res = await put('admin', KEY, { value: { workingDays: 7 }, reason: '乡镇审核任务较重，延长时限' });
+    const res = await put('security', KEY, { value: { workingDays: 7 }, reason: '乡镇审核任务较重，延长时限' });
     expect(res.statusCode, res.body).toBe(200);
-    expect(body<Policy>(res)).toMatchObject({ key: KEY, value: { workingDays: 7 }, updatedBy: '系统管理员' });
+    expect(body<Policy>(res)).toMatchObject({ key: KEY, value: { workingDays: 7 }, updatedBy: '安全管理员' });
     const logged = logs.entries().find((l) => l.event === 'policy.changed');
     expect(logged).toMatchObject({ key: KEY });
 
@@ -105,29 +105,29 @@ describe('policies', () => {
     expect(later.dueAt.getTime() - later.openedAt.getTime()).toBe(7 * WDS * 1000);
     expect((await f.db.task.findUniqueOrThrow({ where: { id: earlier.id } })).dueAt).toEqual(earlier.dueAt);
 
-    const history = await cases.inject({ method: 'GET', url: `/api/policies/${KEY}/history`, headers: bearer(tokens.admin!) });
+    const history = await cases.inject({ method: 'GET', url: `/api/policies/${KEY}/history`, headers: bearer(tokens.security!) });
     expect(history.statusCode).toBe(200);
-    expect(body<{ items: unknown[] }>(history).items[0]).toMatchObject({ value: { workingDays: 7 }, previous: { workingDays: 5 }, reason: '乡镇审核任务较重，延长时限', changedBy: '系统管理员' });
+    expect(body<{ items: unknown[] }>(history).items[0]).toMatchObject({ value: { workingDays: 7 }, previous: { workingDays: 5 }, reason: '乡镇审核任务较重，延长时限', changedBy: '安全管理员' });
   });
 
-  it('a calendar day is changed by a root administrator with a reason, recorded with what it was', async () => {
+  it('a calendar day is changed by a root security administrator with a reason, recorded with what it was', async () => {
     const date = '2031-05-10'; // a Saturday
-    const res = await cases.inject({ method: 'PUT', url: `/api/calendar/days/${date}`, headers: bearer(tokens.admin!), payload: { kind: 'workday', reason: '调休补班' } });
+    const res = await cases.inject({ method: 'PUT', url: `/api/calendar/days/${date}`, headers: bearer(tokens.security!), payload: { kind: 'workday', reason: '调休补班' } });
     expect(res.statusCode, res.body).toBe(200);
     expect(body(res)).toEqual({ date, kind: 'workday', name: '调休上班', previous: null });
     expect(await f.db.calendarDay.findUnique({ where: { date: new Date(`${date}T00:00:00Z`) } })).toMatchObject({ kind: 'workday' });
-    const again = await cases.inject({ method: 'PUT', url: `/api/calendar/days/${date}`, headers: bearer(tokens.admin!), payload: { kind: 'workday', name: '补班', reason: '改名' } });
+    const again = await cases.inject({ method: 'PUT', url: `/api/calendar/days/${date}`, headers: bearer(tokens.security!), payload: { kind: 'workday', name: '补班', reason: '改名' } });
     expect(body(again)).toMatchObject({ previous: { kind: 'workday', name: '调休上班' } });
     expect(await f.db.calendarDayChange.count({ where: { date: new Date(`${date}T00:00:00Z`) } })).toBe(2);
     const refused: [string, string, object][] = [
       ['zhao.xianwei', date, { kind: 'holiday', reason: '放假' }],
-      ['admin', '2031-05-12', { kind: 'workday', reason: '周一不能调休' }],
-      ['admin', '2031-02-30', { kind: 'holiday', reason: '无此日' }],
-      ['admin', date, { kind: 'holiday' }],
+      ['security', '2031-05-12', { kind: 'workday', reason: '周一不能调休' }],
+      ['security', '2031-02-30', { kind: 'holiday', reason: '无此日' }],
+      ['security', date, { kind: 'holiday' }],
     ];
     for (const [user, day, payload] of refused) {
       const r = await cases.inject({ method: 'PUT', url: `/api/calendar/days/${day}`, headers: bearer(tokens[user]!), payload });
-      expect(r.statusCode, `${user} ${day}`).toBe(user === 'admin' ? 400 : 403);
+      expect(r.statusCode, `${user} ${day}`).toBe(user === 'security' ? 400 : 403);
     }
     expect(await f.db.calendarDayChange.count({ where: { date: new Date(`${date}T00:00:00Z`) } })).toBe(2);
   });

@@ -8,7 +8,9 @@ let f: Fixture;
 const tokens: Record<string, string> = {};
 beforeAll(async () => {
   f = await startServices();
-  for (const u of ['zhang.zhibu', 'li.zuzhi', 'admin', 'donghu.admin']) tokens[u] = await f.login(u);
+  for (const u of ['zhang.zhibu', 'li.zuzhi', 'admin', 'auditor']) tokens[u] = await f.login(u);
+  // An audit administrator (审计管理员) of 东山县 only.
+  tokens['dongshan.auditor'] = await f.addUser(`dongshan.auditor.${randomUUID().slice(0, 6)}`, '东山县审计管理员', [{ orgId: 'county-a', role: 'audit_admin' }]);
 });
 afterAll(async () => {
   await f?.close();
@@ -92,7 +94,7 @@ describe('the record over HTTP', () => {
     expect(await verification(caseId)).toEqual({ valid: false, events: closed.events, anchored: closed.events, problem: 'tampered', brokenAtSeq: closed.events });
   });
 
-  it('an administrator audits the cases of their scope: ok, tampered at event N, truncated', async () => {
+  it('an audit administrator audits the cases of their scope: ok, tampered at event N, truncated', async () => {
     const ok = await openCase();
     const tampered = await openCase();
     const truncated = await openCase();
@@ -110,7 +112,7 @@ describe('the record over HTTP', () => {
     });
 
     const audit = async (user: string, query = '') => f.cases.inject({ method: 'GET', url: `/api/admin/record-audit?limit=1000${query}`, headers: bearer(tokens[user]!) });
-    const res = await audit('donghu.admin', '&orgId=town-a1');
+    const res = await audit('dongshan.auditor', '&orgId=town-a1');
     expect(res.statusCode).toBe(200);
     const report = body<Audit>(res);
     const of = (id: string) => report.cases.find((c) => c.caseId === id);
@@ -120,16 +122,18 @@ describe('the record over HTTP', () => {
     expect(report.summary.tampered).toBeGreaterThanOrEqual(1);
 
     // Paging: `next` continues after the last case of the page.
-    const page = body<Audit & { next: string | null }>(await f.cases.inject({ method: 'GET', url: '/api/admin/record-audit?limit=1', headers: bearer(tokens.admin!) }));
+    const page = body<Audit & { next: string | null }>(await f.cases.inject({ method: 'GET', url: '/api/admin/record-audit?limit=1', headers: bearer(tokens.auditor!) }));
     expect(page.cases).toHaveLength(1);
     expect(page.next).toBe(page.cases[0]!.caseId);
 
-    // Only administrators, and only within their scope.
-    const notAdmin = await audit('li.zuzhi');
-    expect(notAdmin.statusCode).toBe(403);
-    expect(body(notAdmin)).toMatchObject({ code: 'FORBIDDEN' });
-    expect((await audit('donghu.admin', '&orgId=county-b')).statusCode).toBe(403);
+    // Only audit administrators (三权分立: not the system administrator), and only within their scope.
+    for (const user of ['li.zuzhi', 'admin']) {
+      const notAuditor = await audit(user);
+      expect(notAuditor.statusCode, user).toBe(403);
+      expect(body(notAuditor)).toMatchObject({ code: 'FORBIDDEN' });
+    }
+    expect((await audit('dongshan.auditor', '&orgId=county-b')).statusCode).toBe(403);
     expect((await f.cases.inject({ method: 'GET', url: '/api/admin/record-audit' })).statusCode).toBe(401);
-    expect((await audit('admin', '&extra=1')).statusCode).toBe(400);
+    expect((await audit('auditor', '&extra=1')).statusCode).toBe(400);
   });
 });

@@ -28,8 +28,8 @@ beforeAll(async () => {
   f = await startServices();
   identity = await buildIdentityApp({ ...f.deps, logger: { level: 'info', stream: logs.stream } });
   await f.addUser(OFFICIAL, '西河县组织员', [{ orgId: 'county-b', role: 'county_org_dept' }]);
-  await f.addUser(ADMIN, '西河县管理员', [{ orgId: 'county-b', role: 'admin' }]);
-  await f.addUser(OUTSIDER, '东山县管理员', [{ orgId: 'county-a', role: 'admin' }]);
+  await f.addUser(ADMIN, '西河县安全管理员', [{ orgId: 'county-b', role: 'security_admin' }]);
+  await f.addUser(OUTSIDER, '东山县安全管理员', [{ orgId: 'county-a', role: 'security_admin' }]);
   await f.addUser(PLAIN, '西河县干部', [{ orgId: 'county-b', role: 'county_org_dept' }]);
 });
 afterAll(async () => {
@@ -85,6 +85,7 @@ describe('recovery codes', () => {
     // Without a code or a recovery code the password is not enough.
     expect(body(await login(OFFICIAL)).code).toBe('OTP_REQUIRED');
     expect(logs.entries().some((l) => l.event === 'login.recovery-code-used' && l.recoveryCodesLeft === 9)).toBe(true);
+    expect(await f.db.securityEvent.count({ where: { event: 'login.recovery-code-used', detail: { equals: { recoveryCodesLeft: 9 } } } })).toBeGreaterThanOrEqual(1);
     expect(logs.lines.join('')).not.toContain(typed);
   });
 
@@ -155,6 +156,8 @@ describe('an administrator resets two-step verification', () => {
     expect(await f.db.adminAuditLog.count({ where: { objectId: target, action: 'account.reset-two-step', reason: '手机丢失，电话核实身份' } })).toBe(1);
     expect(await f.db.totpRecoveryCode.count({ where: { userId: target } })).toBe(0);
     expect(logs.entries().some((l) => l.event === 'admin.account.reset-two-step' && l.accountId === target)).toBe(true);
+    // … and in the security event log (for the audit administrator).
+    expect(await f.db.securityEvent.count({ where: { userId: target, event: 'two-step.reset' } })).toBe(1);
 
     // The password signs in; the session may only set two-step verification up again.
     const signedIn = await login(OFFICIAL);

@@ -67,7 +67,8 @@ export const errorCatalogue = {
   ROLE_INVALID: { status: 400, zh: '不能担任该职务', en: 'The post cannot be held' },
   ACCOUNT_USERNAME_TAKEN: { status: 409, zh: '用户名已被使用', en: 'The username is already taken' },
   ACCOUNT_STATE: { status: 409, zh: '账号当前状态不允许该操作', en: 'Not possible in the account’s current state' },
-  ACCOUNT_SELF: { status: 400, zh: '不能停用自己的账号或撤销自己的管理员职责', en: 'You cannot disable your own account or withdraw your own admin role' },
+  ACCOUNT_SELF: { status: 400, zh: '不能停用自己的账号，也不能授予或撤销自己的职责', en: 'You cannot disable your own account or grant or withdraw your own roles' },
+  SEPARATION_OF_DUTIES: { status: 409, zh: '三权分立：同一人不得兼任系统管理员、安全管理员、审计管理员中的两种', en: 'Separation of duties: no one may hold two of the system, security and audit administrator roles' },
   INVALID_EFFECTIVE_DATE: { status: 400, zh: '生效日期不能晚于今天，也不能早于该组织成立日期', en: 'The effective date cannot be in the future or before the organization was established' },
   // collective decisions (issue 14)
   MEETING_ROSTER_EMPTY: { status: 400, zh: '会议日期该组织没有应到会人员名单（请先在系统管理中维护班子成员）', en: 'The body has no members on the meeting date (maintain the committee first)' },

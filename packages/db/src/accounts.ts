@@ -5,7 +5,9 @@
  * transaction with its administrative audit row; no password ever reaches the audit row or a log.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { separationConflict } from '@dj/domain';
 import type { Db } from './client';
+import type { Prisma } from './generated/client';
 import { OrgAdminError, recordAdminAction, type AdminContext } from './org-admin';
 import { hashPassword } from './password';
 
@@ -42,6 +44,7 @@ export async function createAccount(db: Db, ctx: AdminContext, input: NewAccount
       // The user row must exist first for nothing; person.user_id has no foreign key, so order is free.
       if (!linked.count) throw new OrgAdminError('PERSON_INVALID', '该党员已有账号 / the member already has an account');
     }
+    assertSeparated([], input.memberships.map((m) => m.role));
     await tx.user.create({ data: { id, username: input.username, displayName: input.displayName, passwordHash, mustChangePassword: true } });
     if (input.memberships.length) await tx.membership.createMany({ data: input.memberships.map((m) => ({ userId: id, ...m })) });
     await recordAdminAction(tx, ctx, {
@@ -113,10 +116,31 @@ export async function setAccountDisabled(db: Db, ctx: AdminContext, input: { use
   });
 }
 
+/**
+ * 三权分立 (等保 2.0 level 3): refuses roles that would give one person two of the administrator roles
+ * (系统管理员, 安全管理员, 审计管理员), counting the roles `held` in any organization.
+ */
+export function assertSeparated(held: readonly string[], adding: readonly string[]): void {
+  const all = [...held];
+  for (const role of adding) {
+    const conflict = separationConflict(all, role);
+    if (conflict) throw new OrgAdminError('SEPARATION_OF_DUTIES', `${conflict} + ${role}`);
+    all.push(role);
+  }
+}
+
+/** The roles the account holds anywhere, its row locked so that two concurrent grants are checked one after the other. */
+async function lockedRoles(tx: Prisma.TransactionClient, userId: string): Promise<string[]> {
+  const [user] = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM app_user WHERE id = ${userId}::uuid FOR UPDATE`;
+  if (!user) throw new OrgAdminError('NOT_FOUND', userId);
+  return (await tx.membership.findMany({ where: { userId }, select: { role: true } })).map((m) => m.role);
+}
+
 /** Grants or withdraws one membership (organization + role). */
 export async function changeMembership(db: Db, ctx: AdminContext, input: { userId: string; orgId: string; role: string; grant: boolean; reason: string }) {
   await db.$transaction(async (tx) => {
     if (input.grant) {
+      assertSeparated(await lockedRoles(tx, input.userId), [input.role]);
       const made = await tx.membership.createMany({ data: [{ userId: input.userId, orgId: input.orgId, role: input.role }], skipDuplicates: true });
       if (!made.count) throw new OrgAdminError('ACCOUNT_STATE', '已有该职责 / already held');
     } else {

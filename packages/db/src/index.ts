@@ -14,3 +14,4 @@ export * from './roster-sheet';
 export * from './roster-import';
 export * from './personal-data';
 export * from './personal-data-migration';
+export * from './audit-export';

@@ -26,7 +26,8 @@ export type OrgAdminErrorCode =
   | 'ROLE_INVALID'
   | 'ACCOUNT_USERNAME_TAKEN'
   | 'ACCOUNT_STATE'
-  | 'TWO_STEP_NOT_ENABLED';
+  | 'TWO_STEP_NOT_ENABLED'
+  | 'SEPARATION_OF_DUTIES';
 
 /** A refusal the caller turns into a coded 4xx; nothing was written. */
 export class OrgAdminError extends Error {

@@ -3,6 +3,7 @@ import { chineseDaysSeed, policyDefaults, type OrgType } from '@dj/domain';
 import { createDb, type Db } from './client';
 import { hashPassword } from './password';
 import { personPhoneColumns } from './personal-data';
+import { assertSeparated } from './accounts';
 
 type SeedOrg = { id: string; name: string; type: OrgType; parentId: string | null };
 
@@ -39,7 +40,10 @@ export const demoUsers: SeedUser[] = [
   { username: 'sun.zhibu', displayName: '孙海涛', memberships: [{ orgId: 'branch-a2-1', role: 'branch_secretary' }], description: '西山村第一党支部书记 (another township)' },
   { username: 'liu.zuzhi', displayName: '刘洋', memberships: [{ orgId: 'town-a2', role: 'township_org_member' }], description: '西山镇党委组织委员 (another township)' },
   { username: 'zhou.zhibu', displayName: '周敏', memberships: [{ orgId: 'branch-b1-1', role: 'branch_secretary' }], description: '河口村党支部书记 (another county)' },
-  { username: 'admin', displayName: '系统管理员', memberships: [{ orgId: 'city', role: 'admin' }], description: 'administrator of the whole tree' },
+  { username: 'admin', displayName: '系统管理员', memberships: [{ orgId: 'city', role: 'admin' }], description: '系统管理员 of the whole tree — organizations, people, committees, accounts' },
+  // 三权分立 (等保 2.0 level 3): the security and the audit administrator of the whole tree.
+  { username: 'security', displayName: '安全管理员', memberships: [{ orgId: 'city', role: 'security_admin' }], description: '安全管理员 of the whole tree — roles, policies, the calendar, two-step resets' },
+  { username: 'auditor', displayName: '审计管理员', memberships: [{ orgId: 'city', role: 'audit_admin' }], description: '审计管理员 of the whole tree — reads and exports the audit log, audits the record' },
   // 发展党员: party members of 东湖村第一党支部 named as 培养联系人 / 入党介绍人 (they get the evaluation tasks)
   { username: 'ma.dangyuan', displayName: '马建华', memberships: [{ orgId: 'branch-a1-1', role: 'party_member' }], description: '东湖村第一党支部党员 — 培养联系人 / 入党介绍人 in 发展党员' },
   { username: 'huang.dangyuan', displayName: '黄淑芬', memberships: [{ orgId: 'branch-a1-1', role: 'party_member' }], description: '东湖村第一党支部党员 — 培养联系人 / 入党介绍人 in 发展党员' },
@@ -166,6 +170,11 @@ export async function seedDemo(db: Db): Promise<{ logins: { username: string; pa
       create: { ...o, path, depth: path.split('/').length - 3 },
       update: {},
     });
+  }
+  for (const u of demoUsers) {
+    const existing = await db.user.findUnique({ where: { username: u.username }, include: { memberships: { select: { role: true } } } });
+    // 三权分立: the seed grants no one two of the administrator roles either (nor adds one to a database's account).
+    assertSeparated(existing?.memberships.map((m) => m.role) ?? [], u.memberships.map((m) => m.role));
   }
   for (const u of demoUsers) {
     const existing = await db.user.findUnique({ where: { username: u.username } });

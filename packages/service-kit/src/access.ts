@@ -4,15 +4,16 @@
  * or has acted on it) or when holding a supervisory role at or above the case's organization.
  */
 import { Prisma, type Db } from '@dj/db';
-import { supervisoryRoles } from '@dj/domain';
+import { caseReaderRoles } from '@dj/domain';
 import type { AuthUser } from './auth';
 
 export function membershipArrays(user: AuthUser) {
   return { orgIds: user.memberships.map((m) => m.orgId), roles: user.memberships.map((m) => m.role) };
 }
 
+/** Where the user reads every case (supervisory roles and the audit administrator, see caseReaderRoles). */
 export function supervisoryPaths(user: AuthUser): string[] {
-  return user.memberships.filter((m) => supervisoryRoles.has(m.role)).map((m) => m.orgPath);
+  return user.memberships.filter((m) => caseReaderRoles.has(m.role)).map((m) => m.orgPath);
 }
 
 /** SQL predicate: the assignee row `a` is held by the user (directly, by claim, or by an unclaimed role slot). */

@@ -16,6 +16,8 @@ import { registerMetrics } from './metrics';
 import { temporalUnavailable } from './temporal-errors';
 import { unstorableTextAt } from './text-guard';
 import { workerReadinessCheck, type WorkerReadinessOptions } from './worker-readiness';
+import { recordSecurityEvent } from './security-events';
+import { clientAddress } from './client-address';
 
 export type ServiceDeps = {
   db: Db;
@@ -80,13 +82,22 @@ export async function buildService(options: ServiceOptions) {
   });
   await app.register(authPlugin, { db: options.db, secret: options.jwtSecret, ttlSeconds: options.tokenTtlSeconds ?? 8 * 3600 });
 
-  app.setErrorHandler((error, request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
     if (temporalUnavailable(error)) {
       request.log.warn({ err: error }, 'Temporal unavailable');
       return reply.status(503).send({ code: 'UNAVAILABLE', message: errorMessage('UNAVAILABLE') });
     }
     const { status, body } = codedError(error);
-    if (status === 403) request.log.warn({ code: body.code, url: redactUrl(request.url), userId: request.auth?.id }, 'access denied');
+    if (status === 403) {
+      request.log.warn({ code: body.code, url: redactUrl(request.url), userId: request.auth?.id }, 'access denied');
+      // The route's pattern, not the URL: no ids or query strings in the security event log.
+      await recordSecurityEvent(options.db, request.log, {
+        event: 'access.denied',
+        userId: request.auth?.id ?? null,
+        clientAddress: clientAddress(request, options.jwtSecret),
+        detail: { code: body.code, method: request.method, route: request.routeOptions.url ?? null, service: options.name },
+      });
+    }
     if (status >= 500 && body.code === 'INTERNAL') request.log.error({ err: error }, 'unhandled error');
     return reply.status(status).send(body);
   });

@@ -18,3 +18,4 @@ export * from './metrics';
 export * from './totp';
 export * from './case-facts';
 export * from './worker-readiness';
+export * from './security-events';

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { Prisma, auditRecords, loadPolicy, type Db } from '@dj/db';
 import type { EscalationPolicy } from '@dj/domain';
 import { DateOrDateTime, StringEnum, errorResponses, httpError, type App } from '@dj/service-kit';
-import { adminScope, monitoringScope, scopeFor, withinScope } from './admin-scope';
+import { auditScope, monitoringScope, scopeFor, withinScope } from './admin-scope';
 import { casesCsv } from './case-csv';
 import { caseMonitorView } from './case-monitor';
 import { caseStatuses, decodeCaseCursor, searchCases } from './case-search';
@@ -129,7 +129,7 @@ export function registerAdminRoutes(app: App, db: Db, options: { workingDaySecon
       schema: {
         tags: ['monitoring'],
         security,
-        summary: 'Verify the records (全程纪实) of the cases within the administrator\'s scope against the record key and the anchors',
+        summary: 'Verify the records (全程纪实) of the cases within the audit administrator\'s scope against the record key and the anchors',
         querystring: Type.Object(
           {
             orgId: Type.Optional(Org),
@@ -143,7 +143,7 @@ export function registerAdminRoutes(app: App, db: Db, options: { workingDaySecon
     },
     async (request) => {
       const { orgId, limit = 200, after } = request.query;
-      const scope = await adminScope(db, request.auth, orgId);
+      const scope = await auditScope(db, request.auth, orgId);
       const rows = await db.$queryRaw<{ id: string }[]>`
         SELECT c.id::text AS id FROM "case" c
         WHERE ${withinScope(Prisma.sql`c.org_path`, scope)} ${after ? Prisma.sql`AND c.id > ${after}::uuid` : Prisma.empty}

@@ -1,5 +1,6 @@
 import type { Db } from '@dj/db';
 import { Prisma } from '@dj/db';
+import { Role } from '@dj/domain';
 import { httpError, supervisoryPaths, type AuthUser } from '@dj/service-kit';
 
 /**
@@ -10,6 +11,15 @@ export function monitoringScope(user: AuthUser): string[] {
   const paths = [...new Set(supervisoryPaths(user))];
   if (!paths.length) throw httpError('FORBIDDEN', 'monitoring needs an administrator or supervisory role');
   // A subtree inside another one adds nothing.
+  return paths.filter((p) => !paths.some((q) => q !== p && p.startsWith(q)));
+}
+
+/**
+ * Who is warned of calendar years not entered, over which subtrees: the supervisory roles (whose
+ * deadlines they are) and the security administrators (who enter the calendar, 三权分立). May be empty.
+ */
+export function calendarWatchScope(user: AuthUser): string[] {
+  const paths = [...new Set([...supervisoryPaths(user), ...user.memberships.filter((m) => m.role === Role.securityAdmin).map((m) => m.orgPath)])];
   return paths.filter((p) => !paths.some((q) => q !== p && p.startsWith(q)));
 }
 
@@ -40,15 +50,18 @@ export function withinScope(pathColumn: Prisma.Sql, scope: string[]): Prisma.Sql
 /** The organization at the top of a scope path ('/city/county-a/' -> 'county-a'). */
 export const orgOfPath = (path: string) => path.split('/').filter(Boolean).at(-1) ?? '';
 
-/** National settings (the calendar, policies): only an administrator of a root organization may change them. */
-export function requireRootAdmin(user: AuthUser): void {
-  if (!user.memberships.some((m) => m.role === 'admin' && m.orgPath.split('/').filter(Boolean).length === 1)) throw httpError('FORBIDDEN');
+/**
+ * National settings (the calendar, policies): only a security administrator (安全管理员, 三权分立) of a
+ * root organization may change them.
+ */
+export function requireRootSecurityAdmin(user: AuthUser): void {
+  if (!user.memberships.some((m) => m.role === Role.securityAdmin && m.orgPath.split('/').filter(Boolean).length === 1)) throw httpError('FORBIDDEN');
 }
 
-/** Auditing the record is for administrators, over the subtrees where they are administrators (403 otherwise). */
-export async function adminScope(db: Db, user: AuthUser, orgId: string | undefined): Promise<string[]> {
-  const paths = [...new Set(user.memberships.filter((m) => m.role === 'admin').map((m) => m.orgPath))];
-  if (!paths.length) throw httpError('FORBIDDEN', 'auditing the record needs an administrator role');
+/** Auditing the record is for audit administrators (审计管理员), over the subtrees where they are such (403 otherwise). */
+export async function auditScope(db: Db, user: AuthUser, orgId: string | undefined): Promise<string[]> {
+  const paths = [...new Set(user.memberships.filter((m) => m.role === Role.auditAdmin).map((m) => m.orgPath))];
+  if (!paths.length) throw httpError('FORBIDDEN', 'auditing the record needs the audit administrator role');
   const scope = paths.filter((p) => !paths.some((q) => q !== p && p.startsWith(q)));
   if (!orgId) return scope;
   const org = await db.orgUnit.findUnique({ where: { id: orgId }, select: { path: true } });

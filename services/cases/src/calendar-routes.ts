@@ -1,9 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { Prisma, type Db } from '@dj/db';
 import { toChinaDate } from '@dj/domain';
-import { StringEnum, errorResponses, httpError, supervisoryPaths, type App, type AuthUser } from '@dj/service-kit';
+import { StringEnum, errorResponses, httpError, type App, type AuthUser } from '@dj/service-kit';
 import type { Client } from '@temporalio/client';
-import { monitoringScope, requireRootAdmin, withinScope } from './admin-scope';
+import { calendarWatchScope, requireRootSecurityAdmin, withinScope } from './admin-scope';
 import { countReschedulable, rescheduleInBackground } from './calendar-reschedule';
 
 const security = [{ bearer: [] }];
@@ -38,7 +38,8 @@ export type CalendarWarning = { year: number; openTasks: number; openTasksCapped
  * with the tasks due in unpublished years, not with all tasks.
  */
 export async function calendarWarnings(db: Db, user: AuthUser, published: ReadonlySet<number>, now = new Date()): Promise<CalendarWarning[]> {
-  const scope = monitoringScope(user);
+  const scope = calendarWatchScope(user);
+  if (!scope.length) return [];
   const today = toChinaDate(now);
   const currentYear = Number(today.slice(0, 4));
   const [bounds] = await db.$queryRaw<{ lo: Date | null; hi: Date | null }[]>`
@@ -87,7 +88,7 @@ export function registerCalendarRoutes(app: App, db: Db, temporal: Client) {
       const years = await db.calendarYear.findMany({ select: { year: true }, orderBy: { year: 'asc' } });
       const published = new Set(years.map((y) => y.year));
       // The warnings (with task counts) are for administrators and supervisors, over their own subtrees.
-      const warnings = supervisoryPaths(request.auth).length ? await calendarWarnings(db, request.auth, published) : [];
+      const warnings = await calendarWarnings(db, request.auth, published);
       return { publishedYears: [...published], warnings };
     },
   );
@@ -119,7 +120,7 @@ export function registerCalendarRoutes(app: App, db: Db, temporal: Client) {
       },
     },
     async (request) => {
-      requireRootAdmin(request.auth);
+      requireRootSecurityAdmin(request.auth);
       const { year } = request.params;
       const source = request.body.source.trim();
       const holidays = await db.calendarDay.count({ where: { kind: 'holiday', date: { gte: new Date(`${year}-01-01`), lt: new Date(`${year + 1}-01-01`) } } });
@@ -146,7 +147,7 @@ export function registerCalendarRoutes(app: App, db: Db, temporal: Client) {
       },
     },
     async (request) => {
-      requireRootAdmin(request.auth);
+      requireRootSecurityAdmin(request.auth);
       const { year } = request.params;
       const { days, source } = request.body;
       const problems: string[] = [];

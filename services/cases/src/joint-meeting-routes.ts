@@ -25,6 +25,7 @@ const responses = { 400: errorResponses[400], 401: errorResponses[401], 403: err
 
 type BodyRow = Prisma.JointMeetingBodyGetPayload<{ include: { members: true } }>;
 
+/** Joint-meeting bodies are organizations: the 系统管理员 (admin) manages them, not the security or audit administrator (三权分立). */
 const isAdminOver = (user: AuthUser, orgPath: string) => user.memberships.some((m) => m.role === 'admin' && orgPath.startsWith(m.orgPath));
 
 function canView(user: AuthUser, body: BodyRow): boolean {

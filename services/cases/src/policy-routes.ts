@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Db, Prisma } from '@dj/db';
 import { policyDefaults, policyDefinition } from '@dj/domain';
 import { StringEnum, errorResponses, httpError, jsonSchemaErrors, type App } from '@dj/service-kit';
-import { requireRootAdmin } from './admin-scope';
+import { requireRootSecurityAdmin } from './admin-scope';
 
 const security = [{ bearer: [] }];
 const responses = { 400: errorResponses[400], 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] };
@@ -45,7 +45,7 @@ async function listPolicies(db: Db) {
  */
 export function registerPolicyRoutes(app: App, db: Db) {
   app.get('/api/policies', { onRequest: app.authenticate, schema: { tags: ['policies'], security, response: responses } }, async (request) => {
-    requireRootAdmin(request.auth);
+    requireRootSecurityAdmin(request.auth);
     return { items: await listPolicies(db) };
   });
 
@@ -56,7 +56,7 @@ export function registerPolicyRoutes(app: App, db: Db) {
       schema: { tags: ['policies'], security, params: KeyParams, body: Type.Object({ value: Type.Unknown(), reason: Reason }, { additionalProperties: false }), response: responses },
     },
     async (request) => {
-      requireRootAdmin(request.auth);
+      requireRootSecurityAdmin(request.auth);
       const { key } = request.params;
       const { value, reason } = request.body;
       if (!(key in policyDefaults || (await db.policy.findUnique({ where: { key } })))) throw httpError('NOT_FOUND');
@@ -95,7 +95,7 @@ export function registerPolicyRoutes(app: App, db: Db) {
     '/api/policies/:key/history',
     { onRequest: app.authenticate, schema: { tags: ['policies'], security, params: KeyParams, response: responses } },
     async (request) => {
-      requireRootAdmin(request.auth);
+      requireRootSecurityAdmin(request.auth);
       const { key } = request.params;
       const changes = await db.policyChange.findMany({ where: { key }, orderBy: [{ changedAt: 'desc' }, { id: 'desc' }], take: 200 });
       const users = await db.user.findMany({ where: { id: { in: changes.map((c) => c.changedBy) } }, select: { id: true, displayName: true } });
@@ -129,7 +129,7 @@ function registerCalendarDayRoute(app: App, db: Db) {
       },
     },
     async (request) => {
-      requireRootAdmin(request.auth);
+      requireRootSecurityAdmin(request.auth);
       const { date } = request.params;
       const { kind, reason } = request.body;
       const name = request.body.name ?? DAY_NAMES[kind];

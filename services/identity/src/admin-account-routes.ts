@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { Prisma, changeMembership, createAccount, resetPassword, resetTwoStep, setAccountDisabled, subtreeLike, type Db } from '@dj/db';
-import { Role, roleNames } from '@dj/domain';
-import { StringEnum, errorResponses, httpError, revokeSessions, type App, type AuthUser } from '@dj/service-kit';
-import { ADMIN_ROLE, adminContext, adminScope, orgChange, unitInScope } from './admin-scope';
+import { Role, isAdministratorRole, roleNames } from '@dj/domain';
+import { StringEnum, errorResponses, httpError, recordSecurityEvent, revokeSessions, type App, type AuthUser } from '@dj/service-kit';
+import { Duty, adminContext, adminScope, orgChange, unitInScope } from './admin-scope';
 
 const security = [{ bearer: [] }];
 const tags = ['admin: accounts'];
@@ -53,9 +53,9 @@ async function withMemberships(db: Db, rows: AccountRow[]) {
 
 const select = Prisma.sql`SELECT u.id, u.username, u.display_name AS "displayName", u.disabled, u.must_change_password AS "mustChangePassword", u.totp_enabled_at IS NOT NULL AS "twoStep" FROM app_user u`;
 
-/** The account if all of its memberships lie in the administrator's scope; 404 otherwise. */
-async function accountFor(db: Db, user: AuthUser, id: string) {
-  const [row] = await db.$queryRaw<AccountRow[]>`${select} WHERE u.id = ${id}::uuid AND ${accountInScope(adminScope(user))}`;
+/** The account if all of its memberships lie in the scope of the duty's administrators; 404 otherwise. */
+async function accountFor(db: Db, user: AuthUser, id: string, duty: Duty) {
+  const [row] = await db.$queryRaw<AccountRow[]>`${select} WHERE u.id = ${id}::uuid AND ${accountInScope(adminScope(user, duty))}`;
   if (!row) throw httpError('NOT_FOUND');
   const [account] = await withMemberships(db, [row]);
   return account!;
@@ -65,8 +65,10 @@ async function accountFor(db: Db, user: AuthUser, id: string) {
 const auditOrgOf = (account: { memberships: { orgId: string }[] }) => account.memberships[0]!.orgId;
 
 /**
- * Accounts for administrators (issue 13): list, create (for a roster member or not) with a one-time
- * password, reset the password, disable and re-enable, grant and withdraw memberships. One-time
+ * Accounts for administrators (issue 13), the duties separated (三权分立): the 系统管理员 lists, creates
+ * (for a roster member or not, with process roles only) with a one-time password, resets the password,
+ * disables and re-enables; the 安全管理员 lists, grants and withdraws memberships (the administrator
+ * roles too, never two of them to one person, never their own) and resets two-step verification. One-time
  * passwords are in the answer only, never in a log or the audit log.
  */
 export function registerAdminAccountRoutes(app: App, db: Db) {
@@ -93,8 +95,8 @@ export function registerAdminAccountRoutes(app: App, db: Db) {
     async (request) => {
       const { orgId, q, after } = request.query;
       const limit = request.query.limit ?? 50;
-      const scope = adminScope(request.auth);
-      const unit = orgId ? await unitInScope(db, request.auth, orgId) : undefined;
+      const scope = adminScope(request.auth, Duty.readAccounts);
+      const unit = orgId ? await unitInScope(db, request.auth, orgId, { duty: Duty.readAccounts }) : undefined;
       const rows = await db.$queryRaw<AccountRow[]>`${select}
         WHERE ${accountInScope(scope)}
           ${unit ? Prisma.sql`AND EXISTS (SELECT 1 FROM membership m JOIN org_unit o ON o.id = m.org_id WHERE m.user_id = u.id AND o.path LIKE ${subtreeLike(unit.path)})` : Prisma.empty}
@@ -128,7 +130,10 @@ export function registerAdminAccountRoutes(app: App, db: Db) {
     },
     async (request, reply) => {
       const { username, memberships, personId } = request.body;
+      adminScope(request.auth, Duty.system);
       for (const m of memberships) await unitInScope(db, request.auth, m.orgId);
+      // 三权分立: the administrator roles are granted by a security administrator, never with a new account.
+      if (memberships.some((m) => isAdministratorRole(m.role))) throw httpError('FORBIDDEN', '管理员职责由安全管理员授予 / administrator roles are granted by a security administrator');
       let displayName = request.body.displayName;
       if (personId) {
         // A roster member of the administrator's subtree (the account gets the member's name).
@@ -148,7 +153,7 @@ export function registerAdminAccountRoutes(app: App, db: Db) {
   app.get(
     '/api/admin/accounts/:id',
     { onRequest: app.authenticate, schema: { tags, security, params: Id, response: { 200: Account, ...responses } } },
-    async (request) => accountFor(db, request.auth, request.params.id),
+    async (request) => accountFor(db, request.auth, request.params.id, Duty.readAccounts),
   );
 
   app.post(
@@ -158,7 +163,7 @@ export function registerAdminAccountRoutes(app: App, db: Db) {
       schema: { tags, security, summary: 'a new one-time password (to change at the next login); lifts a lockout', params: Id, body: Type.Object({ reason: Reason }, { additionalProperties: false }), response: { 200: Type.Object({ oneTimePassword: Type.String() }), ...responses } },
     },
     async (request) => {
-      const account = await accountFor(db, request.auth, request.params.id);
+      const account = await accountFor(db, request.auth, request.params.id, Duty.system);
       const { password } = await resetPassword(db, adminContext(request), { userId: account.id, auditOrgId: auditOrgOf(account), reason: request.body.reason });
       await revokeSessions(db, account.id, { reason: 'admin' });
       request.log.warn({ event: 'admin.account.reset-password', userId: request.auth.id, accountId: account.id }, 'password reset by an administrator');
@@ -180,13 +185,14 @@ export function registerAdminAccountRoutes(app: App, db: Db) {
       },
     },
     async (request) => {
-      const account = await accountFor(db, request.auth, request.params.id);
+      const account = await accountFor(db, request.auth, request.params.id, Duty.security);
       // Not one's own: that is the owner's 关闭 with password and code, or another administrator's reset.
       if (account.id === request.auth.id) throw httpError('ACCOUNT_SELF', '不能重置自己的两步验证 / you cannot reset your own two-step verification');
       await orgChange(() => resetTwoStep(db, adminContext(request), { userId: account.id, auditOrgId: auditOrgOf(account), reason: request.body.reason }));
       const endedSessions = await revokeSessions(db, account.id, { reason: 'admin' });
       request.log.warn({ event: 'admin.account.reset-two-step', userId: request.auth.id, accountId: account.id, endedSessions }, 'two-step verification reset by an administrator');
-      return { account: await accountFor(db, request.auth, account.id), endedSessions };
+      await recordSecurityEvent(db, request.log, { event: 'two-step.reset', userId: account.id, clientAddress: adminContext(request).clientAddress, detail: { by: request.auth.id, endedSessions } });
+      return { account: await accountFor(db, request.auth, account.id, Duty.security), endedSessions };
     },
   );
 
@@ -198,12 +204,12 @@ export function registerAdminAccountRoutes(app: App, db: Db) {
         schema: { tags, security, summary: disabled ? 'disable an account (its tokens stop working at once)' : 're-enable an account', params: Id, body: Type.Object({ reason: Reason }, { additionalProperties: false }), response: { 200: Account, ...responses } },
       },
       async (request) => {
-        const account = await accountFor(db, request.auth, request.params.id);
+        const account = await accountFor(db, request.auth, request.params.id, Duty.system);
         if (account.id === request.auth.id) throw httpError('ACCOUNT_SELF');
         await orgChange(() => setAccountDisabled(db, adminContext(request), { userId: account.id, disabled, auditOrgId: auditOrgOf(account), reason: request.body.reason }));
         if (disabled) await revokeSessions(db, account.id, { reason: 'disabled' });
         request.log.warn({ event: disabled ? 'admin.account.disable' : 'admin.account.enable', userId: request.auth.id, accountId: account.id }, disabled ? 'account disabled' : 'account re-enabled');
-        return accountFor(db, request.auth, account.id);
+        return accountFor(db, request.auth, account.id, Duty.system);
       },
     );
   }
@@ -223,13 +229,14 @@ export function registerAdminAccountRoutes(app: App, db: Db) {
         },
       },
       async (request) => {
-        const account = await accountFor(db, request.auth, request.params.id);
-        const unit = await unitInScope(db, request.auth, request.body.orgId);
-        if (!grant && account.id === request.auth.id && request.body.role === ADMIN_ROLE) throw httpError('ACCOUNT_SELF');
+        const account = await accountFor(db, request.auth, request.params.id, Duty.security);
+        const unit = await unitInScope(db, request.auth, request.body.orgId, { duty: Duty.security });
+        // 三权分立: no one grants or withdraws their own roles (an administrator role above all).
+        if (account.id === request.auth.id) throw httpError('ACCOUNT_SELF', '不能授予或撤销自己的职责 / you cannot grant or withdraw your own roles');
         if (!grant && account.memberships.length === 1) throw httpError('ACCOUNT_STATE', '账号至少保留一项职责，停用请用“停用” / an account keeps at least one role; disable it instead');
         await orgChange(() => changeMembership(db, adminContext(request), { userId: account.id, orgId: unit.id, role: request.body.role, grant, reason: request.body.reason }));
         request.log.info({ event: grant ? 'admin.account.grant' : 'admin.account.revoke', userId: request.auth.id, accountId: account.id, orgId: unit.id, role: request.body.role }, 'membership changed');
-        return accountFor(db, request.auth, account.id);
+        return accountFor(db, request.auth, account.id, Duty.security);
       },
     );
   }

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { Prisma, createOrg, dissolveOrg, moveOrg, renameOrg, subtreeLike, type Db } from '@dj/db';
 import { chainOrgTypes } from '@dj/domain';
 import { StringEnum, errorResponses, type App } from '@dj/service-kit';
-import { adminContext, adminScope, orgChange, unitInScope } from './admin-scope';
+import { Duty, adminContext, adminScope, orgChange, unitInScope } from './admin-scope';
 
 const security = [{ bearer: [] }];
 const tags = ['admin: organizations'];
@@ -55,7 +55,8 @@ async function units(db: Db, where: { parentId: string } | { ids: string[] }) {
  * The organization tree for administrators (issue 13): read their subtree level by level, create,
  * rename, move and dissolve units with the date each change takes effect and its reason. An
  * administrator acts only within the subtree where they hold the admin role; any other unit is a
- * 404 and nothing changes. Every change is in the unit's history and the administrative audit log.
+ * 404 and nothing changes. All three administrators read the tree (to choose units); only the
+ * 系统管理员 (admin) changes it. Every change is in the unit's history and the administrative audit log.
  */
 export function registerAdminOrgRoutes(app: App, db: Db) {
   app.get(
@@ -73,11 +74,11 @@ export function registerAdminOrgRoutes(app: App, db: Db) {
     async (request) => {
       const { parentId } = request.query;
       if (!parentId) {
-        const scope = adminScope(request.auth);
+        const scope = adminScope(request.auth, Duty.readTree);
         const roots = await db.orgUnit.findMany({ where: { path: { in: scope } }, select: { id: true } });
         return { items: await units(db, { ids: roots.map((r) => r.id) }) };
       }
-      const parent = await unitInScope(db, request.auth, parentId);
+      const parent = await unitInScope(db, request.auth, parentId, { duty: Duty.readTree });
       return { items: await units(db, { parentId: parent.id }) };
     },
   );
@@ -107,7 +108,7 @@ export function registerAdminOrgRoutes(app: App, db: Db) {
       },
     },
     async (request) => {
-      const scoped = await unitInScope(db, request.auth, request.params.id);
+      const scoped = await unitInScope(db, request.auth, request.params.id, { duty: Duty.readTree });
       const [unit] = await units(db, { ids: [scoped.id] });
       const related = await db.orgUnit.findMany({ where: { id: { in: [unit!.parentId, unit!.mergedIntoId].filter((x): x is string => !!x) } }, select: { id: true, name: true } });
       const nameOf = (id: string | null) => related.find((r) => r.id === id)?.name ?? null;

@@ -14,10 +14,12 @@ import {
   httpError,
   purgeExpiredSessions,
   purgeThrottles,
+  recordSecurityEvent,
   revokeSession,
   revokeSessions,
   takeProgressive,
   throttleKey,
+  type SecurityEvent,
   type ServiceDeps,
   type ServiceOptions,
 } from '@dj/service-kit';
@@ -28,7 +30,7 @@ import { registerAdminAuditRoutes } from './admin-audit-routes';
 import { registerAdminOrgRoutes } from './admin-org-routes';
 import { registerAdminPeopleRoutes } from './admin-people-routes';
 import { registerTotpRoutes } from './totp-routes';
-import { ADMIN_ROLE } from './admin-scope';
+import { ADMINISTRATOR_ROLES, SECURITY_ADMIN_ROLE } from './admin-scope';
 
 /** New passwords: NIST SP 800-63B §3.1.1.2 — a minimum length and a blocklist, no composition rules. */
 export const PASSWORD_MIN_LENGTH = 10;
@@ -65,10 +67,11 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
   const secondFactorRequired = deps.adminSecondFactor === 'required';
   if (secondFactorRequired) {
     // After each route's authentication: an administrator's session must have passed the second step
-    // to administer (organizations, people, accounts, the audit log). Others get the routes' own 403.
+    // to administer (organizations, people, accounts, roles, the audit log): any of the three
+    // administrator roles (三权分立). Others get the routes' own 403.
     app.addHook('preHandler', async (request) => {
       if (!request.url.startsWith('/api/admin/') || !request.auth) return;
-      if (request.auth.secondFactor || !request.auth.memberships.some((m) => m.role === ADMIN_ROLE)) return;
+      if (request.auth.secondFactor || !request.auth.memberships.some((m) => ADMINISTRATOR_ROLES.includes(m.role))) return;
       request.log.warn({ event: 'admin.second-factor-missing', userId: request.auth.id }, 'administration refused without two-step verification');
       throw httpError('SECOND_FACTOR_REQUIRED');
     });
@@ -89,7 +92,7 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
       twoStep: {
         enabled: user.totpEnabledAt !== null,
         thisSession,
-        required: secondFactorRequired && user.memberships.some((m) => m.role === ADMIN_ROLE),
+        required: secondFactorRequired && user.memberships.some((m) => ADMINISTRATOR_ROLES.includes(m.role)),
         recoveryCodesLeft,
         enrolmentRequired: user.twoStepEnrolRequired,
       },
@@ -126,18 +129,27 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
       const { username, password } = request.body;
       const address = clientAddress(request, deps.jwtSecret);
       const keys = loginKeys(deps.jwtSecret, address, username);
+      const event = (e: Omit<SecurityEvent, 'clientAddress'>) => recordSecurityEvent(db, request.log, { ...e, clientAddress: address });
       const refused = await takeAddressLimits(db, keys);
-      if (refused) throw throttled(refused, reply, request.log);
+      if (refused) {
+        await event({ event: 'login.throttled', detail: { scope: refused.scope, retryAfterSeconds: refused.retryAfterSeconds } });
+        throw throttled(refused, reply, request.log);
+      }
       const user = await db.user.findUnique({ where: { username } });
       const known = user ? (await db.loginKnownAddress.count({ where: { userId: user.id, addressKey: keys.address } })) > 0 : false;
       if (!known) {
         const refusedAccount = await takeAccountLimit(db, keys);
-        if (refusedAccount) throw throttled(refusedAccount, reply, request.log);
+        if (refusedAccount) {
+          await event({ event: 'login.throttled', userId: user?.id ?? null, detail: { scope: refusedAccount.scope, retryAfterSeconds: refusedAccount.retryAfterSeconds } });
+          throw throttled(refusedAccount, reply, request.log);
+        }
       }
       const usable = user !== null && !user.disabled;
       const matches = await verifyPassword(password, usable ? user.passwordHash : dummyHash);
       if (!usable || !matches) {
         request.log.warn({ event: 'login.failed', userId: user?.id ?? null }, 'login failed');
+        // Never the username typed: it may be a password typed into the wrong field.
+        await event({ event: 'login.failed', userId: user?.id ?? null, detail: { reason: 'password' } });
         throw httpError('INVALID_CREDENTIALS');
       }
       // Two-step verification: the password alone is not enough. A missing code says so; a wrong or
@@ -148,10 +160,12 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
         const spent = await db.totpRecoveryCode.updateMany({ where: { userId: user.id, codeHash: recoveryCodeHash(deps.jwtSecret, request.body.recoveryCode), usedAt: null }, data: { usedAt: new Date() } });
         if (spent.count !== 1) {
           request.log.warn({ event: 'login.failed', userId: user.id, reason: 'recovery code' }, 'login failed');
+          await event({ event: 'login.failed', userId: user.id, detail: { reason: 'recovery code' } });
           throw httpError('RECOVERY_CODE_INVALID');
         }
         const left = await db.totpRecoveryCode.count({ where: { userId: user.id, usedAt: null } });
         request.log.warn({ event: 'login.recovery-code-used', userId: user.id, recoveryCodesLeft: left }, 'signed in with a recovery code');
+        await event({ event: 'login.recovery-code-used', userId: user.id, detail: { recoveryCodesLeft: left } });
         secondFactor = true;
       } else if (user.totpEnabledAt && user.totpSecret) {
         if (!request.body.otp) throw httpError('OTP_REQUIRED');
@@ -160,6 +174,7 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
         const taken = step !== null && (await db.user.updateMany({ where: { id: user.id, OR: [{ totpLastStep: null }, { totpLastStep: { lt: step } }] }, data: { totpLastStep: step } })).count === 1;
         if (!taken) {
           request.log.warn({ event: 'login.failed', userId: user.id, reason: 'one-time code' }, 'login failed');
+          await event({ event: 'login.failed', userId: user.id, detail: { reason: 'one-time code' } });
           throw httpError('OTP_INVALID');
         }
         secondFactor = true;
@@ -170,6 +185,7 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
       const session = await createSession(db, user.id, ttlSeconds, secondFactor);
       await Promise.all([purgeExpiredSessions(db, user.id), purgeThrottles(db)]);
       request.log.info({ event: 'login.succeeded', userId: user.id, sessionId: session.id, secondFactor }, 'login');
+      await event({ event: 'login.succeeded', userId: user.id, detail: { secondFactor, newAddress: !known } });
       return { token: app.issueToken(user, session.id), expiresIn: ttlSeconds, user: await userView(user.id, secondFactor) };
     },
   );
@@ -180,6 +196,7 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
     async (request, reply) => {
       await revokeSession(db, request.sessionId, 'logout');
       request.log.info({ event: 'logout', userId: request.auth.id, sessionId: request.sessionId }, 'logout');
+      await recordSecurityEvent(db, request.log, { event: 'logout', userId: request.auth.id, clientAddress: clientAddress(request, deps.jwtSecret) });
       return reply.status(204).send(null);
     },
   );
@@ -210,6 +227,7 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
       const user = await db.user.findUniqueOrThrow({ where: { id: me.id } });
       if (!(await verifyPassword(currentPassword, user.passwordHash))) {
         request.log.warn({ event: 'password.change_refused', userId: me.id, reason: 'wrong current password' }, 'password change refused');
+        await recordSecurityEvent(db, request.log, { event: 'password.change-refused', userId: me.id, clientAddress: clientAddress(request, deps.jwtSecret), detail: { reason: 'wrong current password' } });
         throw httpError('WRONG_PASSWORD');
       }
       await clearThrottle(db, throttle);
@@ -222,6 +240,7 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
         return revokeSessions(t as unknown as typeof db, me.id, { reason: 'password_change', except: request.sessionId });
       });
       request.log.info({ event: 'password.changed', userId: me.id, endedSessions: ended }, 'password changed; other sessions ended');
+      await recordSecurityEvent(db, request.log, { event: 'password.changed', userId: me.id, clientAddress: clientAddress(request, deps.jwtSecret), detail: { endedSessions: ended } });
       return { endedSessions: ended };
     },
   );
@@ -292,15 +311,16 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
       onRequest: app.authenticate,
       schema: {
         tags: ['identity'],
-        summary: 'Ends every session of a user (administrator of an organization the user belongs to, or above it)',
+        summary: 'Ends every session of a user (security administrator of an organization the user belongs to, or above it)',
         security,
         params: Type.Object({ id: UUID }),
         response: { 200: Type.Object({ endedSessions: Type.Integer() }), 401: errorResponses[401], 403: errorResponses[403], 404: errorResponses[404] },
       },
     },
     async (request) => {
-      const adminPaths = request.auth.memberships.filter((m) => m.role === 'admin').map((m) => subtreePattern(m.orgPath));
-      if (!adminPaths.length) throw httpError('FORBIDDEN', 'only administrators end other users’ sessions');
+      // 三权分立: ending sessions is the security administrator's (安全管理员) duty.
+      const adminPaths = request.auth.memberships.filter((m) => m.role === SECURITY_ADMIN_ROLE).map((m) => subtreePattern(m.orgPath));
+      if (!adminPaths.length) throw httpError('FORBIDDEN', 'only security administrators end other users’ sessions');
       const [target] = await db.$queryRaw<{ id: string }[]>`
         SELECT u.id FROM app_user u
         WHERE u.id = ${request.params.id}::uuid
@@ -308,6 +328,7 @@ export async function buildIdentityApp(deps: ServiceDeps & Pick<ServiceOptions, 
       if (!target) throw httpError('NOT_FOUND');
       const ended = await revokeSessions(db, target.id, { reason: 'admin' });
       request.log.warn({ event: 'sessions.revoked', userId: request.auth.id, targetUserId: target.id, endedSessions: ended }, 'an administrator ended a user’s sessions');
+      await recordSecurityEvent(db, request.log, { event: 'sessions.ended', userId: target.id, clientAddress: clientAddress(request, deps.jwtSecret), detail: { by: request.auth.id, endedSessions: ended } });
       return { endedSessions: ended };
     },
   );

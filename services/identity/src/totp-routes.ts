@@ -7,7 +7,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { verifyPassword, type Db } from '@dj/db';
-import { acceptTotp, clearThrottle, decryptTotpSecret, encryptTotpSecret, errorResponses, httpError, newRecoveryCodes, newTotpSecret, recoveryCodeHash, takeProgressive, type App } from '@dj/service-kit';
+import { acceptTotp, clearThrottle, clientAddress, recordSecurityEvent, decryptTotpSecret, encryptTotpSecret, errorResponses, httpError, newRecoveryCodes, newTotpSecret, recoveryCodeHash, takeProgressive, type App } from '@dj/service-kit';
 import { LOGIN_LIMITS } from './login-throttle';
 
 const security = [{ bearer: [] }];
@@ -88,6 +88,7 @@ export function registerTotpRoutes(app: App, deps: { db: Db; jwtSecret: string; 
         ...recovery.statements,
       ]);
       request.log.info({ event: 'two-step.enabled', userId: user.id, recoveryCodes: recovery.codes.length }, 'two-step verification enabled');
+      await recordSecurityEvent(db, request.log, { event: 'two-step.enabled', userId: user.id, clientAddress: clientAddress(request, jwtSecret) });
       return { enabled: true, recoveryCodes: recovery.codes };
     },
   );
@@ -115,6 +116,7 @@ export function registerTotpRoutes(app: App, deps: { db: Db; jwtSecret: string; 
         db.totpRecoveryCode.deleteMany({ where: { userId: user.id } }),
       ]);
       request.log.warn({ event: 'two-step.disabled', userId: user.id }, 'two-step verification disabled');
+      await recordSecurityEvent(db, request.log, { event: 'two-step.disabled', userId: user.id, clientAddress: clientAddress(request, jwtSecret) });
       return { enabled: false };
     },
   );

@@ -2,8 +2,8 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import { api, getToken, setSessionExpiredListener, setToken } from './api';
 import type { User } from './types';
 
-/** Roles that may use the monitoring pages (the API limits them to their org subtrees). */
-const SUPERVISORY_ROLES = new Set(['admin', 'township_secretary', 'county_org_dept', 'county_secretary', 'city_org_dept']);
+/** Roles that may use the monitoring pages (the API limits them to their org subtrees); the audit administrator reads them too. */
+const SUPERVISORY_ROLES = new Set(['admin', 'audit_admin', 'township_secretary', 'county_org_dept', 'county_secretary', 'city_org_dept']);
 
 export type AuthState = {
   user: User | null;
@@ -16,7 +16,12 @@ export type AuthState = {
   /** Ends the session on the server (its token stops working), then forgets it here. */
   logout(): Promise<void>;
   isMonitor: boolean;
+  /** 系统管理员: organizations, people, committees, accounts (三权分立). */
   isAdmin: boolean;
+  /** 安全管理员: roles of accounts, two-step resets, policies and the calendar. */
+  isSecurityAdmin: boolean;
+  /** 审计管理员: the audit log (read and export). */
+  isAuditAdmin: boolean;
 };
 
 const AuthContext = createContext<AuthState | null>(null);
@@ -97,6 +102,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       logout,
       isMonitor: [...roles].some((r) => SUPERVISORY_ROLES.has(r)),
       isAdmin: roles.has('admin'),
+      isSecurityAdmin: roles.has('security_admin'),
+      isAuditAdmin: roles.has('audit_admin'),
     };
   }, [user, expiredMessage, login, reload, logout]);
 

@@ -31,10 +31,11 @@ export function Forbidden() {
   return <Result status="403" title="无权访问" subTitle="该页面仅对管理员或督查人员开放。" />;
 }
 
-/** Client-side guard; the API answers 403 to the same users anyway. */
-function RequireRole({ role, children }: { role: 'monitor' | 'admin'; children: ReactNode }) {
-  const { isAdmin, isMonitor } = useAuth();
-  if (role === 'admin' ? !isAdmin : !isMonitor) return <Forbidden />;
+/** Client-side guard; the API answers 403 to the same users anyway. Each administrator (三权分立) sees their own pages. */
+function RequireRole({ role, children }: { role: 'monitor' | 'admin' | 'security' | 'audit' | 'accounts'; children: ReactNode }) {
+  const { isAdmin, isMonitor, isSecurityAdmin, isAuditAdmin } = useAuth();
+  const allowed = { monitor: isMonitor, admin: isAdmin, security: isSecurityAdmin, audit: isAuditAdmin, accounts: isAdmin || isSecurityAdmin }[role];
+  if (!allowed) return <Forbidden />;
   return <Suspense fallback={<Spin style={{ display: 'block', margin: 48 }} />}>{children}</Suspense>;
 }
 
@@ -57,11 +58,11 @@ const router = createBrowserRouter([
       { path: 'admin/cases', element: <RequireRole role="monitor"><CaseSearchPage /></RequireRole> },
       { path: 'admin/board', element: <RequireRole role="monitor"><BoardPage /></RequireRole> },
       { path: 'admin/stats', element: <RequireRole role="monitor"><StatsPage /></RequireRole> },
-      { path: 'admin/policies', element: <RequireRole role="admin"><PoliciesPage /></RequireRole> },
+      { path: 'admin/policies', element: <RequireRole role="security"><PoliciesPage /></RequireRole> },
       { path: 'admin/orgs', element: <RequireRole role="admin"><OrgAdminPage /></RequireRole> },
       { path: 'admin/people', element: <RequireRole role="admin"><PeoplePage /></RequireRole> },
-      { path: 'admin/accounts', element: <RequireRole role="admin"><AccountsPage /></RequireRole> },
-      { path: 'admin/audit', element: <RequireRole role="admin"><AuditLogPage /></RequireRole> },
+      { path: 'admin/accounts', element: <RequireRole role="accounts"><AccountsPage /></RequireRole> },
+      { path: 'admin/audit', element: <RequireRole role="audit"><AuditLogPage /></RequireRole> },
       { path: '*', element: <Result status="404" title="页面不存在" /> },
     ],
   },

@@ -56,7 +56,7 @@ export function useNarrow(): boolean {
 const TAB_BAR_HEIGHT = 60;
 
 export function AppLayout() {
-  const { user, logout, isAdmin, isMonitor } = useAuth();
+  const { user, logout, isAdmin, isMonitor, isSecurityAdmin, isAuditAdmin } = useAuth();
   const navigate = useNavigate();
   const location = useLocation();
   const [collapsed, setCollapsed] = useState(false);
@@ -88,7 +88,6 @@ export function AppLayout() {
               { key: '/admin/cases', icon: <FileSearchOutlined />, label: '事项查询' },
               { key: '/admin/board', icon: <AlertOutlined />, label: '超期看板' },
               { key: '/admin/stats', icon: <BarChartOutlined />, label: '统计分析' },
-              ...(isAdmin ? [{ key: '/admin/policies', icon: <SettingOutlined />, label: '时限与日历' }] : []),
             ],
           },
         ]
@@ -103,8 +102,31 @@ export function AppLayout() {
               { key: '/admin/orgs', icon: <ApartmentOutlined />, label: '组织机构' },
               { key: '/admin/people', icon: <TeamOutlined />, label: '党员花名册' },
               { key: '/admin/accounts', icon: <IdcardOutlined />, label: '账号管理' },
-              { key: '/admin/audit', icon: <AuditOutlined />, label: '审计日志' },
             ],
+          },
+        ]
+      : []),
+    // 三权分立: the security and the audit administrator each see only their own pages.
+    ...(isSecurityAdmin
+      ? [
+          {
+            key: 'security',
+            label: '安全管理',
+            type: 'group' as const,
+            children: [
+              { key: '/admin/accounts', icon: <IdcardOutlined />, label: '账号与职责' },
+              { key: '/admin/policies', icon: <SettingOutlined />, label: '时限与日历' },
+            ],
+          },
+        ]
+      : []),
+    ...(isAuditAdmin
+      ? [
+          {
+            key: 'audit',
+            label: '审计',
+            type: 'group' as const,
+            children: [{ key: '/admin/audit', icon: <AuditOutlined />, label: '审计日志' }],
           },
         ]
       : []),

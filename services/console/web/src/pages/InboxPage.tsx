@@ -29,7 +29,7 @@ function secondsLate(item: InboxItem): number {
 
 export function InboxPage() {
   const { message, modal } = App.useApp();
-  const { isAdmin } = useAuth();
+  const { isSecurityAdmin } = useAuth();
   const navigate = useNavigate();
   const [params, setParams] = useSearchParams();
   const view = (params.get('view') as InboxView | null) ?? 'todo';
@@ -201,7 +201,7 @@ export function InboxPage() {
   return (
     <>
       {/* Administrators: a year whose holidays are not entered makes deadlines wrong for everybody. */}
-      {isAdmin && <LoadedCalendarWarnings link />}
+      {isSecurityAdmin && <LoadedCalendarWarnings link />}
       <Card styles={{ body: narrow ? { padding: '0 8px 12px' } : { paddingTop: 8 } }}>
         <Tabs
           activeKey={view}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { api } from '../../api';
+import { useAuth } from '../../auth';
 
 type Account = {
   id: string;
@@ -14,7 +15,7 @@ type Account = {
 };
 type Unit = { id: string; name: string; type: string; status: string; childCount: number };
 type Person = { id: string; name: string; branchName: string; hasAccount: boolean };
-type Action = { kind: 'create' } | { kind: 'reset' | 'reset-two-step' | 'disable' | 'enable'; account: Account };
+type Action = { kind: 'create' } | { kind: 'reset' | 'reset-two-step' | 'disable' | 'enable' | 'grant'; account: Account } | { kind: 'revoke'; account: Account; orgId: string; role: string; label: string };
 
 const ROLES: [string, string][] = [
   ['party_member', '党员'],
@@ -25,13 +26,23 @@ const ROLES: [string, string][] = [
   ['county_secretary', '县委书记'],
   ['city_org_dept', '市委组织部'],
   ['joint_meeting_liaison', '党建联络员'],
-  ['admin', '系统管理员'],
 ];
-const TITLE = { create: '新建账号', reset: '重置密码', 'reset-two-step': '重置两步验证', disable: '停用账号', enable: '启用账号' } as const;
+/** 三权分立: the administrator roles, granted by the security administrator only, never two to one person. */
+const ADMIN_ROLES: [string, string][] = [
+  ['admin', '系统管理员'],
+  ['security_admin', '安全管理员'],
+  ['audit_admin', '审计管理员'],
+];
+const TITLE = { create: '新建账号', reset: '重置密码', 'reset-two-step': '重置两步验证', disable: '停用账号', enable: '启用账号', grant: '授予职责', revoke: '撤销职责' } as const;
 
-/** 账号管理: accounts of the administrator's subtree; create (from the roster or not), reset password or two-step verification, disable / enable. */
+/**
+ * 账号管理: accounts of the administrator's subtree. The 系统管理员 creates (from the roster or not),
+ * resets passwords, disables and enables; the 安全管理员 grants and withdraws roles (the administrator
+ * roles too) and resets two-step verification (三权分立).
+ */
 export default function AccountsPage() {
   const { message } = App.useApp();
+  const { isAdmin, isSecurityAdmin, user } = useAuth();
   const [items, setItems] = useState<Account[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [q, setQ] = useState('');
@@ -81,6 +92,7 @@ export default function AccountsPage() {
       searchPeople();
       form.setFieldsValue({ role: 'party_member' });
     }
+    if (a.kind === 'grant') void loadUnits().catch((e: Error) => message.error(e.message));
     setAction(a);
   };
 
@@ -100,6 +112,12 @@ export default function AccountsPage() {
       } else if (action.kind === 'reset') {
         const r = await api.post<{ oneTimePassword: string }>(`/api/admin/accounts/${action.account.id}/reset-password`, { reason: v.reason?.trim() });
         setSecret({ username: action.account.username, password: r.oneTimePassword });
+      } else if (action.kind === 'grant') {
+        await api.post(`/api/admin/accounts/${action.account.id}/memberships/grant`, { orgId: v.orgId, role: v.role, reason: v.reason?.trim() });
+        message.success('已授予职责');
+      } else if (action.kind === 'revoke') {
+        await api.post(`/api/admin/accounts/${action.account.id}/memberships/revoke`, { orgId: action.orgId, role: action.role, reason: v.reason?.trim() });
+        message.success('已撤销职责');
       } else if (action.kind === 'reset-two-step') {
         const r = await api.post<{ endedSessions: number }>(`/api/admin/accounts/${action.account.id}/reset-two-step`, { reason: v.reason?.trim() });
         message.success(`已重置两步验证：${r.endedSessions} 个会话已结束，对方下次登录须重新启用两步验证`);
@@ -124,9 +142,11 @@ export default function AccountsPage() {
       <Card size="small">
         <Space wrap style={{ marginBottom: 12 }}>
           <Input.Search allowClear placeholder="用户名或姓名" onSearch={setQ} style={{ width: 220 }} />
-          <Button type="primary" onClick={() => open({ kind: 'create' })}>
-            新建账号
-          </Button>
+          {isAdmin && (
+            <Button type="primary" onClick={() => open({ kind: 'create' })}>
+              新建账号
+            </Button>
+          )}
         </Space>
         <Table<Account>
           size="small"
@@ -137,7 +157,22 @@ export default function AccountsPage() {
           columns={[
             { title: '用户名', dataIndex: 'username', width: 160 },
             { title: '姓名', dataIndex: 'displayName', width: 120 },
-            { title: '职责', render: (_, a) => a.memberships.map((m) => <Tag key={`${m.orgId}/${m.role}`}>{`${m.orgName} · ${m.roleName}`}</Tag>) },
+            {
+              title: '职责',
+              render: (_, a) =>
+                a.memberships.map((m) => (
+                  <Tag
+                    key={`${m.orgId}/${m.role}`}
+                    color={ADMIN_ROLES.some(([r]) => r === m.role) ? 'red' : undefined}
+                    // The security administrator withdraws a role from its tag (not their own, not an account's last one).
+                    closable={isSecurityAdmin && a.id !== user?.id && a.memberships.length > 1}
+                    onClose={(e) => {
+                      e.preventDefault();
+                      open({ kind: 'revoke', account: a, orgId: m.orgId, role: m.role, label: `${m.orgName} · ${m.roleName}` });
+                    }}
+                  >{`${m.orgName} · ${m.roleName}`}</Tag>
+                )),
+            },
             {
               title: '状态',
               width: 170,
@@ -154,17 +189,26 @@ export default function AccountsPage() {
               width: 260,
               render: (_, a) => (
                 <Space size={0}>
-                  <Button size="small" type="link" onClick={() => open({ kind: 'reset', account: a })}>
-                    重置密码
-                  </Button>
-                  {a.twoStep && (
+                  {isAdmin && (
+                    <Button size="small" type="link" onClick={() => open({ kind: 'reset', account: a })}>
+                      重置密码
+                    </Button>
+                  )}
+                  {isSecurityAdmin && a.id !== user?.id && (
+                    <Button size="small" type="link" onClick={() => open({ kind: 'grant', account: a })} data-testid={`grant-${a.username}`}>
+                      授予职责
+                    </Button>
+                  )}
+                  {isSecurityAdmin && a.twoStep && (
                     <Button size="small" type="link" onClick={() => open({ kind: 'reset-two-step', account: a })} data-testid={`reset-two-step-${a.username}`}>
                       重置两步验证
                     </Button>
                   )}
-                  <Button size="small" type="link" danger={!a.disabled} onClick={() => open({ kind: a.disabled ? 'enable' : 'disable', account: a })}>
-                    {a.disabled ? '启用' : '停用'}
-                  </Button>
+                  {isAdmin && (
+                    <Button size="small" type="link" danger={!a.disabled} onClick={() => open({ kind: a.disabled ? 'enable' : 'disable', account: a })}>
+                      {a.disabled ? '启用' : '停用'}
+                    </Button>
+                  )}
                 </Space>
               ),
             },
@@ -206,6 +250,18 @@ export default function AccountsPage() {
             </>
           ) : (
             <>
+              {action?.kind === 'grant' && (
+                <>
+                  <Alert type="info" showIcon style={{ marginBottom: 12 }} message="三权分立：系统管理员、安全管理员、审计管理员三者不得由同一人兼任；不能授予自己职责。" />
+                  <Form.Item name="orgId" label="组织" rules={[{ required: true, message: '请选择组织' }]}>
+                    <Select showSearch optionFilterProp="label" options={units.map((u) => ({ value: u.id, label: u.name }))} />
+                  </Form.Item>
+                  <Form.Item name="role" label="职责" rules={[{ required: true, message: '请选择职责' }]}>
+                    <Select data-testid="grant-role" options={[...ADMIN_ROLES, ...ROLES].map(([value, label]) => ({ value, label }))} />
+                  </Form.Item>
+                </>
+              )}
+              {action?.kind === 'revoke' && <Alert type="warning" showIcon style={{ marginBottom: 12 }} message={`撤销职责：${action.label}`} />}
               {action?.kind === 'reset' && <Alert type="info" showIcon style={{ marginBottom: 12 }} message="将生成一次性密码，对方下次登录须修改密码；账号锁定一并解除。" />}
               {action?.kind === 'reset-two-step' && (
                 <Alert type="warning" showIcon style={{ marginBottom: 12 }} message="用于对方丢失身份验证器且无恢复码时：先核实本人身份。重置后其身份验证器和恢复码全部失效、已登录的会话立即结束，对方下次登录须先重新启用两步验证。此操作记入审计日志。" />

@@ -56,7 +56,7 @@ const loadedParents = (items: BoardItem[]) => [...new Set(items.map((i) => i.par
 /** 超期看板: the org tree with open / overdue / due-soon / 督办 counts per unit (its subtree), drill-down to the cases. */
 export default function BoardPage() {
   const { message } = App.useApp();
-  const { isAdmin } = useAuth();
+  const { isSecurityAdmin } = useAuth();
   const navigate = useNavigate();
   const [items, setItems] = useState<BoardItem[]>([]);
   const [dueSoonDays, setDueSoonDays] = useState<number | undefined>(undefined);
@@ -102,7 +102,7 @@ export default function BoardPage() {
         </Space>
       }
     >
-      <LoadedCalendarWarnings link={isAdmin} />
+      <LoadedCalendarWarnings link={isSecurityAdmin} />
       <Table<Row>
         rowKey="id"
         size="middle"
