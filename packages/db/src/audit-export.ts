@@ -27,18 +27,27 @@ export type AuditExportRow = {
 
 export const AUDIT_EXPORT_COLUMNS = ['时间', '操作人', '操作人ID', '操作', '对象类型', '对象ID', '组织', '组织ID', '变更前', '变更后', '原因', '来源地址'] as const;
 
+/**
+ * The audit rows (as AuditExportRow) of units now in the scope subtrees: the one query the audit log's page
+ * and its export both read; the caller adds its own conditions (`AND …`) and order.
+ */
+export function auditRowsInScope(scope: string[]): Prisma.Sql {
+  const inScope = Prisma.join(scope.map((p) => Prisma.sql`o.path LIKE ${subtreeLike(p)}`), ' OR ');
+  return Prisma.sql`
+    SELECT l.id, l.at, l.actor_id AS "actorId", u.display_name AS "actorName", l.action, l.object_type AS "objectType", l.object_id AS "objectId",
+           l.org_id AS "orgId", o.name AS "orgName", l.before, l.after, l.reason, l.client_address AS "clientAddress"
+    FROM admin_audit_log l
+    JOIN org_unit o ON o.id = l.org_id
+    LEFT JOIN app_user u ON u.id = l.actor_id
+    WHERE (${inScope})`;
+}
+
 /** The rows of the scope subtrees with from <= at < to, oldest first, `pageSize` rows per query. */
 export async function* auditLogPages(db: Db, scope: string[], range: { from: Date; to: Date }, pageSize = 500): AsyncGenerator<AuditExportRow[]> {
-  const inScope = Prisma.join(scope.map((p) => Prisma.sql`o.path LIKE ${subtreeLike(p)}`), ' OR ');
   let after: { at: Date; id: string } | undefined;
   for (;;) {
     const rows = await db.$queryRaw<AuditExportRow[]>`
-      SELECT l.id, l.at, l.actor_id AS "actorId", u.display_name AS "actorName", l.action, l.object_type AS "objectType", l.object_id AS "objectId",
-             l.org_id AS "orgId", o.name AS "orgName", l.before, l.after, l.reason, l.client_address AS "clientAddress"
-      FROM admin_audit_log l
-      JOIN org_unit o ON o.id = l.org_id
-      LEFT JOIN app_user u ON u.id = l.actor_id
-      WHERE (${inScope}) AND l.at >= ${range.from} AND l.at < ${range.to}
+      ${auditRowsInScope(scope)} AND l.at >= ${range.from} AND l.at < ${range.to}
         ${after ? Prisma.sql`AND (l.at, l.id) > (${after.at}, ${after.id}::uuid)` : Prisma.empty}
       ORDER BY l.at, l.id
       LIMIT ${pageSize}`;

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { Prisma, auditLogCsv, auditLogXlsx, recordAdminAction, subtreeLike, type Db } from '@dj/db';
+import { Prisma, auditLogCsv, auditLogXlsx, auditRowsInScope, recordAdminAction, subtreeLike, type AuditExportRow, type Db } from '@dj/db';
 import { errorResponses, httpError, type App } from '@dj/service-kit';
 import type { Readable } from 'node:stream';
 import { Duty, adminContext, adminScope, unitInScope } from './admin-scope';
@@ -22,7 +22,6 @@ const Entry = Type.Object({
   clientAddress: Type.Union([Type.String(), Type.Null()]),
 });
 
-type Row = { id: string; at: Date; actorId: string; actorName: string | null; action: string; objectType: string; objectId: string; orgId: string; orgName: string | null; before: unknown; after: unknown; reason: string | null; clientAddress: string | null };
 
 const encodeCursor = (r: { at: Date; id: string }) => Buffer.from(`${r.at.toISOString()}|${r.id}`).toString('base64url');
 function decodeCursor(cursor: string): { at: Date; id: string } {
@@ -62,14 +61,8 @@ export function registerAdminAuditRoutes(app: App, db: Db) {
       const limit = request.query.limit ?? 50;
       const scope = orgId ? [(await unitInScope(db, request.auth, orgId, { duty: Duty.audit })).path] : adminScope(request.auth, Duty.audit);
       const after = cursor ? decodeCursor(cursor) : undefined;
-      const inScope = Prisma.join(scope.map((p) => Prisma.sql`o.path LIKE ${subtreeLike(p)}`), ' OR ');
-      const rows = await db.$queryRaw<Row[]>`
-        SELECT l.id, l.at, l.actor_id AS "actorId", u.display_name AS "actorName", l.action, l.object_type AS "objectType", l.object_id AS "objectId",
-               l.org_id AS "orgId", o.name AS "orgName", l.before, l.after, l.reason, l.client_address AS "clientAddress"
-        FROM admin_audit_log l
-        JOIN org_unit o ON o.id = l.org_id
-        LEFT JOIN app_user u ON u.id = l.actor_id
-        WHERE (${inScope}) ${after ? Prisma.sql`AND (l.at, l.id) < (${after.at}, ${after.id}::uuid)` : Prisma.empty}
+      const rows = await db.$queryRaw<AuditExportRow[]>`
+        ${auditRowsInScope(scope)} ${after ? Prisma.sql`AND (l.at, l.id) < (${after.at}, ${after.id}::uuid)` : Prisma.empty}
         ORDER BY l.at DESC, l.id DESC
         LIMIT ${limit + 1}`;
       const page = rows.slice(0, limit);
